@@ -1,0 +1,228 @@
+"""Approximate dates: "since September 2020", "mid-February 2023", "late March".
+
+Reports rarely give exact days. An approximate date is a day plus a precision;
+from them follow the earliest and latest day the report can mean. We sort by
+the earliest day and measure contact lapses from the latest, so the record
+never overstates how long someone has been cut off.
+
+`approximate_date("start")` is the one reusable piece: an abstract model mixin
+adding three columns (`start`, `start_precision`, `start_latest`) and the
+`start_approx` accessor returning an `ApproximateDate`.
+"""
+
+import calendar
+import datetime
+import functools
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "exact day"
+    EARLY = "early", "early in the month (1–10)"
+    MID = "mid", "mid-month (11–20)"
+    LATE = "late", "late in the month (21–end)"
+    MONTH = "month", "some time in the month"
+    YEAR = "year", "some time in the year"
+
+
+def _month_end(day):
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def bounds(day, precision):
+    """Earliest and latest day that `day` read at `precision` can mean."""
+    match precision:
+        case Precision.DAY:
+            return day, day
+        case Precision.EARLY:
+            return day.replace(day=1), day.replace(day=10)
+        case Precision.MID:
+            return day.replace(day=11), day.replace(day=20)
+        case Precision.LATE:
+            return day.replace(day=21), day.replace(day=_month_end(day))
+        case Precision.MONTH:
+            return day.replace(day=1), day.replace(day=_month_end(day))
+        case Precision.YEAR:
+            return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
+def _add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class ApproximateDate:
+    """A day known to some precision; compares by its earliest, then latest day."""
+
+    day: datetime.date
+    precision: str = Precision.DAY
+
+    def __post_init__(self):
+        # Normalise so equal meanings compare equal: "mid-February" is always the 11th.
+        object.__setattr__(self, "precision", Precision(self.precision))
+        object.__setattr__(self, "day", bounds(self.day, self.precision)[0])
+
+    @property
+    def earliest(self):
+        return self.day
+
+    @property
+    def latest(self):
+        return bounds(self.day, self.precision)[1]
+
+    def __str__(self):
+        month_year = f"{self.day:%B} {self.day.year}"
+        match self.precision:
+            case Precision.DAY:
+                return f"{self.day.day} {month_year}"
+            case Precision.EARLY:
+                return f"early {month_year}"
+            case Precision.MID:
+                return f"mid-{month_year}"
+            case Precision.LATE:
+                return f"late {month_year}"
+            case Precision.MONTH:
+                return month_year
+            case Precision.YEAR:
+                return str(self.day.year)
+
+    def __lt__(self, other):
+        if not isinstance(other, ApproximateDate):
+            return NotImplemented
+        return (self.earliest, self.latest) < (other.earliest, other.latest)
+
+    def is_definitely_before(self, other):
+        """True only when every day this can mean precedes every day `other` can."""
+        return self.latest < other.earliest
+
+    def plus(self, years=0, months=0):
+        """The same precision, shifted: September 2020 + 11 years = September 2031."""
+        return ApproximateDate(_add_months(self.day, years * 12 + months), self.precision)
+
+
+class ApproximateDayField(models.DateField):
+    """The date column of an approximate date, stored as its earliest day."""
+
+    def __init__(self, *args, precision_field, **kwargs):
+        self.precision_field = precision_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["precision_field"] = self.precision_field
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        day = getattr(model_instance, self.attname)
+        if day is not None:
+            day = bounds(day, getattr(model_instance, self.precision_field))[0]
+            setattr(model_instance, self.attname, day)
+        return day
+
+
+class LatestDayField(models.DateField):
+    """The latest possible day of an approximate date: derived, never typed."""
+
+    def __init__(self, *args, day_field, precision_field, **kwargs):
+        self.day_field, self.precision_field = day_field, precision_field
+        kwargs.update(null=True, blank=True, editable=False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("null", "blank", "editable"):
+            kwargs.pop(key, None)
+        kwargs.update(day_field=self.day_field, precision_field=self.precision_field)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        day = getattr(model_instance, self.day_field)
+        latest = None if day is None else bounds(day, getattr(model_instance, self.precision_field))[1]
+        setattr(model_instance, self.attname, latest)
+        return latest
+
+
+def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
+    """Abstract model mixin adding the approximate date `name` to a model."""
+    verbose_name = verbose_name or name.replace("_", " ")
+    precision_field = f"{name}_precision"
+
+    def get(self):
+        day = getattr(self, name)
+        return None if day is None else ApproximateDate(day, getattr(self, precision_field))
+
+    def set(self, value):
+        setattr(self, name, value and value.earliest)
+        setattr(self, precision_field, value.precision if value else Precision.DAY)
+        setattr(self, f"{name}_latest", value and value.latest)
+
+    attrs = {
+        "__module__": __name__,
+        "Meta": type("Meta", (), {"abstract": True}),
+        name: ApproximateDayField(
+            verbose_name,
+            null=not required,
+            blank=not required,
+            precision_field=precision_field,
+            help_text=help_text or "Any day within the period; the precision says how exactly it is known.",
+        ),
+        precision_field: models.CharField(
+            f"{verbose_name} precision", max_length=5, choices=Precision.choices, default=Precision.DAY
+        ),
+        f"{name}_latest": LatestDayField(
+            f"{verbose_name} (latest possible day)", day_field=name, precision_field=precision_field
+        ),
+        f"{name}_approx": property(get, set),
+    }
+    return type(f"ApproximateDate_{name}", (models.Model,), attrs)
+
+
+def check_not_in_future(errors, field, value, today=None):
+    """Record an error when even the earliest day `value` can mean is after today."""
+    today = today or timezone.localdate()
+    if value is not None and value.earliest > today:
+        errors.setdefault(field, []).append(ValidationError(f"{value} is in the future.", code="future"))
+
+
+def check_ends_after_start(errors, start, end, field="end"):
+    if start is not None and end is not None and end.is_definitely_before(start):
+        errors.setdefault(field, []).append(
+            ValidationError(f"The end ({end}) is before the start ({start}).", code="end_before_start")
+        )
+
+
+def ends_after_start_constraint(start="start", end="end"):
+    """The database half of `check_ends_after_start`."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{end}_latest__gte": models.F(start)}),
+        name=f"%(app_label)s_%(class)s_{end}_not_before_{start}",
+        violation_error_message=f"The {end} is before the {start}.",
+    )
+
+
+class DaysBetween(models.Func):
+    """Whole days from `start` to `end` (two date expressions), in SQL on both backends."""
+
+    output_field = models.IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )

@@ -1,0 +1,451 @@
+"""The demo data set: the joint statement of 24 groups on Maria Kalesnikava, modelled completely.
+
+Nothing here goes beyond the statement (../shared/seed/joint-statement-kalesnikava.txt).
+Years the statement leaves implicit follow from its own sequence of events: it was
+issued in 2023, after the May 2023 news it reports. Loading is idempotent: a record
+is only saved (and so only gains a history entry) when it differs from the statement.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from casetracker.dates import ApproximateDate, Precision
+from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Source, SourceKind
+from events.models import Verification as V
+from events.models import Visibility
+from prisoners.models import (
+    Charge,
+    CustodyPeriod,
+    Facility,
+    FacilityKind,
+    FacilityNameVariant,
+    Lawyer,
+    NameVariant,
+    Party,
+    Prisoner,
+    Representation,
+    Sentence,
+    Status,
+)
+
+CHANGE_REASON = "load_demo: joint statement on Maria Kalesnikava"
+
+# As listed under the statement (it speaks of 24 groups; the text names these 20).
+SIGNATORIES = [
+    "Amnesty International",
+    "Barys Zvozskau Belarusian Human Rights House",
+    "Belarusian Association of Journalists",
+    "Belarusian Helsinki Committee",
+    "Freedom House",
+    "Helsinki Foundation for Human Rights",
+    "Human Constanta",
+    "Human Rights Center “Viasna”",
+    "Human Rights Watch",
+    "International Federation for Human Rights",
+    "International Partnership for Human Rights (IPHR)",
+    "Legal Initiative Belarus",
+    "Libereco – Partnership for Human Rights",
+    "Netherlands Helsinki Committee",
+    "Norwegian Helsinki Committee",
+    "Office for the Rights of Persons with Disabilities",
+    "PEN America",
+    "PEN Belarus",
+    "People in Need",
+    "World Organisation against Torture",
+]
+VIASNA = "Human Rights Center “Viasna”"
+
+OTHER_PRISONERS = ["Maksim Znak", "Siarhei Tsikhanouski", "Viktar Babaryka", "Mikola Statkevich", "Ihar Losik"]
+DISBARRED_LAWYERS = ["Aliaksandr Pylchenka", "Liudmila Kazak", "Vladimir Pylchenko"]
+
+
+def on(year, month, day):
+    return ApproximateDate(datetime.date(year, month, day), Precision.DAY)
+
+
+def approx(year, month, precision):
+    return ApproximateDate(datetime.date(year, month, 1), precision)
+
+
+def year(value):
+    return ApproximateDate(datetime.date(value, 1, 1), Precision.YEAR)
+
+
+class Loader:
+    def __init__(self):
+        self.saved = 0
+
+    def upsert(self, model, lookup, values=None, m2m=None):
+        """Create or update one record; save only what differs, so a rerun writes nothing."""
+        values = values or {}
+        obj = model.objects.filter(**lookup).first()
+        changed = obj is None
+        if obj is None:
+            obj = model(**lookup)
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+        if changed:
+            obj.full_clean()
+            obj._change_reason = CHANGE_REASON
+            obj.save()
+            self.saved += 1
+        for name, targets in (m2m or {}).items():
+            manager = getattr(obj, name)
+            if set(manager.all()) != set(targets):
+                obj._change_reason = CHANGE_REASON
+                manager.set(targets)
+                self.saved += 1
+        return obj
+
+
+@transaction.atomic
+def load_demo():
+    """Load the statement; returns how many records were written (0 on a rerun)."""
+    load = Loader()
+    up = load.upsert
+
+    organisations = {name: up(Organisation, {"name": name}) for name in SIGNATORIES}
+    statement = up(
+        Source,
+        {"title": "Belarus: Stop mistreating opposition politician"},
+        {
+            "kind": SourceKind.STATEMENT,
+            "published_approx": year(2023),
+            "confidential": False,
+            "internal_notes": "Joint statement of 24 international and Belarusian rights groups; "
+            "the copy on file lists 20 of them. It carries no date or URL; "
+            "issued in 2023, after the May 2023 news it reports.",
+        },
+        m2m={"signatories": list(organisations.values())},
+    )
+    viasna_report = up(
+        Source,
+        {"title": "Viasna: Kalesnikava placed in a cell-type premises (PKT)"},
+        {
+            "kind": SourceKind.NEWS,
+            "publisher": organisations[VIASNA],
+            "published_approx": approx(2023, 3, Precision.LATE),
+            "confidential": False,
+            "internal_notes": "Known through the joint statement; the original report is not on file.",
+        },
+    )
+    private_channels = up(
+        Source,
+        {"title": "Private channels: Kalesnikava's health, May 2023"},
+        {
+            "kind": SourceKind.PRIVATE,
+            "published_approx": approx(2023, 5, Precision.MONTH),
+            "confidential": True,
+            "internal_notes": "Human rights organisations learned this through private channels. "
+            "Never disclose the channel.",
+        },
+    )
+
+    colony = up(
+        Facility,
+        {"name": "Penal colony No. 4"},
+        {"kind": FacilityKind.PENAL_COLONY, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
+    )
+    for variant in ["Female penal colony N4 in Homiel", "Gomel penal colony No. 4"]:
+        up(FacilityNameVariant, {"facility": colony, "name": variant})
+    hospital = up(
+        Facility,
+        {"name": "Homiel emergency hospital"},
+        {"kind": FacilityKind.HOSPITAL, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
+    )
+    up(FacilityNameVariant, {"facility": hospital, "name": "Gomel emergency hospital"})
+
+    maria = up(
+        Prisoner,
+        {"slug": "maria-kalesnikava"},
+        {
+            "name": "Maria Kalesnikava",
+            "bio": "Musician, prominent opposition figure and a symbol of the peaceful protest movement for "
+            "human rights in Belarus; member of the opposition's Coordination Council for the Transfer of Power.",
+            "status": Status.DETAINED,
+            "detained_approx": approx(2020, 9, Precision.MONTH),
+            "published": True,
+        },
+    )
+    variants = [
+        ("Maryia Kalesnikava", "transliteration"),
+        ("Kalesnikova", "spelling also used in the joint statement"),
+        ("Kolesnikova", "transliteration from Russian"),
+        ("Калеснікава", "Belarusian"),
+        ("Колесникова", "Russian"),
+    ]
+    for name, note in variants:
+        up(NameVariant, {"prisoner": maria, "name": name}, {"note": note})
+
+    for label in ["extremism", "trying to seize power", "calls for actions causing harm to national security"]:
+        up(Charge, {"prisoner": maria, "label": label})
+    up(Sentence, {"prisoner": maria, "date": datetime.date(2021, 9, 6)}, {"term_years": 11})
+
+    up(
+        CustodyPeriod,
+        {"prisoner": maria, "facility": colony, "end": datetime.date(2022, 11, 28)},
+        {"note": "Serving her sentence; start date not stated."},
+    )
+    up(
+        CustodyPeriod,
+        {"prisoner": maria, "facility": hospital, "start": datetime.date(2022, 11, 28)},
+        {
+            "end_approx": approx(2022, 12, Precision.EARLY),
+            "note": "Intensive care unit, then about a week in hospital.",
+        },
+    )
+    up(
+        CustodyPeriod,
+        {"prisoner": maria, "facility": colony, "start": datetime.date(2022, 12, 1)},
+        {"start_precision": Precision.EARLY, "note": "First in the colony's medical facility."},
+    )
+
+    lawyers = {name: up(Lawyer, {"name": name}) for name in DISBARRED_LAWYERS}
+    for lawyer in lawyers.values():
+        up(Representation, {"prisoner": maria, "lawyer": lawyer})
+
+    public = {"visibility": Visibility.PUBLIC}
+    up(
+        Contact,
+        {"prisoner": maria, "party": Party.FAMILY, "date": datetime.date(2022, 12, 5)},
+        {
+            **public,
+            "channel": Channel.VISIT,
+            "contact_person": "her father",
+            "description": "Her father was allowed to visit her. Only then did details of her condition and her "
+            "account of ill-treatment in the punishment cell become known.",
+        },
+        m2m={"sources": [statement]},
+    )
+    up(
+        Contact,
+        {"prisoner": maria, "party": Party.LAWYER, "date": datetime.date(2023, 2, 7)},
+        {
+            **public,
+            "description": "Her lawyer's last access to her; since then, no access despite repeated attempts.",
+        },
+        m2m={"sources": [statement]},
+    )
+    up(
+        Contact,
+        {"prisoner": maria, "party": Party.FAMILY, "date": datetime.date(2023, 2, 11)},
+        {
+            **public,
+            "date_precision": Precision.MID,
+            "description": "Her family's last communication with her before calls, letters and visits were cut off.",
+        },
+        m2m={"sources": [statement]},
+    )
+
+    def incident(kind, start, values, sources=(statement,), prisoner=maria, **lookup):
+        return up(
+            Incident,
+            {"prisoner": prisoner, "kind": kind, "start": start.earliest, **lookup},
+            {"start_precision": start.precision, **public, **values},
+            m2m={"sources": list(sources)},
+        )
+
+    november_2022 = approx(2022, 11, Precision.MONTH)
+    hospitalised = on(2022, 11, 28)
+    incident(
+        IncidentKind.ARREST,
+        approx(2020, 9, Precision.MONTH),
+        {
+            "verification": V.CONFIRMED,
+            "description": "Detained after she resisted an attempt by the authorities to forcefully expel her from "
+            "the country, in retaliation for her political activism and her membership of the opposition's "
+            "Coordination Council for the Transfer of Power.",
+        },
+    )
+    incident(
+        IncidentKind.SENTENCING,
+        on(2021, 9, 6),
+        {
+            "verification": V.CONFIRMED,
+            "description": "Sentenced to 11 years in prison on bogus charges of ‘extremism’, ‘trying to seize "
+            "power’ and ‘calls for actions causing harm to national security’.",
+        },
+    )
+    incident(
+        IncidentKind.SHIZO,
+        november_2022,
+        {
+            "end_approx": hospitalised,
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Spent over 10 days in a freezing punishment isolation cell immediately before her "
+            "hospitalisation, despite serious health concerns. The cell was so cold that she could not sleep "
+            "at all and walked constantly to keep warm.",
+        },
+    )
+    incident(
+        IncidentKind.MEDICAL_CARE_DENIED,
+        november_2022,
+        {
+            "end_approx": hospitalised,
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Although she fainted repeatedly and suffered from high blood pressure and nausea in "
+            "solitary confinement, the authorities refused to transfer her to hospital until her health "
+            "significantly deteriorated.",
+        },
+    )
+    incident(
+        IncidentKind.ILL_TREATMENT,
+        november_2022,
+        {
+            "end_approx": hospitalised,
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Her account of ill-treatment in the punishment cell became known when her father "
+            "visited on 5 December 2022. There are credible reports that she has been ill-treated by the "
+            "penal colony's management.",
+        },
+    )
+    incident(
+        IncidentKind.HOSPITALISATION,
+        hospitalised,
+        {
+            "end_approx": approx(2022, 12, Precision.EARLY),
+            "facility": hospital,
+            "verification": V.CONFIRMED,
+            "description": "Admitted on the night of 28 November 2022 to the intensive care unit of Homiel's "
+            "emergency hospital, where she spent approximately a week.",
+        },
+    )
+    incident(
+        IncidentKind.SURGERY,
+        hospitalised,
+        {"facility": hospital, "verification": V.CONFIRMED, "description": "Surgery for a perforated ulcer."},
+    )
+    incident(
+        IncidentKind.NOT_INFORMED,
+        hospitalised,
+        {
+            "end_approx": on(2022, 12, 5),
+            "facility": hospital,
+            "verification": V.CREDIBLE,
+            "description": "The penal colony's administration did not inform her lawyer or family that she had "
+            "been hospitalised and undergone surgery, although she repeatedly asked the hospital staff to get "
+            "in touch with her family.",
+        },
+    )
+    incident(
+        IncidentKind.TRANSFER,
+        approx(2022, 12, Precision.EARLY),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Transferred from Homiel's emergency hospital to the penal colony's medical facility.",
+        },
+    )
+    incident(
+        IncidentKind.FORCED_LABOUR,
+        on(2023, 1, 10),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "The penal colony's administration forced her to resume work at the colony's clothing "
+            "factory. Her family was concerned that she was still too weak from the surgery.",
+        },
+    )
+    incident(
+        IncidentKind.LAWYER_ACCESS_DENIED,
+        on(2023, 2, 7),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Her lawyer has had no access to her since 7 February 2023, despite repeated attempts.",
+        },
+    )
+    incident(
+        IncidentKind.FAMILY_CONTACT_DENIED,
+        approx(2023, 2, Precision.MID),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Denied any communication with her family, including calls, letters and visits.",
+        },
+    )
+    incident(
+        IncidentKind.PKT,
+        approx(2023, 3, Precision.LATE),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Placed in a cell-type premises (PKT) over a supposed violation of penitentiary "
+            "regulations, Human Rights Center “Viasna” reported.",
+        },
+        sources=(statement, viasna_report),
+    )
+    incident(
+        IncidentKind.HEALTH_DETERIORATION,
+        approx(2023, 5, Precision.MONTH),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Her health had significantly deteriorated and she had not recovered from the surgery. "
+            "According to credible reports, she was unable to do mandatory work in prison and lost consciousness "
+            "on several occasions. Her family consulted a doctor who, unable to examine her in person, advised "
+            "that she might need medical supervision and a special diet for several more months to avoid a "
+            "relapse.",
+            "internal_notes": "Learned by human rights organisations through private channels.",
+        },
+        sources=(statement, private_channels),
+    )
+    incident(
+        IncidentKind.SOLITARY,
+        year(2023),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Held in solitary confinement at the time of the joint statement.",
+        },
+    )
+    incident(
+        IncidentKind.MEDICAL_CARE_DENIED,
+        year(2023),
+        {
+            "facility": colony,
+            "verification": V.CREDIBLE,
+            "description": "Not receiving adequate medical care despite serious health problems; denied access "
+            "to doctors, essential foods and medicines (at the time of the joint statement).",
+        },
+    )
+    for lawyer in lawyers.values():
+        incident(
+            IncidentKind.DISBARMENT,
+            approx(2020, 10, Precision.MONTH),
+            {
+                "end_approx": approx(2022, 12, Precision.MONTH),
+                "verification": V.CREDIBLE,
+                "description": f"{lawyer.name} was disbarred in retaliation for representing her. The statement "
+                "dates the disbarment of her three lawyers to between October 2020 and December 2022.",
+            },
+            lawyer=lawyer,
+        )
+
+    for name in OTHER_PRISONERS:
+        prisoner = up(
+            Prisoner,
+            {"name": name},
+            {
+                "bio": "Prominent individual imprisoned for political reasons in Belarus.",
+                "status": Status.DETAINED,
+                "published": True,
+            },
+        )
+        incident(
+            IncidentKind.INCOMMUNICADO,
+            year(2023),
+            {
+                "verification": V.CREDIBLE,
+                "description": "Prevented by the authorities from communicating with his lawyers and family members "
+                "“in recent months”, according to the joint statement.",
+            },
+            prisoner=prisoner,
+        )
+    return load.saved

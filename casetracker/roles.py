@@ -1,0 +1,69 @@
+"""The app's roles, created and kept in sync by `migrate`: never by hand.
+
+Researcher: view, add and change case data and see its history; cannot delete,
+publish a prisoner, make an incident, contact or source public, or revert.
+Editor: everything a researcher can, plus publish, delete and revert history.
+Alert staff: view case data; view and acknowledge alerts; receive alert mail.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+RESEARCHER = "Researcher"
+EDITOR = "Editor"
+ALERT_STAFF = "Alert staff"
+
+CASE_APPS = ("prisoners", "events")
+ALERT_APPS = ("alerts",)
+PUBLISH_PERMISSIONS = [
+    "prisoners.publish_prisoner",
+    "events.publish_incident",
+    "events.publish_contact",
+    "events.publish_source",
+]
+
+
+def _models(app_labels, historical):
+    for label in app_labels:
+        if not global_apps.is_installed(label):
+            continue
+        for model in global_apps.get_app_config(label).get_models():
+            if model._meta.model_name.startswith("historical") == historical:
+                yield model
+
+
+def _perms(app_labels, actions, historical=False):
+    return [
+        f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+        for model in _models(app_labels, historical)
+        for action in actions
+    ]
+
+
+def role_permissions():
+    """Role name -> permission names ("app_label.codename")."""
+    researcher = _perms(CASE_APPS, ["view", "add", "change"]) + _perms(CASE_APPS, ["view"], historical=True)
+    return {
+        RESEARCHER: researcher,
+        EDITOR: _perms(CASE_APPS, ["view", "add", "change", "delete"])
+        + _perms(CASE_APPS, ["view", "change"], historical=True)
+        + PUBLISH_PERMISSIONS,
+        ALERT_STAFF: _perms(CASE_APPS, ["view"]) + _perms(ALERT_APPS, ["view", "change"]),
+    }
+
+
+def sync_roles(using="default"):
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    available = {
+        f"{perm.content_type.app_label}.{perm.codename}": perm
+        for perm in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, names in role_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([available[name] for name in names])
+
+
+def sync_roles_after_migrate(using="default", **kwargs):
+    sync_roles(using=using)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Casetracker"
+admin.site.site_title = "Casetracker admin"
+admin.site.index_title = "Case records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from casetracker.admin_base import CaseAdmin
+from prisoners.admin import PRISONER_FOLDED_SEARCH
+
+from .models import Contact, Incident, Organisation, Source, Visibility
+
+
+@admin.register(Incident)
+class IncidentAdmin(CaseAdmin):
+    list_display = ["kind", "prisoner", "date_range_display", "facility", "visibility", "verification"]
+    list_filter = [
+        "kind",
+        ("start", admin.DateFieldListFilter),
+        "visibility",
+        "verification",
+        ("facility", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["prisoner", "facility"]
+    search_fields = ["prisoner__name", "prisoner__name_variants__name", "description", "facility__name"]
+    folded_search_fields = [*PRISONER_FOLDED_SEARCH, "facility__name_folded", "facility__name_variants__folded"]
+    autocomplete_fields = ["prisoner", "facility", "lawyer", "sources"]
+    date_hierarchy = "start"
+    fieldsets = [
+        (None, {"fields": ["prisoner", "kind", ("start", "start_precision"), ("end", "end_precision")]}),
+        ("Where and who", {"fields": ["facility", "lawyer"]}),
+        ("What happened", {"fields": ["description", "internal_notes", "sources"]}),
+        ("Publication", {"fields": ["verification", "visibility"]}),
+    ]
+    publish_field = "visibility"
+    publish_permission = "events.publish_incident"
+    publish_values = (Visibility.PUBLIC, Visibility.INTERNAL)
+
+    @admin.display(description="date", ordering="start")
+    def date_range_display(self, incident):
+        return incident.date_range
+
+
+@admin.register(Contact)
+class ContactAdmin(CaseAdmin):
+    list_display = ["prisoner", "party", "date_display", "channel", "contact_person", "visibility"]
+    list_filter = ["party", "channel", ("date", admin.DateFieldListFilter), "visibility"]
+    list_select_related = ["prisoner"]
+    search_fields = ["prisoner__name", "prisoner__name_variants__name", "contact_person", "lawyer__name"]
+    folded_search_fields = PRISONER_FOLDED_SEARCH
+    autocomplete_fields = ["prisoner", "lawyer", "sources"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["prisoner", "party", ("date", "date_precision"), "channel", "lawyer", "contact_person"]}),
+        ("Details", {"fields": ["description", "internal_notes", "sources"]}),
+        ("Publication", {"fields": ["visibility"]}),
+    ]
+    publish_field = "visibility"
+    publish_permission = "events.publish_contact"
+    publish_values = (Visibility.PUBLIC, Visibility.INTERNAL)
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, contact):
+        return contact.date_approx
+
+
+@admin.register(Source)
+class SourceAdmin(CaseAdmin):
+    list_display = ["title", "kind", "publisher", "published_display", "confidential"]
+    list_filter = ["kind", "confidential"]
+    list_select_related = ["publisher"]
+    search_fields = ["title", "publisher__name", "signatories__name", "url"]
+    autocomplete_fields = ["publisher", "signatories"]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", ("published", "published_precision"), "url"]}),
+        ("Who", {"fields": ["publisher", "signatories"]}),
+        ("Confidentiality", {"fields": ["confidential", "internal_notes"]}),
+    ]
+    publish_field = "confidential"
+    publish_permission = "events.publish_source"
+    publish_values = (False, True)
+
+    @admin.display(description="date", ordering="published")
+    def published_display(self, source):
+        return source.published_approx or "—"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CaseAdmin):
+    list_display = ["name", "url"]
+    search_fields = ["name"]
+    folded_search_fields = ["name_folded"]

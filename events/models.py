@@ -1,0 +1,234 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from casetracker.dates import (
+    approximate_date,
+    check_ends_after_start,
+    check_not_in_future,
+    ends_after_start_constraint,
+)
+from casetracker.text import FoldedField
+from prisoners.models import Facility, Lawyer, Party, Prisoner
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "public"
+    INTERNAL = "internal", "internal"
+
+
+class Verification(models.TextChoices):
+    REPORTED = "reported", "reported"
+    CREDIBLE = "credible", "credible"
+    CONFIRMED = "confirmed", "confirmed"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    name_folded = FoldedField(source="name")
+    url = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    STATEMENT = "statement", "statement"
+    NEWS = "news", "news or report"
+    COURT_DOCUMENT = "court_document", "court document"
+    PRIVATE = "private", "private communication"
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(confidential=False)
+
+
+class Source(approximate_date("published", "date", required=False), models.Model):
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    publisher = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="published_sources"
+    )
+    signatories = models.ManyToManyField(Organisation, blank=True, related_name="signed_sources")
+    url = models.URLField("URL", max_length=500, blank=True)
+    confidential = models.BooleanField(
+        default=True,
+        help_text="Confidential sources never appear on the public site. Only editors can make a source public.",
+    )
+    internal_notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[signatories])
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "title"]
+        permissions = [("publish_source", "Can make a source public")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        check_not_in_future(errors, "published", self.published_approx)
+        if errors:
+            raise ValidationError(errors)
+
+
+class IncidentKind(models.TextChoices):
+    ARREST = "arrest", "arrest"
+    SENTENCING = "sentencing", "sentencing"
+    TRANSFER = "transfer", "transfer"
+    SHIZO = "shizo", "punishment isolation cell (ShIZO)"
+    PKT = "pkt", "cell-type premises (PKT)"
+    SOLITARY = "solitary", "solitary confinement"
+    HOSPITALISATION = "hospitalisation", "hospitalisation"
+    SURGERY = "surgery", "surgery"
+    HEALTH_DETERIORATION = "health_deterioration", "deterioration of health"
+    MEDICAL_CARE_DENIED = "medical_care_denied", "medical care denied"
+    ILL_TREATMENT = "ill_treatment", "ill-treatment"
+    FORCED_LABOUR = "forced_labour", "forced labour"
+    LAWYER_ACCESS_DENIED = "lawyer_access_denied", "lawyer access denied"
+    FAMILY_CONTACT_DENIED = "family_contact_denied", "family contact denied"
+    INCOMMUNICADO = "incommunicado", "held incommunicado (lawyer and family)"
+    NOT_INFORMED = "not_informed", "lawyer and family not informed"
+    DISBARMENT = "disbarment", "disbarment of lawyer"
+    RELEASE = "release", "release"
+    OTHER = "other", "other"
+
+
+# Which incidents prove that a party could not reach the prisoner.
+DENIAL_KINDS = {
+    Party.LAWYER: [IncidentKind.LAWYER_ACCESS_DENIED, IncidentKind.INCOMMUNICADO],
+    Party.FAMILY: [IncidentKind.FAMILY_CONTACT_DENIED, IncidentKind.INCOMMUNICADO],
+}
+
+
+class IncidentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
+
+
+class Incident(approximate_date("start"), approximate_date("end", required=False), models.Model):
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(max_length=30, choices=IncidentKind.choices)
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
+    lawyer = models.ForeignKey(
+        Lawyer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        help_text="The lawyer concerned, e.g. the one disbarred.",
+    )
+    description = models.TextField("public description")
+    internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="incidents")
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        help_text="Only editors can make an incident public.",
+    )
+    verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.REPORTED)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "start_latest", "pk"]
+        permissions = [("publish_incident", "Can make an incident public")]
+        constraints = [ends_after_start_constraint()]
+        indexes = [models.Index(fields=["prisoner", "kind", "start"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.date_range} ({self.prisoner})"
+
+    @staticmethod
+    def denial_kinds(party):
+        return DENIAL_KINDS[party]
+
+    @property
+    def date_range(self):
+        """'28 November 2022 – early December 2022', or the start alone."""
+        if self.end is None or self.end_approx == self.start_approx:
+            return str(self.start_approx)
+        return f"{self.start_approx} – {self.end_approx}"
+
+    def clean(self):
+        errors = {}
+        check_not_in_future(errors, "start", self.start_approx)
+        check_not_in_future(errors, "end", self.end_approx)
+        check_ends_after_start(errors, self.start_approx, self.end_approx)
+        if self.prisoner_id and self.kind != IncidentKind.ARREST:
+            self.prisoner.check_not_before_detention(errors, "start", self.start_approx, "The incident")
+        if self.kind == IncidentKind.DISBARMENT and not self.lawyer_id:
+            errors.setdefault("lawyer", []).append(ValidationError("Say which lawyer was disbarred."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", "visit"
+    CALL = "call", "call"
+    LETTER = "letter", "letter"
+    UNSPECIFIED = "unspecified", "unspecified"
+
+
+class ContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
+
+
+class Contact(approximate_date("date"), models.Model):
+    """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="contacts")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.UNSPECIFIED)
+    lawyer = models.ForeignKey(Lawyer, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
+    contact_person = models.CharField(max_length=200, blank=True, help_text="e.g. her father")
+    description = models.TextField("public description", blank=True)
+    internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="contacts")
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        help_text="Only editors can make a contact public. Alerts count every contact.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        permissions = [("publish_contact", "Can make a contact public")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lawyer__isnull=True) | Q(party=Party.LAWYER),
+                name="contact_lawyer_only_for_lawyer_party",
+                violation_error_message="Only a lawyer contact can name a lawyer.",
+            )
+        ]
+        indexes = [models.Index(fields=["prisoner", "party", "date_latest"])]
+
+    def __str__(self):
+        return f"{self.get_party_display()} contact, {self.date_approx} ({self.prisoner})"
+
+    def clean(self):
+        errors = {}
+        check_not_in_future(errors, "date", self.date_approx)
+        if self.prisoner_id:
+            self.prisoner.check_not_before_detention(errors, "date", self.date_approx, "The contact")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,276 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from casetracker.admin_base import CaseAdmin, CaseInline
+from events.models import Contact
+
+from .models import (
+    Charge,
+    CustodyPeriod,
+    Facility,
+    FacilityNameVariant,
+    LapseBasis,
+    Lawyer,
+    NameVariant,
+    Party,
+    Prisoner,
+    Representation,
+    Sentence,
+)
+
+PRISONER_FOLDED_SEARCH = ["prisoner__name_folded", "prisoner__name_variants__folded"]
+
+
+class NameVariantInline(CaseInline):
+    model = NameVariant
+    fields = ["name", "note"]
+    show_change_link = False
+
+
+class CustodyPeriodFormSet(BaseInlineFormSet):
+    """Checks overlaps across the whole submission, so a transfer (close one period,
+    open the next) is judged on the new values, not on what the database still holds."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.overlap_checked_elsewhere = True
+        return form
+
+    def clean(self):
+        super().clean()
+        periods = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
+        ]
+        clash = CustodyPeriod.first_overlap_among(periods)
+        if clash:
+            raise ValidationError(f"Custody periods overlap: {clash[0]} and {clash[1]}.")
+
+
+class CustodyPeriodInline(CaseInline):
+    model = CustodyPeriod
+    formset = CustodyPeriodFormSet
+    fields = ["facility", "start", "start_precision", "end", "end_precision", "note"]
+    autocomplete_fields = ["facility"]
+
+
+class ChargeInline(CaseInline):
+    model = Charge
+    fields = ["article", "label"]
+    show_change_link = False
+
+
+class SentenceInline(CaseInline):
+    model = Sentence
+    fields = ["date", "date_precision", "court", "term_years", "term_months", "regime"]
+
+
+class RepresentationInline(CaseInline):
+    model = Representation
+    fields = ["lawyer", "start", "start_precision", "end", "end_precision"]
+    autocomplete_fields = ["lawyer"]
+
+
+class ContactInline(CaseInline):
+    model = Contact
+    fields = ["party", "date", "date_precision", "channel", "lawyer", "contact_person", "visibility"]
+    autocomplete_fields = ["lawyer"]
+    publish_field = "visibility"
+    publish_permission = "events.publish_contact"
+
+
+class ContactLapseFilter(admin.SimpleListFilter):
+    party = None
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "overdue"), ("within", "within threshold"), ("unknown", "no contact data")]
+
+    def queryset(self, request, queryset):
+        overdue, basis = f"{self.party}_overdue", f"{self.party}_basis"
+        match self.value():
+            case "overdue":
+                return queryset.filter(**{overdue: True})
+            case "within":
+                return queryset.filter(**{overdue: False}).exclude(**{basis: LapseBasis.UNKNOWN})
+            case "unknown":
+                return queryset.filter(**{basis: LapseBasis.UNKNOWN})
+        return queryset
+
+
+class LawyerLapseFilter(ContactLapseFilter):
+    title = "lawyer contact"
+    parameter_name = "lawyer_contact"
+    party = Party.LAWYER
+
+
+class FamilyLapseFilter(ContactLapseFilter):
+    title = "family contact"
+    parameter_name = "family_contact"
+    party = Party.FAMILY
+
+
+def lapse_column(party):
+    @admin.display(description=f"days since {party} contact", ordering=f"{party}_days")
+    def column(self, prisoner):
+        lapse = prisoner.lapse(party)
+        if not lapse.known:
+            return format_html('<span class="lapse lapse-unknown">no contact data</span>')
+        css = "lapse lapse-overdue" if lapse.overdue else "lapse"
+        label = f"{lapse.days} (overdue, threshold {lapse.threshold})" if lapse.overdue else lapse.days
+        return format_html('<span class="{}" title="since {}">{}</span>', css, lapse.since, label)
+
+    return column
+
+
+@admin.register(Prisoner)
+class PrisonerAdmin(CaseAdmin):
+    list_display = ["name", "status", "detained_display", "lawyer_lapse", "family_lapse", "published"]
+    list_filter = ["status", "published", LawyerLapseFilter, FamilyLapseFilter]
+    search_fields = ["name", "name_variants__name"]
+    folded_search_fields = ["name_folded", "name_variants__folded"]
+    readonly_fields = ["incidents_link", "lapse_summary", "created", "updated"]
+    inlines = [
+        NameVariantInline,
+        CustodyPeriodInline,
+        ChargeInline,
+        SentenceInline,
+        RepresentationInline,
+        ContactInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "bio", "status", ("detained", "detained_precision"), "published"]}),
+        ("Contact", {"fields": ["lapse_summary", ("lawyer_threshold_days", "family_threshold_days")]}),
+        ("Incidents", {"fields": ["incidents_link"]}),
+        ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
+    ]
+    publish_field = "published"
+    publish_permission = "prisoners.publish_prisoner"
+    publish_values = (True, False)
+
+    class Media:
+        css = {"all": ["casetracker/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_contact_lapse()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # The slug is the permanent public URL: set once.
+        return [*fields, "slug"] if obj else fields
+
+    lawyer_lapse = lapse_column(Party.LAWYER)
+    family_lapse = lapse_column(Party.FAMILY)
+
+    @admin.display(description="detained", ordering="detained")
+    def detained_display(self, prisoner):
+        return prisoner.detained_approx or "—"
+
+    @admin.display(description="contact lapses")
+    def lapse_summary(self, prisoner):
+        if prisoner.pk is None:
+            return "—"
+        lines = []
+        for party in Party.values:
+            lapse = prisoner.lapse(party)
+            verdict = "overdue" if lapse.overdue else "within threshold" if lapse.known else "unknown"
+            lines.append((lapse, verdict, lapse.threshold))
+        return format_html_join(mark_safe("<br>"), "{} — {} (threshold {} days)", lines)
+
+    @admin.display(description="incidents")
+    def incidents_link(self, prisoner):
+        if prisoner.pk is None:
+            return "Save the prisoner first."
+        changelist = reverse("admin:events_incident_changelist")
+        add = reverse("admin:events_incident_add")
+        return format_html(
+            '<a href="{}?prisoner__id__exact={}">{} incidents</a> · <a href="{}?prisoner={}">add an incident</a>',
+            changelist,
+            prisoner.pk,
+            prisoner.incidents.count(),
+            add,
+            prisoner.pk,
+        )
+
+
+class FacilityNameVariantInline(CaseInline):
+    model = FacilityNameVariant
+    fields = ["name", "note"]
+    show_change_link = False
+
+
+@admin.register(Facility)
+class FacilityAdmin(CaseAdmin):
+    list_display = ["name", "kind", "city", "region", "country"]
+    list_filter = ["kind", "country", "region"]
+    search_fields = ["name", "city", "name_variants__name"]
+    folded_search_fields = ["name_folded", "name_variants__folded"]
+    inlines = [FacilityNameVariantInline]
+
+
+@admin.register(Lawyer)
+class LawyerAdmin(CaseAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    folded_search_fields = ["name_folded"]
+
+
+@admin.register(NameVariant)
+class NameVariantAdmin(CaseAdmin):
+    list_display = ["name", "prisoner", "note"]
+    search_fields = ["name", "prisoner__name"]
+    folded_search_fields = ["folded", *PRISONER_FOLDED_SEARCH]
+    autocomplete_fields = ["prisoner"]
+
+
+@admin.register(FacilityNameVariant)
+class FacilityNameVariantAdmin(CaseAdmin):
+    list_display = ["name", "facility", "note"]
+    search_fields = ["name", "facility__name"]
+    folded_search_fields = ["folded"]
+    autocomplete_fields = ["facility"]
+
+
+@admin.register(CustodyPeriod)
+class CustodyPeriodAdmin(CaseAdmin):
+    list_display = ["prisoner", "facility", "period"]
+    list_filter = ["facility"]
+    search_fields = ["prisoner__name", "facility__name"]
+    folded_search_fields = PRISONER_FOLDED_SEARCH
+    autocomplete_fields = ["prisoner", "facility"]
+    fields = ["prisoner", "facility", ("start", "start_precision"), ("end", "end_precision"), "note"]
+
+
+@admin.register(Charge)
+class ChargeAdmin(CaseAdmin):
+    list_display = ["label", "article", "prisoner"]
+    search_fields = ["label", "article", "prisoner__name"]
+    folded_search_fields = PRISONER_FOLDED_SEARCH
+    autocomplete_fields = ["prisoner"]
+
+
+@admin.register(Sentence)
+class SentenceAdmin(CaseAdmin):
+    list_display = ["prisoner", "date_display", "term", "court", "regime"]
+    list_filter = ["regime"]
+    search_fields = ["prisoner__name", "court"]
+    folded_search_fields = PRISONER_FOLDED_SEARCH
+    autocomplete_fields = ["prisoner"]
+    fields = ["prisoner", ("date", "date_precision"), "court", ("term_years", "term_months"), "regime"]
+
+    @admin.display(description="sentenced on", ordering="date")
+    def date_display(self, sentence):
+        return sentence.date_approx
+
+
+@admin.register(Representation)
+class RepresentationAdmin(CaseAdmin):
+    list_display = ["lawyer", "prisoner", "start_approx", "end_approx"]
+    search_fields = ["lawyer__name", "prisoner__name"]
+    folded_search_fields = ["lawyer__name_folded", *PRISONER_FOLDED_SEARCH]
+    autocomplete_fields = ["prisoner", "lawyer"]
+    fields = ["prisoner", "lawyer", ("start", "start_precision"), ("end", "end_precision")]
