@@ -1,7 +1,9 @@
 """Admin behaviour shared by every case-data model: history, publishing rights, search."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -48,6 +50,7 @@ class CaseAdmin(PublishGuardMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     """Base admin for case data: history with diffs; revert only with the history change right."""
 
     publish_values = None  # (public value, internal value) of `publish_field`, for the bulk actions
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history hides the revert button but would still accept the POST.

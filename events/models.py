@@ -68,7 +68,7 @@ class Source(approximate_date("published", "date", required=False), models.Model
     objects = SourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published", "title"]
+        ordering = [models.F("published").desc(nulls_last=True), "title"]
         permissions = [("publish_source", "Can make a source public")]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -115,11 +116,12 @@ class FamilyLapseFilter(ContactLapseFilter):
 
 
 def lapse_column(party):
-    @admin.display(description=f"days since {party} contact", ordering=f"{party}_days")
+    # "No contact data" sorts with the longest lapses: unknown is never silently fine.
+    @admin.display(description=f"days since {party} contact", ordering=F(f"{party}_days").asc(nulls_last=True))
     def column(self, prisoner):
         lapse = prisoner.lapse(party)
         if not lapse.known:
-            return format_html('<span class="lapse lapse-unknown">no contact data</span>')
+            return mark_safe('<span class="lapse lapse-unknown">no contact data</span>')
         css = "lapse lapse-overdue" if lapse.overdue else "lapse"
         label = f"{lapse.days} (overdue, threshold {lapse.threshold})" if lapse.overdue else lapse.days
         return format_html('<span class="{}" title="since {}">{}</span>', css, lapse.since, label)

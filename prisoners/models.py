@@ -385,7 +385,7 @@ class CustodyPeriod(
 
     class Meta:
         verbose_name_plural = "custody periods"
-        ordering = ["start", "pk"]
+        ordering = [F("start").asc(nulls_first=True), "pk"]  # unknown start = earliest
         constraints = [ends_after_start_constraint()]
         # PostgreSQL also refuses overlapping periods (exclusion constraint, migration 0002).
 
@@ -528,7 +528,7 @@ class Representation(
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["start", "pk"]
+        ordering = [F("start").asc(nulls_first=True), "pk"]
         constraints = [ends_after_start_constraint()]
 
     def __str__(self):

@@ -1,0 +1,127 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from casetracker.dates import Precision
+from events.models import Contact, Incident, IncidentKind, Organisation, Source, SourceKind, Visibility
+from prisoners.models import (
+    Charge,
+    CustodyPeriod,
+    Facility,
+    FacilityKind,
+    Lawyer,
+    NameVariant,
+    Party,
+    Prisoner,
+    Representation,
+    Sentence,
+    Status,
+)
+
+
+class PrisonerFactory(DjangoModelFactory):
+    class Meta:
+        model = Prisoner
+
+    name = factory.Sequence(lambda n: f"Prisoner {n}")
+    status = Status.DETAINED
+    detained = datetime.date(2020, 9, 1)
+    detained_precision = Precision.DAY
+    published = True
+
+
+class NameVariantFactory(DjangoModelFactory):
+    class Meta:
+        model = NameVariant
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    name = factory.Sequence(lambda n: f"Variant {n}")
+
+
+class FacilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    name = factory.Sequence(lambda n: f"Facility {n}")
+    kind = FacilityKind.PENAL_COLONY
+    city = "Homiel"
+    country = "Belarus"
+
+
+class CustodyPeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = CustodyPeriod
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    start = datetime.date(2021, 1, 1)
+
+
+class LawyerFactory(DjangoModelFactory):
+    class Meta:
+        model = Lawyer
+
+    name = factory.Sequence(lambda n: f"Lawyer {n}")
+
+
+class RepresentationFactory(DjangoModelFactory):
+    class Meta:
+        model = Representation
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    lawyer = factory.SubFactory(LawyerFactory)
+
+
+class ChargeFactory(DjangoModelFactory):
+    class Meta:
+        model = Charge
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    label = "extremism"
+
+
+class SentenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Sentence
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    date = datetime.date(2021, 9, 6)
+    term_years = 11
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    kind = SourceKind.STATEMENT
+    confidential = False
+
+
+class IncidentFactory(DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    kind = IncidentKind.SHIZO
+    start = datetime.date(2022, 11, 18)
+    description = "Placed in a punishment cell."
+    visibility = Visibility.PUBLIC
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    party = Party.LAWYER
+    date = datetime.date(2023, 2, 7)
+    visibility = Visibility.PUBLIC

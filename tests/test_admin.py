@@ -1,0 +1,119 @@
+"""The researchers' daily tool: search across name variants, lapse columns, filters, inlines."""
+
+import datetime
+
+import pytest
+
+from casetracker.demo import load_demo
+from prisoners.models import CustodyPeriod, Prisoner
+from tests.admin_forms import add_inline_row, admin_form_data
+from tests.factories import ContactFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def demo(today):
+    load_demo()
+
+
+def changelist_names(response):
+    return sorted(str(obj) for obj in response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize(
+    "query", ["Kolesnikova", "kalesnikova", "Калеснікава", "Колесникова", "Maryia Kalesnikava", "KALESNIKAVA"]
+)
+def test_prisoner_search_finds_every_name_variant(demo, researcher, as_user, query):
+    response = as_user(researcher).get("/admin/prisoners/prisoner/", {"q": query})
+    assert changelist_names(response) == ["Maria Kalesnikava"]
+
+
+def test_incident_and_contact_search_cover_name_variants(demo, researcher, as_user):
+    client = as_user(researcher)
+    incidents = client.get("/admin/events/incident/", {"q": "Колесникова"}).context["cl"].result_list
+    assert len(incidents) > 10 and {i.prisoner.name for i in incidents} == {"Maria Kalesnikava"}
+    contacts = client.get("/admin/events/contact/", {"q": "Kolesnikova"}).context["cl"].result_list
+    assert len(contacts) == 3
+
+
+def test_facility_search_covers_variants(demo, researcher, as_user):
+    response = as_user(researcher).get("/admin/prisoners/facility/", {"q": "Gomel"})
+    assert changelist_names(response) == ["Homiel emergency hospital, Homiel", "Penal colony No. 4, Homiel"]
+
+
+def test_prisoner_list_shows_days_since_contact_with_overdue_highlighted(demo, researcher, as_user):
+    page = as_user(researcher).get("/admin/prisoners/prisoner/").content.decode()
+    assert "Days since lawyer contact" in page and "Days since family contact" in page
+    lawyer_days = (D(2024, 6, 1) - D(2023, 2, 7)).days
+    assert f'<span class="lapse lapse-overdue" title="since 7 February 2023">{lawyer_days} (overdue' in page
+
+
+def test_prisoner_list_sorts_and_filters_by_lapse(today, researcher, as_user):
+    fine, cut_off, unknown = PrisonerFactory(name="Fine"), PrisonerFactory(name="Cut off"), PrisonerFactory(
+        name="Unknown", detained=None
+    )
+    ContactFactory(prisoner=fine, date=D(2024, 5, 30))
+    ContactFactory(prisoner=cut_off, date=D(2023, 5, 30))
+    client = as_user(researcher)
+    assert changelist_names(client.get("/admin/prisoners/prisoner/", {"lawyer_contact": "overdue"})) == ["Cut off"]
+    assert changelist_names(client.get("/admin/prisoners/prisoner/", {"lawyer_contact": "within"})) == ["Fine"]
+    assert changelist_names(client.get("/admin/prisoners/prisoner/", {"lawyer_contact": "unknown"})) == ["Unknown"]
+    column = client.get("/admin/prisoners/prisoner/").context["cl"].list_display.index("lawyer_lapse")
+    ordered = client.get("/admin/prisoners/prisoner/", {"o": f"-{column}"}).context["cl"].result_list
+    assert [p.name for p in ordered] == ["Unknown", "Cut off", "Fine"]
+
+
+def test_prisoner_page_links_to_its_incidents(demo, researcher, as_user):
+    maria = Prisoner.objects.get(slug="maria-kalesnikava")
+    page = as_user(researcher).get(f"/admin/prisoners/prisoner/{maria.pk}/change/").content.decode()
+    assert f"/admin/events/incident/?prisoner__id__exact={maria.pk}" in page
+    assert f"{maria.incidents.count()} incidents" in page
+    assert "No lawyer contact for" in page and "overdue" in page
+
+
+def test_a_transfer_closes_one_custody_period_and_opens_the_next_in_one_save(today, researcher, as_user):
+    current = CustodyPeriodFactory(start=D(2021, 1, 1), end=None)
+    prisoner, new_facility = current.prisoner, FacilityFactory(name="Prison No. 8")
+    client = as_user(researcher)
+    data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
+    data.update({"custody_periods-0-end": "2024-03-01", "custody_periods-0-end_precision": "day"})
+    add_inline_row(data, "custody_periods", {"facility": new_facility.pk, "start": "2024-03-01",
+                                             "start_precision": "day", "end_precision": "day"})
+    response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
+    assert response.status_code == 302
+    assert prisoner.current_facility == new_facility
+    assert CustodyPeriod.objects.filter(prisoner=prisoner).count() == 2
+
+
+def test_overlapping_periods_in_one_save_are_refused_with_a_message(today, researcher, as_user):
+    current = CustodyPeriodFactory(start=D(2021, 1, 1), end=None)
+    prisoner = current.prisoner
+    client = as_user(researcher)
+    data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
+    add_inline_row(data, "custody_periods", {"facility": FacilityFactory().pk, "start": "2024-03-01",
+                                             "start_precision": "day", "end_precision": "day"})
+    response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Custody periods overlap" in response.content.decode()
+    assert CustodyPeriod.objects.filter(prisoner=prisoner).count() == 1
+
+
+def test_every_model_has_an_admin_page(editor, as_user):
+    client = as_user(editor)
+    for path in [
+        "prisoners/prisoner", "prisoners/namevariant", "prisoners/facility", "prisoners/facilitynamevariant",
+        "prisoners/custodyperiod", "prisoners/charge", "prisoners/sentence", "prisoners/lawyer",
+        "prisoners/representation", "events/incident", "events/contact", "events/source", "events/organisation",
+    ]:
+        assert client.get(f"/admin/{path}/").status_code == 200, path
+        assert client.get(f"/admin/{path}/add/").status_code == 200, path
+
+
+def test_incident_list_filters_and_date_hierarchy(demo, researcher, as_user):
+    client = as_user(researcher)
+    shizo = client.get("/admin/events/incident/", {"kind__exact": "shizo"}).context["cl"].result_list
+    assert [i.kind for i in shizo] == ["shizo"]
+    in_2023 = client.get("/admin/events/incident/", {"start__year": "2023"}).context["cl"].result_list
+    assert all(i.start.year == 2023 for i in in_2023) and len(in_2023) >= 5

@@ -1,0 +1,78 @@
+"""Every change is in the history with its author; only editors revert."""
+
+import datetime
+
+import pytest
+
+from casetracker.demo import CHANGE_REASON, load_demo
+from events.models import Incident, Visibility
+from prisoners.models import Prisoner
+from tests.admin_forms import admin_form_data
+from tests.factories import IncidentFactory, PrisonerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_admin_change_is_recorded_with_its_author_and_shown_as_a_diff(researcher, as_user, today):
+    prisoner = PrisonerFactory(name="Maria Kalesnikava", status="detained")
+    client = as_user(researcher)
+    data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
+    data["status"] = "unknown"
+    assert client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data).status_code == 302
+
+    latest = prisoner.history.first()
+    assert (latest.history_type, latest.history_user, latest.status) == ("~", researcher, "unknown")
+    page = client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/history/").content.decode()
+    assert "rita" in page
+    assert "detained" in page and "unknown" in page  # the status change, old and new
+
+
+def test_inline_changes_are_recorded_with_the_author(researcher, as_user, today):
+    prisoner = PrisonerFactory()
+    client = as_user(researcher)
+    data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
+    data.update({"name_variants-TOTAL_FORMS": "1", "name_variants-0-name": "Калеснікава"})
+    assert client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data).status_code == 302
+    variant = prisoner.name_variants.get()
+    assert variant.history.get().history_user == researcher
+
+
+def test_researchers_see_history_but_cannot_revert(researcher, as_user, today):
+    incident = IncidentFactory(description="First account")
+    incident.description = "Second account"
+    incident.save()
+    first = incident.history.last()
+    client = as_user(researcher)
+    assert client.get(f"/admin/events/incident/{incident.pk}/history/").status_code == 200
+    url = f"/admin/events/incident/{incident.pk}/history/{first.history_id}/"
+    form = admin_form_data(client.get(url))
+    assert client.post(url, form).status_code == 403
+    incident.refresh_from_db()
+    assert incident.description == "Second account"
+
+
+def test_editors_revert_a_mistake(editor, as_user, today):
+    incident = IncidentFactory(description="First account", visibility=Visibility.PUBLIC)
+    incident.description = "A mistake"
+    incident.save()
+    first = incident.history.last()
+    client = as_user(editor)
+    url = f"/admin/events/incident/{incident.pk}/history/{first.history_id}/"
+    assert client.post(url, admin_form_data(client.get(url))).status_code == 302
+    incident.refresh_from_db()
+    assert incident.description == "First account"
+    assert incident.history.first().history_user == editor
+
+
+def test_deleted_records_stay_in_the_history(editor, as_user):
+    prisoner = PrisonerFactory(name="Removed by mistake")
+    as_user(editor).post(f"/admin/prisoners/prisoner/{prisoner.pk}/delete/", {"post": "yes"})
+    assert Prisoner.history.filter(name="Removed by mistake", history_type="-").exists()
+
+
+def test_load_demo_records_its_reason(today):
+    load_demo()
+    maria = Prisoner.objects.get(slug="maria-kalesnikava")
+    assert maria.history.get().history_change_reason == CHANGE_REASON
+    assert all(h.history_change_reason == CHANGE_REASON for h in Incident.history.all())
+    assert Incident.history.filter(history_date__date=datetime.date(2024, 6, 1)).exists()

@@ -1,0 +1,66 @@
+"""Settings come from the environment; a bad value stops the start and names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casetracker.env import ConfigurationError, Env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start(tmp_path, **overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG"}}
+    env.update(VAR_DIR=str(tmp_path), **overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "nonsense"),
+        ("DATABASE_URL", "mysql://root@localhost/db"),
+        ("LAWYER_CONTACT_THRESHOLD_DAYS", "thirty"),
+        ("FAMILY_CONTACT_THRESHOLD_DAYS", "0"),
+        ("TIME_ZONE", "Mars/Olympus"),
+        ("EMAIL_URL", "carrier-pigeon://coop"),
+        ("REDIS_URL", "localhost:6379"),
+    ],
+)
+def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
+    result = start(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    assert "configuration error" in result.stderr and variable in result.stderr
+
+
+def test_without_debug_a_secret_key_and_hosts_are_required(tmp_path):
+    result = start(tmp_path, DEBUG="false")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    result = start(tmp_path, DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_embedded_default_needs_nothing_set(tmp_path):
+    result = start(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # generated, private
+
+
+def test_env_parsing():
+    env = Env({"A": "yes", "B": "Off", "N": " 12 ", "L": "a.org, b.org,", "E": ""})
+    assert env.bool("A", False) is True and env.bool("B", True) is False and env.bool("E", True) is True
+    assert env.int("N", 0, min_value=1) == 12 and env.int("MISSING", 7) == 7
+    assert env.list("L", []) == ["a.org", "b.org"]
+    assert env.database("X", "postgres://u:p@db:5432/cases")["ENGINE"] == "django.db.backends.postgresql"
+    assert env.email("X") is None
+    assert env.email("M") is None
+    mail = Env({"M": "smtp://user:pw@mail.example.org:587"}).email("M")
+    assert (mail["EMAIL_HOST"], mail["EMAIL_PORT"], mail["EMAIL_HOST_USER"]) == ("mail.example.org", 587, "user")
+    with pytest.raises(ConfigurationError, match="N=12 is out of range"):
+        env.int("N", 0, max_value=10)

@@ -1,0 +1,206 @@
+"""Bad input gets a clear message and saves nothing; the database backs the rules it can enforce."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from casetracker.dates import Precision
+from events.models import Contact, Incident, IncidentKind
+from prisoners.models import CustodyPeriod, NameVariant, Sentence
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    IncidentFactory,
+    LawyerFactory,
+    NameVariantFactory,
+    PrisonerFactory,
+    RepresentationFactory,
+    SentenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def messages(error, field):
+    return " ".join(error.value.message_dict[field])
+
+
+def test_an_end_before_its_start_is_refused(today):
+    incident = IncidentFactory.build(prisoner=PrisonerFactory(), start=D(2023, 3, 10), end=D(2023, 3, 9))
+    with pytest.raises(ValidationError) as error:
+        incident.full_clean()
+    assert "The end (9 March 2023) is before the start (10 March 2023)." in messages(error, "end")
+
+
+def test_an_approximate_end_overlapping_its_start_is_accepted(today):
+    incident = IncidentFactory.build(
+        prisoner=PrisonerFactory(), start=D(2023, 3, 25), end=D(2023, 3, 1), end_precision=Precision.MONTH
+    )
+    incident.full_clean()
+
+
+@pytest.mark.parametrize("factory", [IncidentFactory, CustodyPeriodFactory, RepresentationFactory])
+def test_the_database_refuses_an_end_before_its_start(factory):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(start=D(2023, 3, 10), end=D(2023, 3, 9))
+
+
+@pytest.mark.parametrize(
+    "build, field",
+    [
+        (lambda: IncidentFactory.build(prisoner=PrisonerFactory(), start=D(2024, 6, 2)), "start"),
+        (lambda: ContactFactory.build(prisoner=PrisonerFactory(), date=D(2024, 6, 2)), "date"),
+        (lambda: PrisonerFactory.build(detained=D(2024, 6, 2)), "detained"),
+        (lambda: CustodyPeriodFactory.build(prisoner=PrisonerFactory(), facility=FacilityFactory(),
+                                            start=D(2024, 6, 2)), "start"),
+        (lambda: SentenceFactory.build(prisoner=PrisonerFactory(), date=D(2024, 6, 2)), "date"),
+    ],
+)
+def test_a_date_in_the_future_is_refused(today, build, field):
+    with pytest.raises(ValidationError) as error:
+        build().full_clean()
+    assert "2 June 2024 is in the future." in messages(error, field)
+
+
+def test_an_approximate_date_that_has_begun_is_not_in_the_future(today):
+    ContactFactory.build(prisoner=PrisonerFactory(), date=D(2024, 6, 1), date_precision=Precision.MONTH).full_clean()
+
+
+def test_a_contact_before_detention_is_refused(today):
+    prisoner = PrisonerFactory(detained=D(2020, 9, 1), detained_precision=Precision.MONTH)
+    with pytest.raises(ValidationError) as error:
+        ContactFactory.build(prisoner=prisoner, date=D(2020, 8, 31)).full_clean()
+    assert "The contact (31 August 2020) is before the detention (September 2020)." in messages(error, "date")
+    ContactFactory.build(prisoner=prisoner, date=D(2020, 9, 1)).full_clean()
+
+
+def test_an_incident_before_detention_is_refused_except_an_arrest(today):
+    prisoner = PrisonerFactory(detained=D(2020, 9, 7))
+    with pytest.raises(ValidationError) as error:
+        IncidentFactory.build(prisoner=prisoner, start=D(2020, 9, 6)).full_clean()
+    assert "before the detention (7 September 2020)" in messages(error, "start")
+    IncidentFactory.build(prisoner=prisoner, kind=IncidentKind.ARREST, start=D(2020, 9, 6)).full_clean()
+
+
+def test_a_custody_period_before_detention_is_refused(today):
+    prisoner = PrisonerFactory(detained=D(2020, 9, 7))
+    period = CustodyPeriodFactory.build(prisoner=prisoner, facility=FacilityFactory(), start=D(2020, 9, 1))
+    with pytest.raises(ValidationError) as error:
+        period.full_clean()
+    assert "The custody period (1 September 2020) is before the detention" in messages(error, "start")
+
+
+def test_overlapping_custody_periods_are_refused(today):
+    first = CustodyPeriodFactory(start=D(2021, 1, 1), end=D(2022, 1, 1))
+    clash = CustodyPeriodFactory.build(prisoner=first.prisoner, facility=FacilityFactory(), start=D(2021, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        clash.full_clean()
+    assert "This overlaps another custody period" in messages(error, "__all__")
+
+
+def test_a_transfer_day_ends_one_period_and_starts_the_next(today):
+    first = CustodyPeriodFactory(start=D(2021, 1, 1), end=D(2022, 11, 28))
+    CustodyPeriodFactory.build(prisoner=first.prisoner, facility=FacilityFactory(), start=D(2022, 11, 28)).full_clean()
+
+
+def test_two_open_ended_periods_overlap(today):
+    first = CustodyPeriodFactory(start=None)
+    later = CustodyPeriodFactory.build(prisoner=first.prisoner, facility=FacilityFactory(), start=D(2023, 1, 1))
+    with pytest.raises(ValidationError):
+        later.full_clean()
+
+
+def test_postgresql_itself_refuses_overlapping_custody_periods():
+    first = CustodyPeriodFactory(start=D(2021, 1, 1), end=D(2022, 1, 1))
+    overlapping = CustodyPeriod(prisoner=first.prisoner, facility=first.facility, start=D(2021, 12, 1))
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CustodyPeriod.objects.bulk_create([overlapping])
+    else:
+        # SQLite has no exclusion constraints: model validation is the only guard there.
+        assert connection.vendor == "sqlite"
+        CustodyPeriod.objects.bulk_create([overlapping])
+
+
+def test_a_duplicate_name_variant_is_refused_whatever_its_case():
+    variant = NameVariantFactory(name="Kolesnikova")
+    duplicate = NameVariant(prisoner=variant.prisoner, name="KOLESNIKOVA")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "This prisoner already has this name variant." in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    NameVariant(prisoner=PrisonerFactory(), name="Kolesnikova").full_clean()  # another prisoner may share it
+
+
+def test_a_sentence_needs_a_positive_term():
+    sentence = Sentence(prisoner=PrisonerFactory(), date=D(2021, 9, 6), term_years=0, term_months=0)
+    with pytest.raises(ValidationError) as error:
+        sentence.full_clean()
+    assert "A sentence needs a term of at least one month." in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sentence.save()
+
+
+@pytest.mark.parametrize("days", [0, 3651])
+def test_absurd_thresholds_are_refused(days):
+    prisoner = PrisonerFactory.build(lawyer_threshold_days=days, family_threshold_days=days)
+    with pytest.raises(ValidationError) as error:
+        prisoner.full_clean()
+    assert set(error.value.message_dict) >= {"lawyer_threshold_days", "family_threshold_days"}
+
+
+def test_a_disbarment_names_the_lawyer(today):
+    incident = IncidentFactory.build(prisoner=PrisonerFactory(), kind=IncidentKind.DISBARMENT)
+    with pytest.raises(ValidationError) as error:
+        incident.full_clean()
+    assert "Say which lawyer was disbarred." in messages(error, "lawyer")
+    incident.lawyer = LawyerFactory()
+    incident.full_clean()
+
+
+def test_only_a_lawyer_contact_names_a_lawyer():
+    contact = ContactFactory.build(prisoner=PrisonerFactory(), party="family", lawyer=LawyerFactory())
+    with pytest.raises(ValidationError):
+        contact.full_clean()
+
+
+def test_the_admin_shows_the_error_next_to_the_field_and_saves_nothing(today, editor, as_user):
+    prisoner = PrisonerFactory()
+    response = as_user(editor).post(
+        "/admin/events/incident/add/",
+        {
+            "prisoner": prisoner.pk,
+            "kind": IncidentKind.SHIZO,
+            "start": "2023-03-10",
+            "start_precision": "day",
+            "end": "2023-03-09",
+            "end_precision": "day",
+            "description": "Punishment cell",
+            "visibility": "internal",
+            "verification": "reported",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["end"] == ["The end (9 March 2023) is before the start (10 March 2023)."]
+    assert "errorlist" in response.content.decode()
+    assert Incident.objects.count() == 0
+
+
+def test_the_admin_refuses_a_contact_before_detention(today, editor, as_user):
+    prisoner = PrisonerFactory(detained=D(2020, 9, 1), detained_precision=Precision.MONTH)
+    response = as_user(editor).post(
+        "/admin/events/contact/add/",
+        {"prisoner": prisoner.pk, "party": "family", "date": "2020-08-01", "date_precision": "month",
+         "channel": "visit", "visibility": "internal"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["date"] == [
+        "The contact (August 2020) is before the detention (September 2020)."
+    ]
+    assert Contact.objects.count() == 0
