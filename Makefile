@@ -19,7 +19,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)
-	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	exec bin/run-local $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "prisoners",
     "events",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for a writer instead of failing when the web app and the worker write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Tests use a file too, so threads (a Celery worker, parallel scans) share it like processes do.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_casetracker.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -102,11 +105,40 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, min_value=1, max_value=600)
 
 REDIS_URL = env.redis_url("REDIS_URL")
 
+# Absolute links in mail (alert digests) point here.
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+
 # Contact lapses: days without lawyer / family contact before a prisoner is overdue,
 # unless the prisoner has thresholds of their own.
 CONTACT_THRESHOLD_DAYS = {
     "lawyer": env.int("LAWYER_CONTACT_THRESHOLD_DAYS", 30, min_value=1, max_value=3650),
     "family": env.int("FAMILY_CONTACT_THRESHOLD_DAYS", 30, min_value=1, max_value=3650),
+}
+
+# Alerts: how often beat scans, and how often an open (unacknowledged) alert is mailed again.
+ALERT_SCAN_MINUTES = env.int("ALERT_SCAN_MINUTES", 60, min_value=1, max_value=1440)
+ALERT_REMINDER_DAYS = env.int("ALERT_REMINDER_DAYS", 7, min_value=1, max_value=365)
+# First retry of a refused alert mail after this many seconds, doubling up to an hour.
+ALERT_MAIL_RETRY_SECONDS = env.int("ALERT_MAIL_RETRY_SECONDS", 60, min_value=1, max_value=3600)
+
+# Celery: Redis in production; without REDIS_URL a filesystem broker under var/ (no server).
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    _queue = VAR_DIR / "celery" / "queue"
+    _queue.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue)}
+    CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "scan-contacts": {"task": "alerts.tasks.scan_contacts", "schedule": ALERT_SCAN_MINUTES * 60},
 }
 
 # History: viewing needs the historical model's view permission, reverting its change permission.

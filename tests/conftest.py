@@ -22,10 +22,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def today():
-    """Freeze the clock at noon UTC on TODAY; returns TODAY."""
-    with time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc), tick=False):
-        yield TODAY
+def clock():
+    """A frozen clock at noon UTC on TODAY that tests move with clock.shift(timedelta)."""
+    with time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def today(clock):
+    """Freeze the clock on TODAY; returns TODAY."""
+    return TODAY
 
 
 def make_user(username, role=None, **extra):
@@ -59,3 +65,36 @@ def as_user(client):
         return client
 
     return login
+
+
+class Inbox:
+    """What a real local SMTP server received; it can refuse the next N messages."""
+
+    def __init__(self):
+        self.messages, self.refuse_next = [], 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_next:
+            self.refuse_next -= 1
+            return "451 4.3.0 Mailbox busy, try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django's mail is sent to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    yield inbox
+    controller.stop()

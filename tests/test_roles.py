@@ -42,9 +42,10 @@ def test_editors_also_publish_delete_and_revert():
     } <= editor
 
 
-def test_alert_staff_only_view_case_data():
+def test_alert_staff_only_view_case_data_and_handle_alerts():
     alert_staff = perms(ALERT_STAFF)
-    assert "prisoners.view_prisoner" in alert_staff
+    assert {"prisoners.view_prisoner", "alerts.view_alert", "alerts.change_alert"} <= alert_staff
+    assert not {p for p in perms(RESEARCHER) | perms(EDITOR) if p.startswith("alerts.")}
     assert not {p for p in alert_staff if p.startswith(("prisoners.", "events.")) and ".view_" not in p}
 
 

@@ -31,6 +31,9 @@ def start(tmp_path, **overrides):
         ("TIME_ZONE", "Mars/Olympus"),
         ("EMAIL_URL", "carrier-pigeon://coop"),
         ("REDIS_URL", "localhost:6379"),
+        ("ALERT_SCAN_MINUTES", "hourly"),
+        ("ALERT_REMINDER_DAYS", "-1"),
+        ("ALERT_MAIL_RETRY_SECONDS", "0"),
     ],
 )
 def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):

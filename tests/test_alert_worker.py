@@ -1,0 +1,74 @@
+"""The scheduled scan on a real Celery worker and broker (Redis when REDIS_URL is set, as in CI;
+the embedded filesystem broker otherwise) delivers the digest through a real SMTP server once,
+retrying while the server refuses."""
+
+import os
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+
+import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
+from alerts.models import Delivery, Digest
+from alerts.tasks import scan_contacts
+from casetracker.celery import app
+from casetracker.demo import load_demo
+from casetracker.roles import ALERT_STAFF
+from tests.conftest import make_user
+
+
+def wait_until(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__ or condition}")
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A real worker on its own queue, with results so the test can wait for a task."""
+    if os.environ.get("REDIS_URL"):
+        assert app.conf.broker_url.startswith("redis://"), "REDIS_URL is set: the broker must be Redis"
+        results = django_settings.REDIS_URL
+    else:
+        assert app.conf.broker_url == "filesystem://"
+        results = f"file://{tmp_path}"
+    queue = f"test-{uuid.uuid4().hex}"
+    saved = {key: app.conf[key] for key in ("task_default_queue", "result_backend")}
+    app.conf.update(task_default_queue=queue, result_backend=results)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_scan_delivers_one_digest_through_a_refusing_mail_server(worker, smtp_server, settings):
+    settings.ALERT_MAIL_RETRY_SECONDS = 1
+    load_demo()
+    make_user("alex", ALERT_STAFF)
+    smtp_server.refuse_next = 1
+    schedule = worker.conf.beat_schedule["scan-contacts"]
+    assert (schedule["task"], schedule["schedule"]) == ("alerts.tasks.scan_contacts", 3600)
+
+    first = scan_contacts.apply_async(ignore_result=False)  # what beat sends every hour
+    assert first.get(timeout=60).startswith("12 alerts opened")
+
+    def digest_received():
+        return len(smtp_server.messages) == 1
+
+    wait_until(digest_received)
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 2 and delivery.sent_at is not None  # refused once, then accepted
+    body = smtp_server.messages[0].content.decode()
+    assert "Maria Kalesnikava: no family contact since mid-February 2023" in body
+
+    second = scan_contacts.apply_async(ignore_result=False)  # the next scheduled run
+    assert second.get(timeout=60) == "0 alerts opened, 0 resolved, no digest"
+    time.sleep(1)
+    assert len(smtp_server.messages) == 1 and Digest.objects.count() == 1
