@@ -7,7 +7,7 @@ otherwise a filesystem broker under var/ that needs no server.
 import os
 
 from celery import Celery
-from celery.signals import beat_embedded_init, beat_init
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
 
@@ -16,8 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@beat_init.connect
-@beat_embedded_init.connect
+@beat_init.connect  # also sent for the beat embedded in a worker (-B)
 def scan_when_beat_starts(sender=None, **kwargs):
     """A fresh deployment learns who is cut off now, not an interval later (scans are idempotent)."""
     app.send_task("alerts.tasks.scan_contacts")
