@@ -44,6 +44,19 @@ def make_user(username, role=None, **extra):
 
 
 @pytest.fixture
+def redis_url():
+    """The Redis to test against: REDIS_URL, else the local default; skipped (failing under CI) if absent."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis at {url}: {error}")
+    return url
+
+
+@pytest.fixture
 def researcher(db):
     return make_user("rita", RESEARCHER)
 

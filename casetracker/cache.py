@@ -1,0 +1,49 @@
+"""Django's Redis cache, made harmless when Redis is down.
+
+Public pages are cached to spare the database, but an advocate must still get the page
+when Redis fails: every cache error is logged and treated as a miss (or a no-op), and
+/healthz reports the outage instead.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+# Method -> what it returns when Redis cannot answer.
+FALLBACKS = {
+    "get": lambda key, default=None, version=None: default,
+    "get_many": lambda *args, **kwargs: {},
+    "set": lambda *args, **kwargs: None,
+    "set_many": lambda keys, *args, **kwargs: list(keys),
+    "add": lambda *args, **kwargs: False,
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "has_key": lambda *args, **kwargs: False,
+    "incr": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: None,
+}
+
+
+def _forgiving(name, method, fallback):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisError, OSError) as error:
+            log.warning("cache %s failed, carrying on without the cache: %s", name, error)
+            return fallback(*args, **kwargs)
+
+    return wrapper
+
+
+class ResilientRedisCache(RedisCache):
+    pass
+
+
+for _name, _fallback in FALLBACKS.items():
+    setattr(ResilientRedisCache, _name, _forgiving(_name, getattr(RedisCache, _name), _fallback))
