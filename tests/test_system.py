@@ -1,0 +1,224 @@
+"""System test: the production processes, run as docker-compose runs them, against PostgreSQL,
+a Redis this test starts itself, and a local SMTP server.
+
+gunicorn, a Celery worker and Celery beat start with production settings (DEBUG off) on a
+fresh database; the test requests pages and /healthz, lets beat trigger the scan and
+receives the digest, stops Redis and shows the pages still serve while /healthz says 503,
+then stops every process cleanly.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from tests.conftest import Inbox
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.system
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def maintenance_url():
+    url = os.environ.get("SYSTEM_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    return url
+
+
+@pytest.fixture
+def database():
+    """A fresh PostgreSQL database for the processes, dropped afterwards."""
+    url = maintenance_url()
+    parts = urlsplit(url)
+    name = f"casetracker_system_{os.getpid()}"
+    admin_dsn = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"the system test needs PostgreSQL ({admin_dsn}): {error}")
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("the system test starts its own Redis: redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: port_open(port), "redis to listen")
+    yield process, f"redis://127.0.0.1:{port}/0"
+    if process.poll() is None:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def port_open(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(condition, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def fetch(url):
+    """(status, body) as a browser behind the HTTPS proxy would get it."""
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except urllib.error.URLError as error:  # not listening yet
+        return 0, str(error)
+
+
+class Stack:
+    def __init__(self, env, logs):
+        self.env, self.logs, self.processes = env, logs, {}
+
+    def run(self, *args, stdin=None):
+        result = subprocess.run(
+            [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=self.env, input=stdin,
+            capture_output=True, text=True, timeout=300,
+        )
+        assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def start(self, name, *command):
+        log = open(self.logs / f"{name}.log", "w")
+        self.processes[name] = subprocess.Popen(
+            [str(BIN / command[0]), *command[1:]], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def log(self, name):
+        return (self.logs / f"{name}.log").read_text()
+
+    def stop(self):
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        return {name: process.wait(60) for name, process in self.processes.items()}
+
+
+@pytest.fixture
+def stack(database, redis_server, smtp, tmp_path):
+    _, redis_url = redis_server
+    _, smtp_port = smtp
+    web_port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "EMAIL_"))},
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "BEHIND_PROXY": "true",
+        "DATABASE_URL": database,
+        "REDIS_URL": redis_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "SITE_URL": "https://cases.example.org",
+        "VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "ALERT_MAIL_RETRY_SECONDS": "1",
+        "LOG_FORMAT": "json",
+        "GUNICORN_BIND": f"127.0.0.1:{web_port}",
+        "WEB_CONCURRENCY": "2",
+    }
+    stack = Stack(env, tmp_path)
+    stack.url = f"http://127.0.0.1:{web_port}"
+    stack.run("migrate", "--noinput")
+    stack.run("collectstatic", "--noinput")
+    stack.run("load_demo")
+    stack.run("create_staff_user", "alerts", "--role", "alerts", "--email", "alerts@example.org", "--password-stdin",
+              stdin="a long and unusual passphrase\n")
+    stack.start("web", "gunicorn", "casetracker.wsgi:application", "-c", "gunicorn.conf.py")
+    stack.start("worker", "celery", "-A", "casetracker", "worker", "--loglevel=INFO", "--concurrency=2")
+    stack.start("beat", "celery", "-A", "casetracker", "beat", "--loglevel=INFO",
+                "--schedule", str(tmp_path / "celerybeat-schedule"))
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+PAGES = ["/admin/login/"]
+
+
+def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going_down(stack, smtp, redis_server):
+    inbox, _ = smtp
+    wait_for(lambda: fetch(stack.url + "/healthz")[0] == 200, "web to answer /healthz", timeout=90)
+    assert json.loads(fetch(stack.url + "/healthz")[1]) == {"status": "ok", "database": "ok", "redis": "ok"}
+    for page in PAGES:
+        status, body = fetch(stack.url + page)
+        assert status == 200, (page, body[:500])
+    status, css = fetch(stack.url + "/static/casetracker/admin.css")  # whitenoise, from collectstatic
+    assert status == 200 and "lapse-overdue" in css
+
+    # Beat scans when it starts: the digest arrives once, through the real SMTP server.
+    wait_for(lambda: inbox.messages, "the alert digest", timeout=90)
+    time.sleep(2)
+    assert [m.rcpt_tos for m in inbox.messages] == [["alerts@example.org"]]
+    digest = inbox.messages[0].content.decode()
+    assert "Maria Kalesnikava: no lawyer contact since 7 February 2023" in digest
+    assert "https://cases.example.org/admin/alerts/alert/" in digest
+
+    # Redis goes away: pages still serve; /healthz names the failing part.
+    redis_process, _ = redis_server
+    redis_process.terminate()
+    redis_process.wait(10)
+    for page in PAGES:
+        assert fetch(stack.url + page)[0] == 200, page
+    status, body = fetch(stack.url + "/healthz")
+    assert status == 503 and json.loads(body)["status"] == "failing: redis"
+
+    # Structured logs on stdout from every process.
+    for name in ("web", "worker", "beat"):
+        lines = [line for line in stack.log(name).splitlines() if line.startswith("{")]
+        assert lines, f"{name} wrote no JSON log lines:\n{stack.log(name)[-2000:]}"
+        assert all("level" in json.loads(line) for line in lines)
+
+    codes = stack.stop()
+    assert codes == {"web": 0, "worker": 0, "beat": 0}, {name: stack.log(name)[-2000:] for name in codes}
