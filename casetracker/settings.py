@@ -33,9 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django_filters",
     "simple_history",
     "prisoners",
     "events",
+    "public",
 ]
 
 MIDDLEWARE = [
