@@ -62,7 +62,7 @@ def _lapse_columns(party):
         Column(
             f"{party}_contact_days",
             f"days without {party} contact, counted from the latest possible day of `{party}_contact_since`; "
-            "empty unless in custody or when there is no contact data",
+            "empty without contact data (all these columns are empty for anyone not in custody)",
             _lapse(party, "days"),
         ),
         Column(f"{party}_contact_since", "the date that count starts from, as written", _lapse(party, "since")),
