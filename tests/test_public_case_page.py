@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
-from casetracker.demo import load_demo
 from events.models import IncidentKind, Visibility
 from prisoners.models import Status
 from tests.factories import (
@@ -20,24 +19,15 @@ from tests.factories import (
     PrisonerFactory,
     SourceFactory,
 )
+from tests.public_site import page_text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 CASE = "/prisoners/maria-kalesnikava/"
 
 
-@pytest.fixture
-def demo(today):
-    load_demo()
-
-
-def text(response):
-    """The page without tags or repeated whitespace, for reading assertions."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
 def test_shows_the_seed_case_completely(demo, client):
-    page = text(client.get(CASE))
+    page = page_text(client.get(CASE))
     for fact in [
         "Maria Kalesnikava",
         "Also written: Kalesnikova · Kolesnikova · Maryia Kalesnikava · Калеснікава · Колесникова",
@@ -56,7 +46,7 @@ def test_shows_the_seed_case_completely(demo, client):
 
 def test_shows_the_public_lapses_highlighted_past_the_threshold(demo, client):
     response = client.get(CASE)
-    page = text(response)
+    page = page_text(response)
     assert "No lawyer contact for 480 days (since 7 February 2023) Cut off: past the 30-day threshold" in page
     assert "No family contact for 467 days (since mid-February 2023) Cut off: past the 30-day threshold" in page
     assert "from the latest day “mid-February 2023” can mean" in page
@@ -67,25 +57,27 @@ def test_a_lapse_within_the_threshold_is_not_highlighted(today, client):
     prisoner = PrisonerFactory(slug="p")
     ContactFactory(prisoner=prisoner, date=D(2024, 5, 25))
     response = client.get("/prisoners/p/")
-    assert "No lawyer contact for 7 days (since 25 May 2024)" in text(response)
+    assert "No lawyer contact for 7 days (since 25 May 2024)" in page_text(response)
     assert response.content.decode().count("lapse-overdue") == 1  # the family lapse, counted from detention
 
 
 def test_no_lapse_is_shown_for_someone_released(today, client):
-    PrisonerFactory(slug="p", status=Status.RELEASED)
-    page = text(client.get("/prisoners/p/"))
+    PrisonerFactory(name="Freed", slug="p", status=Status.RELEASED)
+    response = client.get("/prisoners/p/")
+    page = page_text(response)
     assert "contact for" not in page and "Days in detention" not in page
+    assert '<meta property="og:description" content="Freed (released).">' in response.content.decode()
 
 
 def test_lawyers_with_the_reprisals_against_them(demo, client):
-    page = text(client.get(CASE))
+    page = page_text(client.get(CASE))
     assert "Lawyers Aliaksandr Pylchenka Reprisal: disbarment of lawyer , October 2020 – December 2022" in page
     for name in ["Liudmila Kazak", "Vladimir Pylchenko"]:
         assert f"{name} Reprisal: disbarment of lawyer" in page
 
 
 def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
-    page = text(client.get(CASE))
+    page = page_text(client.get(CASE))
     timeline = page[page.index("Timeline") : page.index("Sources Belarus")]
     dates_in_order = [
         "September 2020 Arrest",
@@ -125,7 +117,7 @@ def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, 
 
 
 def test_the_sources_section_lists_signatories(demo, client):
-    page = text(client.get(CASE))
+    page = page_text(client.get(CASE))
     assert "Signed by 20 organisations: Amnesty International" in page
     assert "Viasna: Kalesnikava placed in a cell-type premises (PKT) — news or report, late March 2023" in page
 
@@ -133,7 +125,7 @@ def test_the_sources_section_lists_signatories(demo, client):
 def test_last_updated_follows_the_newest_public_change(today, client):
     prisoner = PrisonerFactory(slug="p")
     IncidentFactory(prisoner=prisoner)
-    page = text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p/"))
     assert "Last updated 1 June 2024" in page
 
 
@@ -150,7 +142,7 @@ def test_links_its_feed_json_and_canonical_address(demo, client):
 def test_opengraph_and_twitter_meta_preview_the_case(demo, client):
     html = client.get(CASE).content.decode()
     summary = (
-        "Maria Kalesnikava: detained, detained September 2020, held at Penal colony No. 4, Homiel. "
+        "Maria Kalesnikava, detained since September 2020, held at Penal colony No. 4, Homiel. "
         "No lawyer contact for 480 days (since 7 February 2023). "
         "No family contact for 467 days (since mid-February 2023)."
     )
@@ -207,5 +199,5 @@ def test_internal_incidents_do_not_appear(today, client):
     prisoner = PrisonerFactory(slug="p")
     IncidentFactory(prisoner=prisoner, description="shown")
     IncidentFactory(prisoner=prisoner, description="kept inside", visibility=Visibility.INTERNAL)
-    page = text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p/"))
     assert "shown" in page and "kept inside" not in page

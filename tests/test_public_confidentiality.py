@@ -82,6 +82,7 @@ def seeded(today):
         description="Her lawyer visited.",
         internal_notes=f"{CANARY} contact notes",
         contact_person=f"{CANARY} contact person",
+        lawyer=LawyerFactory(name=f"{CANARY} lawyer named only on a contact"),
         sources=[confidential],
     )
     ContactFactory(

@@ -4,18 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from casetracker.demo import load_demo
 from events.models import Visibility
 from tests.factories import FacilityFactory, IncidentFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-@pytest.fixture
-def demo(today):
-    load_demo()
 
 
 def atom(response):

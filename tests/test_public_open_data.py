@@ -4,23 +4,19 @@ import csv
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casetracker.demo import OTHER_PRISONERS, load_demo
+from casetracker.demo import OTHER_PRISONERS
 from prisoners.models import Status
 from public.opendata import COLUMNS
 from tests.factories import ContactFactory, CustodyPeriodFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def demo(today):
-    load_demo()
 
 
 def csv_rows(response):
@@ -163,7 +159,9 @@ def test_an_unknown_or_unpublished_case_has_no_json(today, client):
     assert client.get("/prisoners/nobody.json").status_code == 404
 
 
-def test_the_columns_are_documented_on_the_open_data_page(today, client):
+def test_the_columns_are_documented_on_the_open_data_page_and_in_the_readme(today, client):
     html = client.get("/data/").content.decode()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for column in COLUMNS:
         assert f"<code>{column.name}</code>" in html
+        assert f"`{column.name}`" in readme

@@ -1,12 +1,9 @@
 """The overview, the facility pages, the open data page and the not-found page."""
 
 import datetime
-import html
-import re
 
 import pytest
 
-from casetracker.demo import load_demo
 from events.models import IncidentKind, Visibility
 from prisoners.models import Status
 from tests.factories import (
@@ -17,26 +14,17 @@ from tests.factories import (
     IncidentFactory,
     PrisonerFactory,
 )
+from tests.public_site import page_text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 COLONY = "/facilities/penal-colony-no-4-homiel/"
 
 
-@pytest.fixture
-def demo(today):
-    load_demo()
-
-
-def text(response):
-    assert response.status_code == 200
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
-
-
 def test_overview_counts_who_is_held_and_cut_off_now(demo, client):
     PrisonerFactory(name="Freed", status=Status.RELEASED)
     PrisonerFactory(name="Hidden", published=False)
-    page = text(client.get("/"))
+    page = page_text(client.get("/"))
     assert "6 held now" in page
     assert "6 cut off from their lawyer now" in page
     assert "6 cut off from their family now" in page
@@ -46,7 +34,7 @@ def test_overview_counts_from_public_contacts_only(today, client):
     in_touch = PrisonerFactory()
     ContactFactory(prisoner=in_touch, date=D(2024, 5, 30))
     ContactFactory(prisoner=PrisonerFactory(), date=D(2024, 5, 30), visibility=Visibility.INTERNAL)
-    page = text(client.get("/"))
+    page = page_text(client.get("/"))
     assert "2 held now" in page and "1 cut off from their lawyer now" in page
 
 
@@ -56,7 +44,7 @@ def test_overview_links_to_the_filtered_list(demo, client):
 
 
 def test_overview_shows_the_newest_public_incidents(demo, client):
-    page = text(client.get("/"))
+    page = page_text(client.get("/"))
     latest = page[page.index("Latest incidents") :]
     assert latest.index("May 2023 Maria Kalesnikava : deterioration of health") < latest.index(
         "late March 2023 Maria Kalesnikava : cell-type premises (PKT)"
@@ -67,7 +55,7 @@ def test_overview_shows_the_newest_public_incidents(demo, client):
 def test_facilities_list_only_public_ones_with_who_is_held_there_now(demo, client):
     FacilityFactory(name="Only for unpublished")
     CustodyPeriodFactory(prisoner=PrisonerFactory(published=False), facility__name="Secret site")
-    page = text(client.get("/facilities/"))
+    page = page_text(client.get("/facilities/"))
     assert (
         "Penal colony No. 4 Female penal colony N4 in Homiel · Gomel penal colony No. 4 penal colony Homiel, " in page
     )
@@ -77,7 +65,7 @@ def test_facilities_list_only_public_ones_with_who_is_held_there_now(demo, clien
 
 
 def test_a_facility_page_shows_who_is_held_there_now_and_incidents_there(demo, client):
-    page = text(client.get(COLONY))
+    page = page_text(client.get(COLONY))
     assert "Penal colony No. 4 Also known as: Female penal colony N4 in Homiel · Gomel penal colony No. 4" in page
     assert "Kind Penal colony City Homiel Region Homiel Region Country Belarus" in page
     held = page[page.index("Held here now") : page.index("Incidents here")]
@@ -89,7 +77,7 @@ def test_a_facility_page_shows_who_is_held_there_now_and_incidents_there(demo, c
 
 
 def test_a_facility_no_longer_holding_anyone_says_so(demo, client):
-    page = text(client.get("/facilities/homiel-emergency-hospital-homiel/"))
+    page = page_text(client.get("/facilities/homiel-emergency-hospital-homiel/"))
     assert "No one on public record is held here now." in page
     assert "28 November 2022 – early December 2022 Maria Kalesnikava : hospitalisation" in page
 
@@ -107,11 +95,11 @@ def test_a_facility_known_only_from_unpublished_records_is_not_found(today, clie
 
 def test_a_public_incident_makes_its_facility_public(today, client):
     IncidentFactory(kind=IncidentKind.ILL_TREATMENT, facility=FacilityFactory(name="Holding cell"))
-    assert "Holding cell" in text(client.get("/facilities/holding-cell-homiel/"))
+    assert "Holding cell" in page_text(client.get("/facilities/holding-cell-homiel/"))
 
 
 def test_open_data_page_lists_the_addresses(today, client):
-    page = text(client.get("/data/"))
+    page = page_text(client.get("/data/"))
     for address in ["/prisoners.csv", "/prisoners.json", "/prisoners/<slug>.json", "/feed/"]:
         assert address in page
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casetracker.demo import OTHER_PRISONERS, load_demo
+from casetracker.demo import OTHER_PRISONERS
 from prisoners.models import Status
 from public.views import PAGE_SIZE
 from tests.factories import (
@@ -20,11 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 D = datetime.date
 LIST = "/prisoners/"
-
-
-@pytest.fixture
-def demo(today):
-    load_demo()
 
 
 def names(response):
