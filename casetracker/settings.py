@@ -33,11 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django_filters",
     "simple_history",
     "axes",
     "prisoners",
     "events",
     "alerts",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Casetracker"
 admin.site.site_title = "Casetracker admin"
@@ -7,4 +7,5 @@ admin.site.index_title = "Case records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("public.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import (
@@ -81,6 +81,22 @@ class Source(approximate_date("published", "date", required=False), models.Model
             raise ValidationError(errors)
 
 
+class WithPublicSourcesQuerySet(models.QuerySet):
+    def with_public_sources(self):
+        """Prefetch each record's public sources (publisher, signatories) for `public_sources`."""
+        sources = Source.objects.public().select_related("publisher").prefetch_related("signatories")
+        return self.prefetch_related(Prefetch("sources", queryset=sources, to_attr="_public_sources"))
+
+
+class HasPublicSources:
+    @property
+    def public_sources(self):
+        """The sources the public may see: never a confidential one."""
+        if not hasattr(self, "_public_sources"):
+            self._public_sources = list(self.sources.public().select_related("publisher"))
+        return self._public_sources
+
+
 class IncidentKind(models.TextChoices):
     ARREST = "arrest", "arrest"
     SENTENCING = "sentencing", "sentencing"
@@ -110,12 +126,15 @@ DENIAL_KINDS = {
 }
 
 
-class IncidentQuerySet(models.QuerySet):
+class IncidentQuerySet(WithPublicSourcesQuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
 
+    def most_recent_first(self):
+        return self.order_by("-start", "-start_latest", "-pk")
 
-class Incident(approximate_date("start"), approximate_date("end", required=False), models.Model):
+
+class Incident(HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(max_length=30, choices=IncidentKind.choices)
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
@@ -183,12 +202,12 @@ class Channel(models.TextChoices):
     UNSPECIFIED = "unspecified", "unspecified"
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(WithPublicSourcesQuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
 
 
-class Contact(approximate_date("date"), models.Model):
+class Contact(HasPublicSources, approximate_date("date"), models.Model):
     """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="contacts")

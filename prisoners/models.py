@@ -1,12 +1,13 @@
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -67,10 +68,83 @@ class Lapse:
     def known(self):
         return self.basis != LapseBasis.UNKNOWN
 
+    @property
+    def basis_label(self):
+        return LapseBasis(self.basis).label
+
     def __str__(self):
         if not self.known:
             return f"No {self.party} contact data"
         return f"No {self.party} contact for {self.days} days (since {self.since})"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated fact on a public case page: an incident, a contact or a custody change."""
+
+    kind: str  # "incident", "contact" or "custody"
+    record: models.Model
+    date: ApproximateDate | None  # the start; None when unknown
+    when: str  # the date (range) as written
+    title: str
+    description: str = ""
+    facility: "Facility | None" = None
+    sources: list = field(default_factory=list)  # public sources only
+    verification: str = ""
+
+    @property
+    def anchor(self):
+        return f"{self.kind}-{self.record.pk}"
+
+    def sort_key(self):
+        """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
+        rank = ("custody", "contact", "incident").index(self.kind)  # a last contact before the denial that follows
+        if self.date is None:
+            return (0, datetime.date.min, datetime.date.min, rank, self.record.pk)
+        return (1, self.date.earliest, self.date.latest, rank, self.record.pk)
+
+    @classmethod
+    def of_incident(cls, incident):
+        return cls(
+            "incident",
+            incident,
+            incident.start_approx,
+            incident.date_range,
+            incident.get_kind_display(),
+            incident.description,
+            incident.facility,
+            incident.public_sources,
+            incident.get_verification_display(),
+        )
+
+    @classmethod
+    def of_contact(cls, contact):
+        title = f"{contact.get_party_display().capitalize()} contact"
+        if contact.channel != "unspecified":
+            title += f" ({contact.get_channel_display()})"
+        return cls(
+            "contact",
+            contact,
+            contact.date_approx,
+            str(contact.date_approx),
+            title,
+            contact.description,
+            sources=contact.public_sources,
+        )
+
+    @classmethod
+    def of_custody(cls, period):
+        # The custody note is not shown: it has no public/internal flag of its own.
+        when, title = period.period, f"Held at {period.facility}"
+        return cls("custody", period, period.start_approx, when, title, facility=period.facility)
+
+
+@dataclass(frozen=True)
+class PublicLawyer:
+    name: str
+    start: ApproximateDate | None
+    end: ApproximateDate | None
+    reprisals: list  # public disbarment incidents
 
 
 def unique_slug(instance, text, max_length=80):
@@ -178,6 +252,52 @@ class PrisonerQuerySet(models.QuerySet):
             condition |= Q(**{f"{each}_overdue": True})
         return self.with_contact_lapse(**lapse_options).filter(condition)
 
+    def held_at(self, facility=None, *, region=None):
+        """Prisoners in custody whose open custody period is at `facility` (or in `region`) now."""
+        periods = CustodyPeriod.objects.open().filter(prisoner=OuterRef("pk"))
+        if facility is not None:
+            periods = periods.filter(facility=facility)
+        if region is not None:
+            periods = periods.filter(facility__region=region)
+        return self.filter(Exists(periods), status=Status.DETAINED)
+
+    def with_public_last_updated(self):
+        """Annotate `last_updated`: the newest change the public can see, to the record itself,
+        a public incident or a public contact (an internal change never shows through)."""
+        from events.models import Contact, Incident
+
+        incident = Incident.objects.public().filter(prisoner=OuterRef("pk")).order_by("-updated").values("updated")
+        contact = Contact.objects.public().filter(prisoner=OuterRef("pk")).order_by("-created").values("created")
+        return self.annotate(
+            last_updated=Greatest(
+                F("updated"),
+                Coalesce(Subquery(incident[:1]), F("updated")),
+                Coalesce(Subquery(contact[:1]), F("updated")),
+            )
+        )
+
+    def with_public_details(self):
+        """Published prisoners with everything a public page or export shows of them: the lapse
+        from public records only, last update, where they are held, names, charges, sentences and
+        lawyers. A fixed number of queries however many prisoners."""
+        return (
+            self.public()
+            .with_contact_lapse(public=True)
+            .annotate(lapse_public=Value(True, output_field=models.BooleanField()))
+            .with_public_last_updated()
+            .prefetch_related(
+                "name_variants",
+                "charges",
+                "sentences",
+                Prefetch(
+                    "custody_periods",
+                    queryset=CustodyPeriod.objects.open().select_related("facility"),
+                    to_attr="open_custody_periods",
+                ),
+                Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
+            )
+        )
+
 
 class Prisoner(approximate_date("detained", "date detained", required=False), models.Model):
     name = models.CharField("display name", max_length=200)
@@ -282,7 +402,9 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
         """Where the prisoner is now: the open custody period, derived, never typed twice."""
         if not self.in_custody:
             return None
-        return self.custody_periods.filter(end__isnull=True).select_related("facility").first()
+        if hasattr(self, "open_custody_periods"):  # prefetched by with_public_details()
+            return next(iter(self.open_custody_periods), None)
+        return self.custody_periods.open().select_related("facility").first()
 
     @property
     def current_facility(self):
@@ -291,7 +413,48 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
 
     @property
     def current_sentence(self):
+        if "sentences" in getattr(self, "_prefetched_objects_cache", {}):
+            return max(self.sentences.all(), key=lambda sentence: (sentence.date, sentence.pk), default=None)
         return self.sentences.order_by("-date", "-pk").first()
+
+    # What the public site shows of a prisoner: read only through the public querysets.
+
+    @cached_property
+    def public_incidents(self):
+        """Public incidents, in date order, with their facility, lawyer and public sources."""
+        from events.models import Incident
+
+        incidents = Incident.objects.public().filter(prisoner=self)
+        return list(incidents.select_related("facility", "lawyer").with_public_sources())
+
+    def public_timeline(self):
+        """Public incidents, public contacts and custody changes, in date order (unknown dates first)."""
+        from events.models import Contact
+
+        contacts = Contact.objects.public().filter(prisoner=self).with_public_sources()
+        custody = CustodyPeriod.objects.public().filter(prisoner=self).select_related("facility")
+        entries = [
+            *(TimelineEntry.of_incident(incident) for incident in self.public_incidents),
+            *(TimelineEntry.of_contact(contact) for contact in contacts),
+            *(TimelineEntry.of_custody(period) for period in custody),
+        ]
+        return sorted(entries, key=TimelineEntry.sort_key)
+
+    def public_lawyers(self):
+        """Lawyers who represent(ed) the prisoner, each with the public reprisals against them."""
+        from events.models import IncidentKind
+
+        reprisals = {}
+        for incident in self.public_incidents:
+            if incident.kind == IncidentKind.DISBARMENT and incident.lawyer_id:
+                reprisals.setdefault(incident.lawyer_id, []).append(incident)
+        lawyers = [
+            PublicLawyer(rep.lawyer.name, rep.start_approx, rep.end_approx, reprisals.pop(rep.lawyer_id, []))
+            for rep in self.representations.all()
+        ]
+        for incidents in reprisals.values():  # reprisals against a lawyer not (or no longer) on record
+            lawyers.append(PublicLawyer(incidents[0].lawyer.name, None, None, incidents))
+        return lawyers
 
 
 class NameVariantBase(models.Model):
@@ -331,6 +494,24 @@ class FacilityKind(models.TextChoices):
     OTHER = "other", "other"
 
 
+class FacilityQuerySet(models.QuerySet):
+    def public(self):
+        """Facilities a public page may name: where a published prisoner is or was held,
+        or where a public incident happened."""
+        from events.models import Incident
+
+        held = CustodyPeriod.objects.public().filter(facility=OuterRef("pk"))
+        incidents = Incident.objects.public().filter(facility=OuterRef("pk"))
+        return self.filter(Q(Exists(held)) | Q(Exists(incidents)))
+
+    def with_public_held_count(self):
+        """Annotate `held_count`: how many published prisoners are held there now."""
+        held_now = Prisoner.objects.public().held_at()
+        held = CustodyPeriod.objects.open().filter(facility=OuterRef("pk"), prisoner__in=held_now)
+        count = held.order_by().values("facility").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(held_count=Coalesce(Subquery(count), 0))
+
+
 class Facility(models.Model):
     name = models.CharField(max_length=200)
     name_folded = FoldedField(source="name")
@@ -341,6 +522,7 @@ class Facility(models.Model):
     country = models.CharField(max_length=100, blank=True)
 
     history = HistoricalRecords()
+    objects = FacilityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "facilities"
@@ -370,6 +552,15 @@ class FacilityNameVariant(NameVariantBase):
         ]
 
 
+class CustodyPeriodQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(prisoner__published=True)
+
+    def open(self):
+        """Periods without an end: where someone is held now (if they are in custody)."""
+        return self.filter(end__isnull=True)
+
+
 class CustodyPeriod(
     approximate_date("start", "from", required=False),
     approximate_date("end", "until", required=False),
@@ -382,6 +573,7 @@ class CustodyPeriod(
     note = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = CustodyPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "custody periods"

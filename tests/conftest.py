@@ -72,6 +72,14 @@ def alert_staff(db):
 
 
 @pytest.fixture
+def demo(today):
+    """The demo case (the joint statement on Maria Kalesnikava), with the clock frozen at TODAY."""
+    from casetracker.demo import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
 def as_user(client):
     def login(user):
         client.force_login(user)

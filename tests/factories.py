@@ -10,6 +10,7 @@ from prisoners.models import (
     CustodyPeriod,
     Facility,
     FacilityKind,
+    FacilityNameVariant,
     Lawyer,
     NameVariant,
     Party,
@@ -109,6 +110,7 @@ class SourceFactory(DjangoModelFactory):
 class IncidentFactory(DjangoModelFactory):
     class Meta:
         model = Incident
+        skip_postgeneration_save = True
 
     prisoner = factory.SubFactory(PrisonerFactory)
     kind = IncidentKind.SHIZO
@@ -116,12 +118,31 @@ class IncidentFactory(DjangoModelFactory):
     description = "Placed in a punishment cell."
     visibility = Visibility.PUBLIC
 
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
 
 class ContactFactory(DjangoModelFactory):
     class Meta:
         model = Contact
+        skip_postgeneration_save = True
 
     prisoner = factory.SubFactory(PrisonerFactory)
     party = Party.LAWYER
     date = datetime.date(2023, 2, 7)
     visibility = Visibility.PUBLIC
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
+
+class FacilityNameVariantFactory(DjangoModelFactory):
+    class Meta:
+        model = FacilityNameVariant
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Facility variant {n}")

@@ -1,0 +1,62 @@
+"""Atom feeds of public incidents: site-wide and per case."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from prisoners.models import Prisoner
+
+from .views import public_incidents
+
+FEED_LENGTH = 50
+
+
+class IncidentFeed(Feed):
+    """New and changed public incidents, most recently changed first."""
+
+    feed_type = Atom1Feed
+    title = "Casetracker: new incidents"
+    subtitle = "Dated incidents in the cases of political prisoners, as they are published."
+    author_name = "Casetracker"
+    description_template = "public/feed_incident.html"
+
+    def link(self):
+        return reverse("public:home")
+
+    def items(self):
+        return public_incidents().order_by("-updated", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, incident):
+        return f"{incident.prisoner.name}: {incident.get_kind_display()}, {incident.date_range}"
+
+    def item_link(self, incident):
+        return reverse("public:prisoner", args=[incident.prisoner.slug]) + f"#incident-{incident.pk}"
+
+    def item_pubdate(self, incident):
+        return incident.created
+
+    def item_updateddate(self, incident):
+        return incident.updated
+
+    def item_categories(self, incident):
+        return [incident.get_kind_display()]
+
+
+class PrisonerIncidentFeed(IncidentFeed):
+    """The public incidents of one case."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Prisoner.objects.public(), slug=slug)
+
+    def title(self, prisoner):
+        return f"Casetracker: {prisoner.name}"
+
+    def subtitle(self, prisoner):
+        return f"New incidents in the case of {prisoner.name}."
+
+    def link(self, prisoner):
+        return reverse("public:prisoner", args=[prisoner.slug])
+
+    def items(self, prisoner):
+        return public_incidents().filter(prisoner=prisoner).order_by("-updated", "-pk")[:FEED_LENGTH]

@@ -1,0 +1,11 @@
+from django import template
+
+from public.opendata import public_lapse
+
+register = template.Library()
+
+
+@register.filter
+def lapse(prisoner, party):
+    """{{ prisoner|lapse:"lawyer" }}: the public lapse figure (see `public_lapse`)."""
+    return public_lapse(prisoner, party)

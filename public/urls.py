@@ -1,0 +1,47 @@
+from functools import wraps
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from . import views
+from .feeds import IncidentFeed, PrisonerIncidentFeed
+from .sitemaps import SITEMAPS
+
+app_name = "public"
+
+# Readers may be at risk: the browser may load nothing but this site's own stylesheet,
+# and no page may be framed or run a script, even if escaping ever failed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def public(view):
+    """A public address: read-only (GET and HEAD), under the content security policy."""
+
+    @require_safe
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return wrapped
+
+
+urlpatterns = [
+    path("", public(views.home), name="home"),
+    path("prisoners/", public(views.prisoner_list), name="prisoners"),
+    path("prisoners.csv", public(views.prisoners_csv), name="prisoners_csv"),
+    path("prisoners.json", public(views.prisoners_json), name="prisoners_json"),
+    path("prisoners/<slug:slug>/", public(views.prisoner_detail), name="prisoner"),
+    path("prisoners/<slug:slug>.json", public(views.prisoner_json), name="prisoner_json"),
+    path("prisoners/<slug:slug>/feed/", public(PrisonerIncidentFeed()), name="prisoner_feed"),
+    path("facilities/", public(views.facility_list), name="facilities"),
+    path("facilities/<slug:slug>/", public(views.facility_detail), name="facility"),
+    path("data/", public(views.open_data), name="open_data"),
+    path("feed/", public(IncidentFeed()), name="feed"),
+    path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public(views.robots_txt), name="robots"),
+]

@@ -1,0 +1,138 @@
+"""End to end in a real Chromium (Debian's, driven by Playwright) against the live server and the demo.
+
+Outside CI these tests skip when /usr/bin/chromium is missing; under CI=true a skip is a failure
+(tests/conftest.py), and .ci/run installs Chromium first.
+"""
+
+import datetime
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from casetracker.demo import load_demo
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CASE = "/prisoners/maria-kalesnikava/"
+EVERY_PAGE = ["/", "/prisoners/", CASE, "/facilities/", "/facilities/penal-colony-no-4-homiel/", "/data/", "/nowhere/"]
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's address, with the demo loaded (before the browser starts its event loop)."""
+    load_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def browser(site):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, *, width=1280, javascript=False):
+    """A page in a fresh context; JavaScript off by default, since the site must work without it."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def rows(page):
+    return page.locator("table.prisoners tbody tr")
+
+
+def test_search_kolesnikova_and_read_her_case_file(site, browser):
+    from playwright.sync_api import expect
+
+    page = open_page(browser)
+    page.goto(f"{site}/prisoners/")
+    page.get_by_label("Name").fill("Kolesnikova")
+    page.get_by_role("button", name="Show").click()
+    expect(rows(page)).to_have_count(1)
+    page.get_by_role("link", name="Maria Kalesnikava").click()
+
+    expect(page).to_have_url(f"{site}{CASE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maria Kalesnikava")
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("mid-February 2023")
+    expect(timeline.locator("li", has_text="Family contact denied")).to_contain_text("mid-February 2023")
+    days = (timezone.localdate() - datetime.date(2023, 2, 7)).days
+    lawyer = page.locator(".lapse", has_text="No lawyer contact")
+    expect(lawyer).to_contain_text(f"No lawyer contact for {days} days (since 7 February 2023)")
+    expect(lawyer).to_have_class("lapse lapse-overdue")
+    # The stylesheet is served by the app and applied: the overdue lapse is marked in red.
+    expect(lawyer).to_have_css("border-left-color", "rgb(163, 33, 27)")
+
+
+def test_filter_by_facility_and_cut_off_from_family_keeps_the_choices(site, browser):
+    from playwright.sync_api import expect
+
+    page = open_page(browser)
+    page.goto(f"{site}/prisoners/")
+    expect(rows(page)).to_have_count(6)
+    page.get_by_label("Held at").select_option(label="Penal colony No. 4, Homiel")
+    page.get_by_label("Cut off from their family now").check()
+    page.get_by_role("button", name="Show").click()
+
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page)).to_contain_text("Maria Kalesnikava")
+    assert "facility=penal-colony-no-4-homiel" in page.url and "cut_off_family=on" in page.url
+    expect(page.get_by_label("Cut off from their family now")).to_be_checked()
+    csv_link = urlsplit(page.get_by_role("link", name="CSV").get_attribute("href"))
+    assert csv_link.path == "/prisoners.csv"
+    assert parse_qs(csv_link.query) == {
+        "facility": ["penal-colony-no-4-homiel"],
+        "cut_off_family": ["on"],
+        "sort": ["name"],
+    }
+
+    page.get_by_label("Status").select_option(label="released")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("status")).to_contain_text("No one matches.")
+
+
+def test_no_horizontal_scrolling_on_a_375_pixel_wide_screen(site, browser):
+    page = open_page(browser, width=375)
+    for path in EVERY_PAGE:
+        page.goto(f"{site}{path}")
+        scroll_width, client_width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll_width <= client_width, f"{path} scrolls sideways at 375 px: {scroll_width} > {client_width}"
+
+
+def test_pages_load_nothing_from_anywhere_else(site, browser):
+    page = open_page(browser, javascript=True)
+    requested, console_errors = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    for path in EVERY_PAGE:
+        page.goto(f"{site}{path}")
+    assert requested and all(url.startswith(site) for url in requested), requested
+    assert [error for error in console_errors if "404" not in error] == []
+
+
+def test_the_case_prints_without_navigation_and_forms(site, browser):
+    from playwright.sync_api import expect
+
+    page = open_page(browser)
+    page.goto(f"{site}{CASE}")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header nav")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.locator("ol.timeline")).to_be_visible()

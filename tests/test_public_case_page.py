@@ -1,0 +1,203 @@
+"""The public case page reads like a case file: facts, lapses, lawyers, a dated timeline with sources."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casetracker.dates import Precision
+from events.models import IncidentKind, Visibility
+from prisoners.models import Status
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    IncidentFactory,
+    PrisonerFactory,
+    SourceFactory,
+)
+from tests.public_site import page_text
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+CASE = "/prisoners/maria-kalesnikava/"
+
+
+def test_shows_the_seed_case_completely(demo, client):
+    page = page_text(client.get(CASE))
+    for fact in [
+        "Maria Kalesnikava",
+        "Also written: Kalesnikova · Kolesnikova · Maryia Kalesnikava · Калеснікава · Колесникова",
+        "Musician, prominent opposition figure",
+        "Detained September 2020",
+        "Days in detention 1340",  # 1 June 2024 - 30 September 2020
+        "Held at Penal colony No. 4, Homiel",
+        "extremism",
+        "trying to seize power",
+        "calls for actions causing harm to national security",
+        "11 years, sentenced 6 September 2021",
+        "Expected release September 2031",
+    ]:
+        assert fact in page
+
+
+def test_shows_the_public_lapses_highlighted_past_the_threshold(demo, client):
+    response = client.get(CASE)
+    page = page_text(response)
+    assert "No lawyer contact for 480 days (since 7 February 2023) Cut off: past the 30-day threshold" in page
+    assert "No family contact for 467 days (since mid-February 2023) Cut off: past the 30-day threshold" in page
+    assert "from the latest day “mid-February 2023” can mean" in page
+    assert response.content.decode().count('class="lapse lapse-overdue"') == 2
+
+
+def test_a_lapse_within_the_threshold_is_not_highlighted(today, client):
+    prisoner = PrisonerFactory(slug="p")
+    ContactFactory(prisoner=prisoner, date=D(2024, 5, 25))
+    response = client.get("/prisoners/p/")
+    assert "No lawyer contact for 7 days (since 25 May 2024)" in page_text(response)
+    assert response.content.decode().count("lapse-overdue") == 1  # the family lapse, counted from detention
+
+
+def test_no_lapse_is_shown_for_someone_released(today, client):
+    PrisonerFactory(name="Freed", slug="p", status=Status.RELEASED)
+    response = client.get("/prisoners/p/")
+    page = page_text(response)
+    assert "contact for" not in page and "Days in detention" not in page
+    assert '<meta property="og:description" content="Freed (released).">' in response.content.decode()
+
+
+def test_lawyers_with_the_reprisals_against_them(demo, client):
+    page = page_text(client.get(CASE))
+    assert "Lawyers Aliaksandr Pylchenka Reprisal: disbarment of lawyer , October 2020 – December 2022" in page
+    for name in ["Liudmila Kazak", "Vladimir Pylchenko"]:
+        assert f"{name} Reprisal: disbarment of lawyer" in page
+
+
+def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
+    page = page_text(client.get(CASE))
+    timeline = page[page.index("Timeline") : page.index("Sources Belarus")]
+    dates_in_order = [
+        "September 2020 Arrest",
+        "6 September 2021 Sentencing",
+        "November 2022 – 28 November 2022 Punishment isolation cell (ShIZO)",
+        "28 November 2022 – early December 2022 Held at Homiel emergency hospital, Homiel",
+        "28 November 2022 – early December 2022 Hospitalisation",
+        "early December 2022 – now Held at Penal colony No. 4, Homiel",
+        "5 December 2022 Family contact (visit)",
+        "10 January 2023 Forced labour",
+        "7 February 2023 Lawyer contact",
+        "7 February 2023 Lawyer access denied",
+        "mid-February 2023 Family contact",
+        "mid-February 2023 Family contact denied",
+        "late March 2023 Cell-type premises (PKT)",
+        "May 2023 Deterioration of health",
+    ]
+    positions = [timeline.index(entry) for entry in dates_in_order]
+    assert positions == sorted(positions)
+    assert timeline.startswith(
+        "Timeline Incidents, contacts and custody, oldest first; dates as reported. unknown date"
+    )
+
+
+def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, client):
+    prisoner = PrisonerFactory(slug="p")
+    incident = IncidentFactory(prisoner=prisoner, description="In a punishment cell.")
+    incident.sources.set(
+        [
+            SourceFactory(title="Report with a link", url="https://example.org/report"),
+            SourceFactory(title="Statement on paper"),
+        ]
+    )
+    html = client.get("/prisoners/p/").content.decode()
+    assert '<a href="https://example.org/report" rel="external noopener noreferrer">Report with a link</a>' in html
+    assert "<cite>Statement on paper</cite>" in html
+
+
+def test_the_sources_section_lists_signatories(demo, client):
+    page = page_text(client.get(CASE))
+    assert "Signed by 20 organisations: Amnesty International" in page
+    assert "Viasna: Kalesnikava placed in a cell-type premises (PKT) — news or report, late March 2023" in page
+
+
+def test_last_updated_follows_the_newest_public_change(today, client):
+    prisoner = PrisonerFactory(slug="p")
+    IncidentFactory(prisoner=prisoner)
+    page = page_text(client.get("/prisoners/p/"))
+    assert "Last updated 1 June 2024" in page
+
+
+def test_links_its_feed_json_and_canonical_address(demo, client):
+    html = client.get(CASE).content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Casetracker: Maria Kalesnikava" '
+        'href="/prisoners/maria-kalesnikava/feed/">' in html
+    )
+    assert 'type="application/json" title="Maria Kalesnikava (JSON)" href="/prisoners/maria-kalesnikava.json"' in html
+    assert '<link rel="canonical" href="http://testserver/prisoners/maria-kalesnikava/">' in html
+
+
+def test_opengraph_and_twitter_meta_preview_the_case(demo, client):
+    html = client.get(CASE).content.decode()
+    summary = (
+        "Maria Kalesnikava, detained since September 2020, held at Penal colony No. 4, Homiel. "
+        "No lawyer contact for 480 days (since 7 February 2023). "
+        "No family contact for 467 days (since mid-February 2023)."
+    )
+    assert f'<meta property="og:description" content="{summary}">' in html
+    assert '<meta property="og:title" content="Maria Kalesnikava">' in html
+    assert '<meta property="og:url" content="http://testserver/prisoners/maria-kalesnikava/">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert f'<meta name="twitter:description" content="{summary}">' in html
+
+
+def test_user_text_is_plain_text(today, client):
+    prisoner = PrisonerFactory(slug="p", bio='Bio <b>bold</b> & "quoted"')
+    IncidentFactory(prisoner=prisoner, description="<script>alert(1)</script>\nsecond line")
+    html = client.get("/prisoners/p/").content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line" in html
+    assert "Bio &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;" in html
+
+
+def test_has_a_print_stylesheet_and_only_its_own_assets(demo, client):
+    html = client.get(CASE).content.decode()
+    absolute = re.findall(r'(?:href|src|content)="((?:https?:)?//[^"]*)"', html)
+    assert absolute and all(url.startswith("http://testserver/") for url in absolute)
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html
+    css = Path(finders.find("public/site.css")).read_text(encoding="utf-8")
+    assert "@media print" in css and "@import" not in css and "url(" not in css
+
+
+def test_an_unknown_or_unpublished_case_is_not_found(today, client):
+    PrisonerFactory(slug="hidden", published=False)
+    assert client.get("/prisoners/hidden/").status_code == 404
+    assert client.get("/prisoners/nobody/").status_code == 404
+
+
+def test_renders_in_a_fixed_number_of_queries(today, client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/prisoners/p/").status_code == 200
+        return len(captured)
+
+    prisoner = PrisonerFactory(slug="p")
+    CustodyPeriodFactory(prisoner=prisoner)
+    IncidentFactory(prisoner=prisoner, sources=[SourceFactory()])
+    ContactFactory(prisoner=prisoner, sources=[SourceFactory()])
+    few = queries()
+    for day in range(1, 20):
+        IncidentFactory(prisoner=prisoner, start=D(2023, 1, day), sources=[SourceFactory(), SourceFactory()])
+        ContactFactory(prisoner=prisoner, date=D(2023, 2, day), sources=[SourceFactory()])
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2023, 3, 1), start_precision=Precision.MONTH)
+    assert queries() == few <= 20
+
+
+def test_internal_incidents_do_not_appear(today, client):
+    prisoner = PrisonerFactory(slug="p")
+    IncidentFactory(prisoner=prisoner, description="shown")
+    IncidentFactory(prisoner=prisoner, description="kept inside", visibility=Visibility.INTERNAL)
+    page = page_text(client.get("/prisoners/p/"))
+    assert "shown" in page and "kept inside" not in page

@@ -1,0 +1,197 @@
+"""Nothing internal or confidential reaches any public address: a canary string planted in every
+internal field never appears in any page, feed, export, sitemap, robots.txt or search result."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve
+
+from casetracker.demo import load_demo
+from events.models import IncidentKind, Visibility
+from public.urls import urlpatterns
+from tests.factories import (
+    ChargeFactory,
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    IncidentFactory,
+    LawyerFactory,
+    NameVariantFactory,
+    OrganisationFactory,
+    PrisonerFactory,
+    RepresentationFactory,
+    SentenceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+CANARY = "ZQXCANARY"
+SEARCH = CANARY.lower()  # what a visitor types; the page echoes it in this case, the records carry CANARY
+INTERNAL = Visibility.INTERNAL
+
+
+@pytest.fixture
+def seeded(today):
+    """The demo, plus a published and an unpublished prisoner with a canary in every internal place."""
+    load_demo()
+    secret_site = FacilityFactory(name=f"{CANARY} secret site")
+    confidential = SourceFactory(
+        title=f"{CANARY} private channel",
+        url=f"https://{SEARCH}.example.org/tip",
+        confidential=True,
+        internal_notes=f"{CANARY} who told us",
+        publisher=OrganisationFactory(name=f"{CANARY} informant group"),
+    )
+    confidential.signatories.set([OrganisationFactory(name=f"{CANARY} co-signer")])
+    public_source = SourceFactory(title="Public report", internal_notes=f"{CANARY} source notes")
+
+    visible = PrisonerFactory(name="Visible Person", slug="visible-person", detained=D(2020, 9, 1))
+    colony = FacilityFactory(name="Colony", region="Homiel Region")
+    CustodyPeriodFactory(prisoner=visible, facility=colony, note=f"{CANARY} custody note")
+    lawyer = LawyerFactory(name="Public Lawyer", note=f"{CANARY} lawyer notes")
+    RepresentationFactory(prisoner=visible, lawyer=lawyer)
+    IncidentFactory(
+        prisoner=visible,
+        kind=IncidentKind.DISBARMENT,
+        lawyer=lawyer,
+        description="Disbarred for defending him.",
+        internal_notes=f"{CANARY} reprisal notes",
+        sources=[public_source, confidential],
+    )
+    IncidentFactory(
+        prisoner=visible,
+        description="Placed in a punishment cell.",
+        internal_notes=f"{CANARY} incident notes",
+        facility=colony,
+        sources=[public_source, confidential],
+    )
+    IncidentFactory(
+        prisoner=visible,
+        kind=IncidentKind.ILL_TREATMENT,
+        description=f"{CANARY} internal incident",
+        facility=secret_site,
+        visibility=INTERNAL,
+        sources=[confidential],
+    )
+    ContactFactory(
+        prisoner=visible,
+        date=D(2023, 1, 1),
+        description="Her lawyer visited.",
+        internal_notes=f"{CANARY} contact notes",
+        contact_person=f"{CANARY} contact person",
+        lawyer=LawyerFactory(name=f"{CANARY} lawyer named only on a contact"),
+        sources=[confidential],
+    )
+    ContactFactory(
+        prisoner=visible,
+        party="family",
+        date=D(2024, 5, 30),
+        description=f"{CANARY} internal contact",
+        visibility=INTERNAL,
+    )
+
+    hidden = PrisonerFactory(name=f"{CANARY} Hidden Person", slug="hidden-person", published=False, bio=CANARY)
+    NameVariantFactory(prisoner=hidden, name="Hiddenvariant")
+    ChargeFactory(prisoner=hidden, label=f"{CANARY} charge")
+    SentenceFactory(prisoner=hidden, court=f"{CANARY} court")
+    CustodyPeriodFactory(prisoner=hidden, facility=secret_site)
+    IncidentFactory(prisoner=hidden, description=f"{CANARY} incident of the unpublished", sources=[public_source])
+    ContactFactory(prisoner=hidden, description=f"{CANARY} contact of the unpublished")
+    return {"visible": visible, "hidden": hidden, "secret_site": secret_site}
+
+
+def public_urls(client, seeded):
+    """Every public address: fixed pages, every case and facility the sitemap lists, their JSON and
+    feeds, the exports, searches (for the canary too), filters, and the unpublished records' addresses."""
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    listed = [urlsplit(loc.text).path for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    cases = [path for path in listed if path.startswith("/prisoners/") and path != "/prisoners/"]
+    hidden, secret_site = seeded["hidden"].slug, seeded["secret_site"].slug
+    return [
+        *listed,
+        *(path.rstrip("/") + ".json" for path in cases),
+        *(path + "feed/" for path in cases),
+        "/feed/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/prisoners.csv",
+        "/prisoners.json",
+        "/prisoners/?sort=lawyer",
+        "/prisoners/?cut_off_lawyer=on&cut_off_family=on&sort=family",
+        "/prisoners/?region=Homiel+Region",
+        f"/prisoners/?facility={secret_site}",
+        "/prisoners.csv?sort=family",
+        f"/prisoners/?q={SEARCH}",
+        f"/prisoners.csv?q={SEARCH}",
+        f"/prisoners.json?q={SEARCH}",
+        "/prisoners/?q=Hiddenvariant",
+        "/prisoners.json?q=Hiddenvariant",
+        f"/prisoners/{hidden}/",
+        f"/prisoners/{hidden}.json",
+        f"/prisoners/{hidden}/feed/",
+        f"/facilities/{secret_site}/",
+    ]
+
+
+def test_no_public_address_shows_anything_internal_or_confidential(seeded, client):
+    urls = public_urls(client, seeded)
+    names = {resolve(urlsplit(url).path).url_name for url in urls}
+    assert names == {pattern.name for pattern in urlpatterns}, "a public address is missing from this test"
+    assert "/prisoners/visible-person/" in urls and "/facilities/colony-homiel/" in urls
+
+    forbidden = [
+        CANARY,
+        f"/prisoners/{seeded['hidden'].slug}",
+        f"/facilities/{seeded['secret_site'].slug}",
+        "Hiddenvariant",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        body = response.content.decode()
+        headers = str(response.headers)
+        if SEARCH not in url:  # a search echoes what was typed (lower case); nothing else may carry the canary
+            forbidden_here = [*forbidden, SEARCH]
+        else:
+            forbidden_here = forbidden
+        for needle in forbidden_here:
+            if needle == "Hiddenvariant" and "Hiddenvariant" in url:
+                continue
+            assert needle not in body, f"{needle!r} leaked on {url}"
+            assert needle not in headers, f"{needle!r} leaked in the headers of {url}"
+        assert "<!--" not in body, f"an HTML comment on {url}"
+
+
+def test_searching_for_an_unpublished_prisoner_finds_no_one(seeded, client):
+    for query in [SEARCH, "Hiddenvariant", "hidden person"]:
+        assert list(client.get("/prisoners/", {"q": query}).context["page"].object_list) == []
+        assert client.get("/prisoners.json", {"q": query}).json()["count"] == 0
+
+
+def test_a_public_fact_shows_only_its_public_sources(seeded, client):
+    page = client.get("/prisoners/visible-person/").content.decode()
+    assert page.count("<cite>Public report</cite>") == 3  # two incidents, and the sources section
+
+
+def test_an_internal_contact_never_shortens_the_public_lapse(seeded, client):
+    """The internal family contact of 30 May 2024 must not show: the lapse counts from detention."""
+    expected = "No family contact for 1369 days (since 1 September 2020)"
+    assert expected in client.get("/prisoners/visible-person/").content.decode()
+    row = next(p for p in client.get("/prisoners.json").json()["prisoners"] if p["slug"] == "visible-person")
+    assert (row["family_contact_days"], row["family_contact_basis"], row["family_contact_overdue"]) == (
+        1369,
+        "custody",
+        True,
+    )
+    assert client.get("/prisoners/visible-person.json").json()["family_contact_since"] == "1 September 2020"
+    cut_off = client.get("/prisoners/", {"cut_off_family": "on", "facility": "colony-homiel"})
+    assert [p.slug for p in cut_off.context["page"].object_list] == ["visible-person"]
+    assert "1369 days" in client.get("/facilities/colony-homiel/").content.decode()
+
+
+def test_an_internal_contact_is_not_on_the_timeline(seeded, client):
+    case = client.get("/prisoners/visible-person.json").json()
+    assert [entry["type"] for entry in case["timeline"]].count("contact") == 1

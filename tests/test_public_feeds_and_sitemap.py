@@ -1,0 +1,92 @@
+"""Following a case: Atom feeds site-wide and per case, the sitemap and robots.txt."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from events.models import Visibility
+from tests.factories import FacilityFactory, IncidentFactory, PrisonerFactory
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def atom(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)
+
+
+def test_site_feed_lists_public_incidents(demo, client):
+    feed = atom(client.get("/feed/"))
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}title") == "Casetracker: new incidents"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 24  # 19 of Maria's incidents + one for each of the five others
+    titles = {entry.findtext(f"{ATOM}title") for entry in entries}
+    assert "Maria Kalesnikava: family contact denied, mid-February 2023" in titles
+    assert "Ihar Losik: held incommunicado (lawyer and family), 2023" in titles
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.startswith("http://testserver/prisoners/") and "#incident-" in link
+    assert all(entry.findtext(f"{ATOM}updated") for entry in entries)
+
+
+def test_case_feed_lists_only_that_cases_incidents(demo, client):
+    feed = atom(client.get("/prisoners/maria-kalesnikava/feed/"))
+    assert feed.findtext(f"{ATOM}title") == "Casetracker: Maria Kalesnikava"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 19
+    assert all(entry.findtext(f"{ATOM}title").startswith("Maria Kalesnikava: ") for entry in entries)
+
+
+def test_feed_summaries_are_escaped_html_of_plain_text(today, client):
+    prisoner = PrisonerFactory(slug="p")
+    IncidentFactory(prisoner=prisoner, description="<script>alert(1)</script>\nnext", facility=FacilityFactory())
+    (entry,) = atom(client.get("/prisoners/p/feed/")).findall(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>next" in summary.text  # shown as text by a reader
+
+
+def test_an_unknown_or_unpublished_case_has_no_feed(today, client):
+    PrisonerFactory(slug="hidden", published=False)
+    assert client.get("/prisoners/hidden/feed/").status_code == 404
+    assert client.get("/prisoners/nobody/feed/").status_code == 404
+
+
+def test_sitemap_lists_public_pages_only(demo, client):
+    PrisonerFactory(slug="hidden", published=False)
+    IncidentFactory(prisoner=PrisonerFactory(published=False), facility=FacilityFactory(name="Secret site"))
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    urls = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in ET.fromstring(response.content)}
+    base = "http://testserver"
+    assert {
+        f"{base}/",
+        f"{base}/prisoners/",
+        f"{base}/facilities/",
+        f"{base}/data/",
+        f"{base}/prisoners/maria-kalesnikava/",
+        f"{base}/prisoners/maksim-znak/",
+        f"{base}/facilities/penal-colony-no-4-homiel/",
+        f"{base}/facilities/homiel-emergency-hospital-homiel/",
+    } <= set(urls)
+    assert len(urls) == 4 + 6 + 2
+    assert urls[f"{base}/prisoners/maria-kalesnikava/"].startswith("2024-06-01")
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().splitlines() == [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Sitemap: http://testserver/sitemap.xml",
+    ]
+
+
+def test_an_incident_made_internal_leaves_the_feeds(demo, client):
+    IncidentFactory(prisoner=PrisonerFactory(slug="p"), description="Withdrawn", visibility=Visibility.INTERNAL)
+    assert b"Withdrawn" not in client.get("/feed/").content
+    assert atom(client.get("/prisoners/p/feed/")).findall(f"{ATOM}entry") == []

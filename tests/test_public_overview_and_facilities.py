@@ -1,0 +1,127 @@
+"""The overview, the facility pages, the open data page and the not-found page."""
+
+import datetime
+
+import pytest
+
+from events.models import IncidentKind, Visibility
+from prisoners.models import Status
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    FacilityNameVariantFactory,
+    IncidentFactory,
+    PrisonerFactory,
+)
+from tests.public_site import page_text
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+COLONY = "/facilities/penal-colony-no-4-homiel/"
+
+
+def test_overview_counts_who_is_held_and_cut_off_now(demo, client):
+    PrisonerFactory(name="Freed", status=Status.RELEASED)
+    PrisonerFactory(name="Hidden", published=False)
+    page = page_text(client.get("/"))
+    assert "6 held now" in page
+    assert "6 cut off from their lawyer now" in page
+    assert "6 cut off from their family now" in page
+
+
+def test_overview_counts_from_public_contacts_only(today, client):
+    in_touch = PrisonerFactory()
+    ContactFactory(prisoner=in_touch, date=D(2024, 5, 30))
+    ContactFactory(prisoner=PrisonerFactory(), date=D(2024, 5, 30), visibility=Visibility.INTERNAL)
+    page = page_text(client.get("/"))
+    assert "2 held now" in page and "1 cut off from their lawyer now" in page
+
+
+def test_overview_links_to_the_filtered_list(demo, client):
+    page = client.get("/").content.decode()
+    assert 'href="/prisoners/?cut_off_lawyer=on"' in page and 'href="/prisoners/?status=detained"' in page
+
+
+def test_overview_shows_the_newest_public_incidents(demo, client):
+    page = page_text(client.get("/"))
+    latest = page[page.index("Latest incidents") :]
+    assert latest.index("May 2023 Maria Kalesnikava : deterioration of health") < latest.index(
+        "late March 2023 Maria Kalesnikava : cell-type premises (PKT)"
+    )
+    assert "Source: Belarus: Stop mistreating opposition politician · Credible" in latest
+
+
+def test_facilities_list_only_public_ones_with_who_is_held_there_now(demo, client):
+    FacilityFactory(name="Only for unpublished")
+    CustodyPeriodFactory(prisoner=PrisonerFactory(published=False), facility__name="Secret site")
+    page = page_text(client.get("/facilities/"))
+    assert (
+        "Penal colony No. 4 Female penal colony N4 in Homiel · Gomel penal colony No. 4 penal colony Homiel, " in page
+    )
+    assert "Homiel emergency hospital" in page
+    assert "Only for unpublished" not in page and "Secret site" not in page
+    assert 'href="/prisoners/?facility=penal-colony-no-4-homiel">1</a>' in client.get("/facilities/").content.decode()
+
+
+def test_a_facility_page_shows_who_is_held_there_now_and_incidents_there(demo, client):
+    page = page_text(client.get(COLONY))
+    assert "Penal colony No. 4 Also known as: Female penal colony N4 in Homiel · Gomel penal colony No. 4" in page
+    assert "Kind Penal colony City Homiel Region Homiel Region Country Belarus" in page
+    held = page[page.index("Held here now") : page.index("Incidents here")]
+    assert "Maria Kalesnikava — detained September 2020." in held
+    assert "No lawyer contact for 480 days (since 7 February 2023)." in held
+    incidents = page[page.index("Incidents here") :]
+    assert "late March 2023 Maria Kalesnikava : cell-type premises (PKT)" in incidents
+    assert "Maria Kalesnikava : hospitalisation" not in incidents  # that was at the hospital
+
+
+def test_a_facility_no_longer_holding_anyone_says_so(demo, client):
+    page = page_text(client.get("/facilities/homiel-emergency-hospital-homiel/"))
+    assert "No one on public record is held here now." in page
+    assert "28 November 2022 – early December 2022 Maria Kalesnikava : hospitalisation" in page
+
+
+def test_a_facility_known_only_from_unpublished_records_is_not_found(today, client):
+    hidden = PrisonerFactory(published=False)
+    site = FacilityFactory(name="Secret site")
+    FacilityNameVariantFactory(facility=site)
+    CustodyPeriodFactory(prisoner=hidden, facility=site)
+    IncidentFactory(prisoner=PrisonerFactory(), facility=FacilityFactory(name="Internal only"), visibility="internal")
+    assert client.get(f"/facilities/{site.slug}/").status_code == 404
+    assert client.get("/facilities/internal-only-homiel/").status_code == 404
+    assert client.get("/facilities/no-such-place/").status_code == 404
+
+
+def test_a_public_incident_makes_its_facility_public(today, client):
+    IncidentFactory(kind=IncidentKind.ILL_TREATMENT, facility=FacilityFactory(name="Holding cell"))
+    assert "Holding cell" in page_text(client.get("/facilities/holding-cell-homiel/"))
+
+
+def test_open_data_page_lists_the_addresses(today, client):
+    page = page_text(client.get("/data/"))
+    for address in ["/prisoners.csv", "/prisoners.json", "/prisoners/<slug>.json", "/feed/"]:
+        assert address in page
+
+
+def test_not_found_page_is_friendly_and_echoes_nothing(today, client):
+    response = client.get("/prisoners/some-name-typed/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "There is no public page at this address." in page and "some-name-typed" not in page
+
+
+@pytest.mark.parametrize("url", ["/", "/prisoners/", "/facilities/", COLONY, "/data/", "/prisoners/maria-kalesnikava/"])
+def test_every_page_has_a_skip_link_navigation_and_the_site_feed(demo, client, url):
+    response = client.get(url)
+    page = response.content.decode()
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in page
+    assert '<main id="main"' in page and '<html lang="en">' in page
+    assert '<link rel="alternate" type="application/atom+xml" title="Casetracker: new incidents" href="/feed/">' in page
+    assert 'aria-current="page"' in page
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/", "/prisoners/", "/prisoners.csv", "/feed/"])
+def test_public_pages_only_answer_reads(demo, client, url):
+    assert client.post(url).status_code == 405

@@ -1,0 +1,175 @@
+"""The public prisoner list: search across every name variant, filters, sorting, pagination, bad input."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casetracker.demo import OTHER_PRISONERS
+from prisoners.models import Status
+from public.views import PAGE_SIZE
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    NameVariantFactory,
+    PrisonerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+LIST = "/prisoners/"
+
+
+def names(response):
+    assert response.status_code == 200
+    return [prisoner.name for prisoner in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    "query", ["Kolesnikova", "kalesnikova", "Калеснікава", "Колесникова", "Maryia Kalesnikava", "  KALESNIKAVA "]
+)
+def test_search_finds_every_name_variant_and_no_one_else(demo, client, query):
+    assert names(client.get(LIST, {"q": query})) == ["Maria Kalesnikava"]
+
+
+def test_search_without_a_match_says_so(demo, client):
+    response = client.get(LIST, {"q": "Nobody Atall"})
+    assert names(response) == [] and "No one matches." in response.content.decode()
+
+
+def test_without_filters_lists_every_published_prisoner_by_name(demo, client):
+    PrisonerFactory(name="Aaron Unpublished", published=False)
+    assert names(client.get(LIST)) == sorted(["Maria Kalesnikava", *OTHER_PRISONERS])
+
+
+def test_filters_by_status(today, client):
+    PrisonerFactory(name="Held")
+    PrisonerFactory(name="Freed", status=Status.RELEASED)
+    assert names(client.get(LIST, {"status": "released"})) == ["Freed"]
+
+
+def test_filters_by_the_facility_and_region_where_someone_is_held_now(today, client):
+    colony = FacilityFactory(name="Colony", region="Homiel Region")
+    prison = FacilityFactory(name="Prison", region="Minsk Region")
+    now_in_colony = PrisonerFactory(name="Now in the colony")
+    CustodyPeriodFactory(prisoner=now_in_colony, facility=colony)
+    moved = PrisonerFactory(name="Moved to prison")
+    CustodyPeriodFactory(prisoner=moved, facility=colony, start=D(2021, 1, 1), end=D(2022, 1, 1))
+    CustodyPeriodFactory(prisoner=moved, facility=prison, start=D(2022, 1, 1))
+    released = PrisonerFactory(name="Released", status=Status.RELEASED)
+    CustodyPeriodFactory(prisoner=released, facility=colony)
+    assert names(client.get(LIST, {"facility": colony.slug})) == ["Now in the colony"]
+    assert names(client.get(LIST, {"region": "Minsk Region"})) == ["Moved to prison"]
+    html = client.get(LIST).content.decode()
+    assert f'<option value="{colony.slug}">Colony, Homiel</option>' in html
+    assert '<option value="Homiel Region">Homiel Region</option>' in html
+
+
+def test_filters_those_cut_off_from_their_lawyer_or_family_now(today, client):
+    PrisonerFactory(name="Cut off from both")
+    in_touch = PrisonerFactory(name="Lawyer visits")
+    ContactFactory(prisoner=in_touch, date=D(2024, 5, 20))
+    assert names(client.get(LIST, {"cut_off_lawyer": "on"})) == ["Cut off from both"]
+    assert names(client.get(LIST, {"cut_off_family": "on"})) == ["Cut off from both", "Lawyer visits"]
+
+
+def test_cut_off_counts_public_contacts_only(today, client):
+    prisoner = PrisonerFactory(name="Seen only internally")
+    ContactFactory(prisoner=prisoner, date=D(2024, 5, 30), visibility="internal")
+    assert names(client.get(LIST, {"cut_off_lawyer": "on"})) == ["Seen only internally"]
+
+
+def test_sorts_by_name_date_detained_and_days_since_contact(today, client):
+    PrisonerFactory(name="Bea", detained=D(2021, 1, 1))
+    cy = PrisonerFactory(name="Cy", detained=D(2020, 1, 1))
+    ContactFactory(prisoner=cy, date=D(2024, 5, 1), party="family")
+    PrisonerFactory(name="Al", detained=D(2022, 1, 1), status=Status.RELEASED)
+    PrisonerFactory(name="Di", detained=None)
+    assert names(client.get(LIST, {"sort": "name"})) == ["Al", "Bea", "Cy", "Di"]
+    assert names(client.get(LIST, {"sort": "detained"})) == ["Cy", "Bea", "Al", "Di"]
+    assert names(client.get(LIST, {"sort": "-detained"})) == ["Al", "Bea", "Cy", "Di"]
+    # Longest cut off first; unknown lapses, then those no longer in custody, last.
+    assert names(client.get(LIST, {"sort": "lawyer"})) == ["Cy", "Bea", "Di", "Al"]
+    assert names(client.get(LIST, {"sort": "family"})) == ["Bea", "Cy", "Di", "Al"]
+
+
+def test_pagination_keeps_the_filters(today, client):
+    for n in range(PAGE_SIZE + 3):
+        PrisonerFactory(name=f"Held {n:02}")
+    PrisonerFactory(name="Freed", status=Status.RELEASED)
+    first = client.get(LIST, {"status": "detained", "sort": "name"})
+    assert len(names(first)) == PAGE_SIZE
+    html = first.content.decode()
+    assert 'href="?status=detained&amp;sort=name&amp;page=2" rel="next"' in html
+    assert "Showing 1–25 of 28 people." in html
+    second = client.get(LIST, {"status": "detained", "sort": "name", "page": 2})
+    assert names(second) == ["Held 25", "Held 26", "Held 27"]
+    assert 'href="?status=detained&amp;sort=name&amp;page=1" rel="prev"' in second.content.decode()
+
+
+def test_download_links_keep_the_filters_but_not_the_page(today, client):
+    PrisonerFactory()
+    html = client.get(LIST, {"status": "detained", "page": "1"}).content.decode()
+    assert 'href="/prisoners.csv?status=detained">CSV</a>' in html
+    assert 'href="/prisoners.json?status=detained">JSON</a>' in html
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "99", "-1", "1.5", "\x00"])
+def test_a_bad_page_number_is_not_found(demo, client, page):
+    assert client.get(LIST, {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"status": "nonsense"}, "Status: Select a valid choice. nonsense is not one of the available choices."),
+        ({"facility": "no-such-facility"}, "Held at: Select a valid choice."),
+        ({"facility": "\x00"}, "Held at: Null characters are not allowed."),
+        ({"region": "Atlantis"}, "Region: Select a valid choice."),
+        ({"sort": "shoe-size"}, "Sort by: Select a valid choice."),
+        ({"q": "k" * 10_000}, "Name: Ensure this value has at most 200 characters (it has 10000)."),
+        ({"q": "nul\x00"}, "Name: Null characters are not allowed."),
+    ],
+)
+def test_bad_filters_give_a_normal_page_with_a_message(demo, client, params, message):
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    assert message in response.context["filter_errors"][0]
+    assert "This filter could not be used and was ignored:" in response.content.decode()
+    assert len(names(response)) == 6
+
+
+def test_the_form_is_labelled(demo, client):
+    html = client.get(LIST).content.decode()
+    for field in ["q", "status", "facility", "region", "cut_off_lawyer", "cut_off_family", "sort"]:
+        assert f'for="id_{field}"' in html and f'id="id_{field}"' in html
+    assert 'type="search"' in html and 'aria-describedby="id_q_help"' in html and 'id="id_q_help"' in html
+
+
+def test_shows_where_each_is_held_and_the_lapses(demo, client):
+    html = client.get(LIST, {"q": "Kalesnikava"}).content.decode()
+    assert '<a href="/facilities/penal-colony-no-4-homiel/">Penal colony No. 4, Homiel</a>' in html
+    assert "480 days" in html and "since 7 February 2023" in html
+    assert "467 days" in html and "since mid-February 2023" in html
+    assert "Kalesnikova · Kolesnikova · Maryia Kalesnikava" in html
+
+
+def test_runs_the_same_few_queries_however_many_rows(today, client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST, {"sort": "lawyer"}).status_code == 200
+        return len(captured)
+
+    def add_prisoner():
+        prisoner = PrisonerFactory()
+        NameVariantFactory(prisoner=prisoner)
+        CustodyPeriodFactory(prisoner=prisoner)
+        ContactFactory(prisoner=prisoner)
+
+    add_prisoner()
+    few = queries()
+    for _ in range(PAGE_SIZE):
+        add_prisoner()
+    assert queries() == few <= 12
