@@ -13,7 +13,7 @@ RUN useradd --create-home --uid 10001 casetracker
 
 # Dependencies first (pinned by constraints.txt), so code changes reuse this layer.
 COPY pyproject.toml constraints.txt README.md ./
-RUN mkdir casetracker prisoners events alerts public \
+RUN mkdir casetracker prisoners events alerts publicsite \
     && pip install -c constraints.txt . \
     && pip uninstall -y casetracker
 

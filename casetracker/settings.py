@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "prisoners",
     "events",
     "alerts",
-    "public",
+    "publicsite",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,5 @@ admin.site.index_title = "Case records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("public.urls")),
+    path("", include("publicsite.urls")),
 ]

@@ -10,7 +10,7 @@ from django.urls import resolve
 
 from casetracker.demo import load_demo
 from events.models import IncidentKind, Visibility
-from public.urls import urlpatterns
+from publicsite.urls import urlpatterns
 from tests.factories import (
     ChargeFactory,
     ContactFactory,

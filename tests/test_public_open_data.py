@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casetracker.demo import OTHER_PRISONERS
 from prisoners.models import Status
-from public.opendata import COLUMNS
+from publicsite.opendata import COLUMNS
 from tests.factories import ContactFactory, CustodyPeriodFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db

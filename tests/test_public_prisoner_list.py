@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casetracker.demo import OTHER_PRISONERS
 from prisoners.models import Status
-from public.views import PAGE_SIZE
+from publicsite.views import PAGE_SIZE
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,

@@ -1,6 +1,6 @@
 from django import template
 
-from public.opendata import public_lapse
+from publicsite.opendata import public_lapse
 
 register = template.Library()
 
