@@ -182,6 +182,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a public page or export may be served from the cache (0: never cached). Any change
+# to case data retires cached pages at once; this only bounds what nothing could signal.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", 600, min_value=0, max_value=86_400)
 
 # Absolute links in mail (alert digests) point here.
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")

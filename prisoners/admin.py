@@ -123,8 +123,10 @@ def lapse_column(party):
         if not lapse.known:
             return mark_safe('<span class="lapse lapse-unknown">no contact data</span>')
         css = "lapse lapse-overdue" if lapse.overdue else "lapse"
-        label = f"{lapse.days} (overdue, threshold {lapse.threshold})" if lapse.overdue else lapse.days
-        return format_html('<span class="{}" title="since {}">{}</span>', css, lapse.since, label)
+        label = f"{lapse.days} overdue" if lapse.overdue else lapse.days
+        return format_html(
+            '<span class="{}" title="since {}; threshold {} days">{}</span>', css, lapse.since, lapse.threshold, label
+        )
 
     return column
 

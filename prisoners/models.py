@@ -348,7 +348,8 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:prisoners_prisoner_change", args=[self.pk])
+        """The permanent public case page (404 until the prisoner is published)."""
+        return reverse("public:prisoner", args=[self.slug])
 
     def clean(self):
         errors = {}

@@ -21,6 +21,14 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped under CI=true, which is not allowed: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Cached pages must not cross from one test's database into the next."""
+    from publicsite.cache import invalidate
+
+    invalidate()
+
+
 @pytest.fixture
 def clock():
     """A frozen clock at noon UTC on TODAY that tests move with clock.shift(timedelta)."""

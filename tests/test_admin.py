@@ -47,7 +47,7 @@ def test_prisoner_list_shows_days_since_contact_with_overdue_highlighted(demo, r
     page = as_user(researcher).get("/admin/prisoners/prisoner/").content.decode()
     assert "Days since lawyer contact" in page and "Days since family contact" in page
     lawyer_days = (D(2024, 6, 1) - D(2023, 2, 7)).days
-    assert f'<span class="lapse lapse-overdue" title="since 7 February 2023">{lawyer_days} (overdue' in page
+    assert f'<span class="lapse lapse-overdue" title="since 7 February 2023; threshold 30 days">{lawyer_days} overdue' in page
 
 
 def test_prisoner_list_sorts_and_filters_by_lapse(today, researcher, as_user):

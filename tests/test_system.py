@@ -184,7 +184,11 @@ def stack(database, redis_server, smtp, tmp_path):
         stack.stop()
 
 
-PAGES = ["/admin/login/"]
+PAGES = [
+    "/", "/prisoners/", "/prisoners/?q=Kolesnikova", "/prisoners/maria-kalesnikava/",
+    "/prisoners/maria-kalesnikava.json", "/prisoners.csv", "/prisoners.json", "/facilities/", "/feed/",
+    "/sitemap.xml", "/robots.txt", "/admin/login/",
+]
 
 
 def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going_down(stack, smtp, redis_server):
@@ -194,6 +198,7 @@ def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going
     for page in PAGES:
         status, body = fetch(stack.url + page)
         assert status == 200, (page, body[:500])
+    assert "mid-February 2023" in fetch(stack.url + "/prisoners/maria-kalesnikava/")[1]
     status, css = fetch(stack.url + "/static/casetracker/admin.css")  # whitenoise, from collectstatic
     assert status == 200 and "lapse-overdue" in css
 

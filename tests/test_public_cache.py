@@ -1,0 +1,92 @@
+"""Public pages come from the cache until the case data they show changes, and work without it."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from casetracker.demo import load_demo
+from events.models import Incident, Source
+from prisoners.models import Prisoner
+
+pytestmark = pytest.mark.django_db
+CASE = "/prisoners/maria-kalesnikava/"
+PUBLIC_URLS = [
+    "/", "/prisoners/", CASE, "/prisoners/maria-kalesnikava.json", "/prisoners/maria-kalesnikava/feed/",
+    "/prisoners.csv", "/prisoners.json", "/facilities/", "/feed/", "/sitemap.xml", "/robots.txt", "/data/",
+]
+
+
+@pytest.fixture
+def demo_loaded(today):
+    load_demo()
+
+
+def test_a_second_request_costs_no_query(demo_loaded, client, django_assert_num_queries):
+    for url in PUBLIC_URLS:
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert (second.status_code, second.content) == (200, first.content), url
+        assert second["Content-Type"] == first["Content-Type"]
+        assert "default-src 'none'" in second["Content-Security-Policy"]
+
+
+def test_a_change_to_the_record_shows_at_once(demo_loaded, client):
+    client.get(CASE)
+    maria = Prisoner.objects.get(slug="maria-kalesnikava")
+    maria.bio = "Flautist and conductor."
+    maria.save()
+    assert "Flautist and conductor." in client.get(CASE).content.decode()
+
+
+def test_a_change_of_linked_sources_shows_at_once(demo_loaded, client):
+    assert "A new report" not in client.get(CASE).content.decode()
+    surgery = Incident.objects.get(kind="surgery")
+    surgery.sources.add(Source.objects.create(title="A new report", kind="news", confidential=False))
+    assert "A new report" in client.get(CASE).content.decode()
+
+
+def test_a_deletion_shows_at_once(demo_loaded, client):
+    assert "perforated ulcer" in client.get(CASE).content.decode()
+    Incident.objects.filter(kind="surgery").delete()
+    assert "Surgery for a perforated ulcer" not in client.get(CASE).content.decode()
+
+
+def test_lapse_figures_roll_over_at_midnight(demo_loaded, client, clock):
+    days = (datetime.date(2024, 6, 1) - datetime.date(2023, 2, 7)).days
+    assert f"No lawyer contact for {days} days" in client.get(CASE).content.decode()
+    clock.shift(datetime.timedelta(days=1))
+    assert f"No lawyer contact for {days + 1} days" in client.get(CASE).content.decode()
+
+
+def test_errors_are_not_cached(demo_loaded, client):
+    assert client.get("/prisoners/nobody/").status_code == 404
+    Prisoner.objects.create(name="Nobody", slug="nobody", published=True)
+    assert client.get("/prisoners/nobody/").status_code == 200
+
+
+def test_pages_are_cached_in_redis(demo_loaded, client, settings, redis_url, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {"BACKEND": "casetracker.cache.ResilientRedisCache", "LOCATION": redis_url, "KEY_PREFIX": "test"}
+    }
+    cache.delete("publicsite:version")
+    client.get(CASE)
+    with django_assert_num_queries(0):
+        assert client.get(CASE).status_code == 200
+    assert any(key.startswith(b"test:1:publicsite:page:") for key in cache._cache.get_client().keys("test:*"))
+
+
+def test_with_redis_down_public_pages_and_admin_still_work(demo_loaded, client, settings, editor):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "casetracker.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    for url in PUBLIC_URLS:
+        assert client.get(url).status_code == 200, url
+    client.force_login(editor)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/prisoners/prisoner/").status_code == 200
