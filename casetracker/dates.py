@@ -192,6 +192,13 @@ def check_not_in_future(errors, field, value, today=None):
         errors.setdefault(field, []).append(ValidationError(f"{value} is in the future.", code="future"))
 
 
+def check_period(errors, start, end):
+    """A start and an optional end: neither in the future, the end not before the start."""
+    check_not_in_future(errors, "start", start)
+    check_not_in_future(errors, "end", end)
+    check_ends_after_start(errors, start, end)
+
+
 def check_ends_after_start(errors, start, end, field="end"):
     if start is not None and end is not None and end.is_definitely_before(start):
         errors.setdefault(field, []).append(

@@ -11,9 +11,8 @@ import datetime
 from django.db import transaction
 
 from casetracker.dates import ApproximateDate, Precision
-from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Source, SourceKind
+from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Source, SourceKind, Visibility
 from events.models import Verification as V
-from events.models import Visibility
 from prisoners.models import (
     Charge,
     CustodyPeriod,

@@ -5,8 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from casetracker.dates import (
     approximate_date,
-    check_ends_after_start,
     check_not_in_future,
+    check_period,
     ends_after_start_constraint,
 )
 from casetracker.text import FoldedField
@@ -126,10 +126,13 @@ DENIAL_KINDS = {
 }
 
 
-class IncidentQuerySet(WithPublicSourcesQuerySet):
+class VisibleQuerySet(WithPublicSourcesQuerySet):
     def public(self):
+        """Marked public, about a published prisoner."""
         return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
 
+
+class IncidentQuerySet(VisibleQuerySet):
     def most_recent_first(self):
         return self.order_by("-start", "-start_latest", "-pk")
 
@@ -184,9 +187,7 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
 
     def clean(self):
         errors = {}
-        check_not_in_future(errors, "start", self.start_approx)
-        check_not_in_future(errors, "end", self.end_approx)
-        check_ends_after_start(errors, self.start_approx, self.end_approx)
+        check_period(errors, self.start_approx, self.end_approx)
         if self.prisoner_id and self.kind != IncidentKind.ARREST:
             self.prisoner.check_not_before_detention(errors, "start", self.start_approx, "The incident")
         if self.kind == IncidentKind.DISBARMENT and not self.lawyer_id:
@@ -200,11 +201,6 @@ class Channel(models.TextChoices):
     CALL = "call", "call"
     LETTER = "letter", "letter"
     UNSPECIFIED = "unspecified", "unspecified"
-
-
-class ContactQuerySet(WithPublicSourcesQuerySet):
-    def public(self):
-        return self.filter(visibility=Visibility.PUBLIC, prisoner__published=True)
 
 
 class Contact(HasPublicSources, approximate_date("date"), models.Model):
@@ -227,7 +223,7 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[sources])
-    objects = ContactQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "pk"]

@@ -17,8 +17,8 @@ from casetracker.dates import (
     ApproximateDate,
     DaysBetween,
     approximate_date,
-    check_ends_after_start,
     check_not_in_future,
+    check_period,
     ends_after_start_constraint,
 )
 from casetracker.text import FoldedField, fold
@@ -182,7 +182,7 @@ class PrisonerQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         contacts = Contact.objects.public() if public else Contact.objects.all()
         incidents = Incident.objects.public() if public else Incident.objects.all()
-        queryset = self
+        queryset = self.annotate(lapse_public=Value(public, output_field=models.BooleanField()))
         for party in Party.values:
             last_contact = contacts.filter(prisoner=OuterRef("pk"), party=party).order_by("-date_latest", "-date")
             first_denial = incidents.filter(prisoner=OuterRef("pk"), kind__in=Incident.denial_kinds(party)).order_by(
@@ -283,7 +283,6 @@ class PrisonerQuerySet(models.QuerySet):
         return (
             self.public()
             .with_contact_lapse(public=True)
-            .annotate(lapse_public=Value(True, output_field=models.BooleanField()))
             .with_public_last_updated()
             .prefetch_related(
                 "name_variants",
@@ -374,9 +373,13 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
         return getattr(self, f"{party}_threshold_days") or default_threshold(party)
 
     def lapse(self, party):
-        """The lapse for `party`, from the annotations of `with_contact_lapse` (queried if absent)."""
+        """The lapse for `party`, from the annotations of `with_contact_lapse()`.
+
+        Never computed behind the caller's back: whether it may count internal records
+        (staff) or only public ones (public site) is the queryset's choice, made explicitly.
+        """
         if not hasattr(self, f"{party}_basis"):
-            return Prisoner.objects.with_contact_lapse().get(pk=self.pk).lapse(party)
+            raise ValueError("Annotate with Prisoner.objects.with_contact_lapse(public=…) to read lapses.")
         day = getattr(self, f"{party}_since_day")
         return Lapse(
             party=party,
@@ -616,9 +619,7 @@ class CustodyPeriod(
 
     def clean(self):
         errors = {}
-        check_not_in_future(errors, "start", self.start_approx)
-        check_not_in_future(errors, "end", self.end_approx)
-        check_ends_after_start(errors, self.start_approx, self.end_approx)
+        check_period(errors, self.start_approx, self.end_approx)
         if self.prisoner_id:
             self.prisoner.check_not_before_detention(errors, "start", self.start_approx, "The custody period")
             overlapping = None if getattr(self, "overlap_checked_elsewhere", False) else self.first_stored_overlap()
@@ -729,8 +730,6 @@ class Representation(
 
     def clean(self):
         errors = {}
-        check_not_in_future(errors, "start", self.start_approx)
-        check_not_in_future(errors, "end", self.end_approx)
-        check_ends_after_start(errors, self.start_approx, self.end_approx)
+        check_period(errors, self.start_approx, self.end_approx)
         if errors:
             raise ValidationError(errors)

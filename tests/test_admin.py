@@ -51,9 +51,8 @@ def test_prisoner_list_shows_days_since_contact_with_overdue_highlighted(demo, r
 
 
 def test_prisoner_list_sorts_and_filters_by_lapse(today, researcher, as_user):
-    fine, cut_off, unknown = PrisonerFactory(name="Fine"), PrisonerFactory(name="Cut off"), PrisonerFactory(
-        name="Unknown", detained=None
-    )
+    fine, cut_off = PrisonerFactory(name="Fine"), PrisonerFactory(name="Cut off")
+    PrisonerFactory(name="Unknown", detained=None)
     ContactFactory(prisoner=fine, date=D(2024, 5, 30))
     ContactFactory(prisoner=cut_off, date=D(2023, 5, 30))
     client = as_user(researcher)

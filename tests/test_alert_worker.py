@@ -6,11 +6,11 @@ import os
 import time
 import uuid
 
+import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 
-import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
 from alerts.models import Delivery, Digest
 from alerts.tasks import scan_contacts
 from casetracker.celery import app

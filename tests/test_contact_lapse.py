@@ -142,3 +142,11 @@ def test_sortable_and_filterable_in_the_database(today):
     ordered = Prisoner.objects.with_contact_lapse().order_by("-lawyer_days")
     assert list(ordered) == [old, recent]
     assert list(Prisoner.objects.overdue(Party.LAWYER)) == [old]
+
+
+def test_a_lapse_is_never_computed_behind_the_callers_back(today):
+    prisoner = PrisonerFactory()
+    with pytest.raises(ValueError, match="with_contact_lapse"):
+        prisoner.lapse(Party.LAWYER)
+    assert Prisoner.objects.with_contact_lapse(public=True).get().lapse_public is True
+    assert Prisoner.objects.with_contact_lapse().get().lapse_public is False
