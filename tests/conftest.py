@@ -96,6 +96,18 @@ def as_user(client):
     return login
 
 
+def wait_for(condition, what, timeout=60):
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
 class Inbox:
     """What a real local SMTP server received; it can refuse the next N messages."""
 

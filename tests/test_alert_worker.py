@@ -16,16 +16,7 @@ from alerts.tasks import scan_contacts
 from casetracker.celery import app
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
-from tests.conftest import make_user
-
-
-def wait_until(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__ or condition}")
+from tests.conftest import make_user, wait_for
 
 
 @pytest.fixture
@@ -59,10 +50,7 @@ def test_the_scheduled_scan_delivers_one_digest_through_a_refusing_mail_server(w
     first = scan_contacts.apply_async(ignore_result=False)  # what beat sends every hour
     assert first.get(timeout=60).startswith("12 alerts opened")
 
-    def digest_received():
-        return len(smtp_server.messages) == 1
-
-    wait_until(digest_received)
+    wait_for(lambda: len(smtp_server.messages) == 1, "the digest at the SMTP server")
     delivery = Delivery.objects.get()
     assert delivery.attempts == 2 and delivery.sent_at is not None  # refused once, then accepted
     body = smtp_server.messages[0].content.decode()
