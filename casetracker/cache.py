@@ -7,6 +7,7 @@ when Redis fails: every cache error is logged and treated as a miss (or a no-op)
 
 import functools
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -32,17 +33,22 @@ FALLBACKS = {
 def _forgiving(name, method, fallback):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if time.monotonic() < self.down_until:
+            return fallback(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except (RedisError, OSError) as error:
-            log.warning("cache %s failed, carrying on without the cache: %s", name, error)
+            # An unreachable Redis can cost a timeout per call: stop asking for a while.
+            self.down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
+            log.warning("cache %s failed, carrying on without the cache for %ss: %s", name, self.RETRY_AFTER_SECONDS, error)
             return fallback(*args, **kwargs)
 
     return wrapper
 
 
 class ResilientRedisCache(RedisCache):
-    pass
+    RETRY_AFTER_SECONDS = 15
+    down_until = 0.0
 
 
 for _name, _fallback in FALLBACKS.items():
