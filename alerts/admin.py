@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from casetracker.admin_base import FoldedSearchMixin
 from prisoners.admin import PRISONER_FOLDED_SEARCH
-from prisoners.models import Facility
+from prisoners.models import CustodyPeriod, Facility, Prisoner
 
 from .models import Alert, Delivery, Digest
 
@@ -34,14 +34,12 @@ class CurrentFacilityFilter(admin.SimpleListFilter):
     parameter_name = "facility"
 
     def lookups(self, request, model_admin):
-        held_now = Facility.objects.filter(custody_periods__end__isnull=True, custody_periods__prisoner__alerts__isnull=False)
-        return [(facility.pk, str(facility)) for facility in held_now.distinct()]
+        held = CustodyPeriod.objects.current().filter(prisoner__alerts__isnull=False).values("facility")
+        return [(facility.pk, str(facility)) for facility in Facility.objects.filter(pk__in=held)]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                prisoner__custody_periods__end__isnull=True, prisoner__custody_periods__facility=self.value()
-            ).distinct()
+            return queryset.filter(prisoner__in=Prisoner.objects.held_at(self.value()))
         return queryset
 
 

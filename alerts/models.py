@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casetracker.dates import approximate_date
-from prisoners.models import LapseBasis, Party, Prisoner
+from events.models import Party
+from prisoners.lapse import LapseBasis
 
 
 class Resolution(models.TextChoices):
@@ -47,7 +48,7 @@ class AlertQuerySet(models.QuerySet):
 
 
 class Alert(approximate_date("since", "cut off since", required=False), models.Model):
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="alerts")
+    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="alerts")
     party = models.CharField(max_length=10, choices=Party.choices)
     basis = models.CharField(
         "lapse counted from", max_length=10, choices=LapseBasis.choices, help_text="What `since` is."

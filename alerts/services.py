@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from casetracker.roles import ALERT_STAFF
-from prisoners.models import Party, Prisoner
+from events.models import Party
+from prisoners.models import Prisoner
 
 from .models import Alert, Delivery, Digest, DigestEntry
 

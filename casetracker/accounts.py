@@ -8,9 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
-
-DEMO_ACCOUNTS = [("editor", EDITOR), ("researcher", RESEARCHER), ("alerts", ALERT_STAFF)]
+from casetracker.roles import ROLES
 
 
 @transaction.atomic
@@ -38,7 +36,7 @@ def ensure_demo_accounts(password_file):
             username, _, password = line.partition(" ")
             known[username] = password
     accounts = []
-    for username, role in DEMO_ACCOUNTS:
+    for username, role in ROLES.items():  # one local account per role, named after it
         password = known.get(username) or secrets.token_urlsafe(12)
         user, _ = User.objects.get_or_create(
             username=username, defaults={"is_staff": True, "email": f"{username}@localhost"}

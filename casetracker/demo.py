@@ -1,6 +1,6 @@
 """The demo data set: the joint statement of 24 groups on Maria Kalesnikava, modelled completely.
 
-Nothing here goes beyond the statement (../shared/seed/joint-statement-kalesnikava.txt).
+Nothing here goes beyond the statement (docs/joint-statement-kalesnikava.txt).
 Years the statement leaves implicit follow from its own sequence of events: it was
 issued in 2023, after the May 2023 news it reports. Loading is idempotent: a record
 is only saved (and so only gains a history entry) when it differs from the statement.
@@ -11,7 +11,7 @@ import datetime
 from django.db import transaction
 
 from casetracker.dates import ApproximateDate, Precision
-from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Source, SourceKind, Visibility
+from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Party, Source, SourceKind, Visibility
 from events.models import Verification as V
 from prisoners.models import (
     Charge,
@@ -21,12 +21,11 @@ from prisoners.models import (
     FacilityNameVariant,
     Lawyer,
     NameVariant,
-    Party,
     Prisoner,
     Representation,
     Sentence,
-    Status,
 )
+from prisoners.status import Status
 
 CHANGE_REASON = "load_demo: joint statement on Maria Kalesnikava"
 

@@ -7,6 +7,7 @@ Alert staff: view case data; view and acknowledge alerts; receive alert mail.
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
@@ -14,7 +15,9 @@ RESEARCHER = "Researcher"
 EDITOR = "Editor"
 ALERT_STAFF = "Alert staff"
 
-CASE_APPS = ("prisoners", "events")
+# The short names commands and demo accounts use for each role.
+ROLES = {"editor": EDITOR, "researcher": RESEARCHER, "alerts": ALERT_STAFF}
+
 ALERT_APPS = ("alerts",)
 PUBLISH_PERMISSIONS = [
     "prisoners.publish_prisoner",
@@ -43,13 +46,14 @@ def _perms(app_labels, actions, historical=False):
 
 def role_permissions():
     """Role name -> permission names ("app_label.codename")."""
-    researcher = _perms(CASE_APPS, ["view", "add", "change"]) + _perms(CASE_APPS, ["view"], historical=True)
+    case_apps = settings.CASE_APPS
+    researcher = _perms(case_apps, ["view", "add", "change"]) + _perms(case_apps, ["view"], historical=True)
     return {
         RESEARCHER: researcher,
-        EDITOR: _perms(CASE_APPS, ["view", "add", "change", "delete"])
-        + _perms(CASE_APPS, ["view", "change"], historical=True)
+        EDITOR: _perms(case_apps, ["view", "add", "change", "delete"])
+        + _perms(case_apps, ["view", "change"], historical=True)
         + PUBLISH_PERMISSIONS,
-        ALERT_STAFF: _perms(CASE_APPS, ["view"]) + _perms(ALERT_APPS, ["view", "change"]),
+        ALERT_STAFF: _perms(case_apps, ["view"]) + _perms(ALERT_APPS, ["view", "change"]),
     }
 
 

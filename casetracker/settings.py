@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 if not DEBUG and not ALLOWED_HOSTS:
     raise ConfigurationError("ALLOWED_HOSTS must be set when DEBUG is off (e.g. cases.example.org).")
 
+# The apps that hold the case record: roles grant rights on them, and any change to them
+# retires the cached public pages.
+CASE_APPS = ["prisoners", "events"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -37,8 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
-    "prisoners",
-    "events",
+    *CASE_APPS,
     "alerts",
     "publicsite",
 ]
@@ -170,11 +173,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, min_value=1, max_value=600)
 REDIS_URL = env.redis_url("REDIS_URL")
 
 # Public pages are cached in Redis; without it, in this process's memory. Cache errors never
-# break a page (casetracker.cache).
+# break a page (casetracker.redis_cache).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "casetracker.cache.ResilientRedisCache",
+            "BACKEND": "casetracker.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "casetracker",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -191,9 +194,10 @@ SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 
 # Contact lapses: days without lawyer / family contact before a prisoner is overdue,
 # unless the prisoner has thresholds of their own.
+# The range allowed is the lapse rule's own (prisoners.lapse), checked when the app starts.
 CONTACT_THRESHOLD_DAYS = {
-    "lawyer": env.int("LAWYER_CONTACT_THRESHOLD_DAYS", 30, min_value=1, max_value=3650),
-    "family": env.int("FAMILY_CONTACT_THRESHOLD_DAYS", 30, min_value=1, max_value=3650),
+    "lawyer": env.int("LAWYER_CONTACT_THRESHOLD_DAYS", 30),
+    "family": env.int("FAMILY_CONTACT_THRESHOLD_DAYS", 30),
 }
 
 # Alerts: how often beat scans, and how often an open (unacknowledged) alert is mailed again.
@@ -208,9 +212,15 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
     CELERY_BROKER_URL = "filesystem://"
-    _queue = VAR_DIR / "celery" / "queue"
-    _queue.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue)}
+    _queue, _control = VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "control"
+    for _folder in (_queue, _control):
+        _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        # kombu would otherwise write its control (broadcast) files into the working directory.
+        "control_folder": str(_control),
+    }
     CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
@@ -245,5 +255,7 @@ LOGGING = {
     },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    # django-axes announces itself at every start, which would put a line before every command's output.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too

@@ -10,7 +10,13 @@ from casetracker.dates import (
     ends_after_start_constraint,
 )
 from casetracker.text import FoldedField
-from prisoners.models import Facility, Lawyer, Party, Prisoner
+
+
+class Party(models.TextChoices):
+    """Who a prisoner must be able to reach: the two parties whose contact we watch."""
+
+    LAWYER = "lawyer", "lawyer"
+    FAMILY = "family", "family"
 
 
 class Visibility(models.TextChoices):
@@ -119,13 +125,6 @@ class IncidentKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-# Which incidents prove that a party could not reach the prisoner.
-DENIAL_KINDS = {
-    Party.LAWYER: [IncidentKind.LAWYER_ACCESS_DENIED, IncidentKind.INCOMMUNICADO],
-    Party.FAMILY: [IncidentKind.FAMILY_CONTACT_DENIED, IncidentKind.INCOMMUNICADO],
-}
-
-
 class VisibleQuerySet(WithPublicSourcesQuerySet):
     def public(self):
         """Marked public, about a published prisoner."""
@@ -138,11 +137,11 @@ class IncidentQuerySet(VisibleQuerySet):
 
 
 class Incident(HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model):
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="incidents")
+    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(max_length=30, choices=IncidentKind.choices)
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
+    facility = models.ForeignKey("prisoners.Facility", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
     lawyer = models.ForeignKey(
-        Lawyer,
+        "prisoners.Lawyer",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -174,9 +173,13 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
     def __str__(self):
         return f"{self.get_kind_display()}, {self.date_range} ({self.prisoner})"
 
-    @staticmethod
-    def denial_kinds(party):
-        return DENIAL_KINDS[party]
+    @property
+    def anchor(self):
+        return f"incident-{self.pk}"
+
+    def get_absolute_url(self):
+        """The incident on its case page (public only when the incident and prisoner are)."""
+        return f"{self.prisoner.get_absolute_url()}#{self.anchor}"
 
     @property
     def date_range(self):
@@ -206,10 +209,10 @@ class Channel(models.TextChoices):
 class Contact(HasPublicSources, approximate_date("date"), models.Model):
     """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="contacts")
+    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="contacts")
     party = models.CharField(max_length=10, choices=Party.choices)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.UNSPECIFIED)
-    lawyer = models.ForeignKey(Lawyer, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
+    lawyer = models.ForeignKey("prisoners.Lawyer", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
     contact_person = models.CharField(max_length=200, blank=True, help_text="e.g. her father")
     description = models.TextField("public description", blank=True)
     internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")
@@ -239,6 +242,10 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
 
     def __str__(self):
         return f"{self.get_party_display()} contact, {self.date_approx} ({self.prisoner})"
+
+    @property
+    def anchor(self):
+        return f"contact-{self.pk}"
 
     def clean(self):
         errors = {}

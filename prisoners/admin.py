@@ -1,23 +1,23 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from casetracker.admin_base import CaseAdmin, CaseInline
-from events.models import Contact
+from events.models import Contact, Party
 
+from . import lapse as lapse_rule
+from .lapse import LapseBasis
 from .models import (
     Charge,
     CustodyPeriod,
     Facility,
     FacilityNameVariant,
-    LapseBasis,
     Lawyer,
     NameVariant,
-    Party,
     Prisoner,
     Representation,
     Sentence,
@@ -92,14 +92,15 @@ class ContactLapseFilter(admin.SimpleListFilter):
         return [("overdue", "overdue"), ("within", "within threshold"), ("unknown", "no contact data")]
 
     def queryset(self, request, queryset):
-        overdue, basis = f"{self.party}_overdue", f"{self.party}_basis"
+        overdue = lapse_rule.overdue_condition(self.party)
+        unknown = Q(**{lapse_rule.names(self.party).basis: LapseBasis.UNKNOWN})
         match self.value():
             case "overdue":
-                return queryset.filter(**{overdue: True})
+                return queryset.filter(overdue)
             case "within":
-                return queryset.filter(**{overdue: False}).exclude(**{basis: LapseBasis.UNKNOWN})
+                return queryset.exclude(overdue).exclude(unknown)
             case "unknown":
-                return queryset.filter(**{basis: LapseBasis.UNKNOWN})
+                return queryset.filter(unknown)
         return queryset
 
 
@@ -117,7 +118,9 @@ class FamilyLapseFilter(ContactLapseFilter):
 
 def lapse_column(party):
     # "No contact data" sorts with the longest lapses: unknown is never silently fine.
-    @admin.display(description=f"days since {party} contact", ordering=F(f"{party}_days").asc(nulls_last=True))
+    ordering = F(lapse_rule.names(party).days).asc(nulls_last=True)
+
+    @admin.display(description=f"days since {party} contact", ordering=ordering)
     def column(self, prisoner):
         lapse = prisoner.lapse(party)
         if not lapse.known:

@@ -7,6 +7,10 @@ class PrisonersConfig(AppConfig):
     verbose_name = "Prisoners"
 
     def ready(self):
+        # Imported here: both need the app registry, which is only ready now.
         from casetracker.roles import sync_roles_after_migrate
 
+        from .lapse import check_default_thresholds
+
+        check_default_thresholds()
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="casetracker-roles")

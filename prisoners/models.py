@@ -1,150 +1,21 @@
 import datetime
-from dataclasses import dataclass, field
-from functools import cached_property
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from casetracker.dates import (
-    ApproximateDate,
-    DaysBetween,
-    approximate_date,
-    check_not_in_future,
-    check_period,
-    ends_after_start_constraint,
-)
+from casetracker.dates import approximate_date, check_not_in_future, check_period, ends_after_start_constraint
 from casetracker.text import FoldedField, fold
+from events.models import Incident, Party
 
-
-class Status(models.TextChoices):
-    DETAINED = "detained", "detained"
-    RELEASED = "released", "released"
-    EXILE = "exile", "in exile"
-    DECEASED = "deceased", "deceased"
-    UNKNOWN = "unknown", "unknown"
-
-
-class Party(models.TextChoices):
-    """Who a prisoner must be able to reach: the two lapses we watch."""
-
-    LAWYER = "lawyer", "lawyer"
-    FAMILY = "family", "family"
-
-
-class LapseBasis(models.TextChoices):
-    CONTACT = "contact", "last contact"
-    CUSTODY = "custody", "start of custody (no contact on record)"
-    DENIAL = "denial", "first reported denial of contact"
-    UNKNOWN = "unknown", "no contact data"
-
-
-THRESHOLD_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3650)]
-
-
-def default_threshold(party):
-    return settings.CONTACT_THRESHOLD_DAYS[party]
-
-
-@dataclass(frozen=True)
-class Lapse:
-    """How long a prisoner has been cut off from one party, and whether that is too long."""
-
-    party: str
-    basis: str
-    since: ApproximateDate | None
-    days: int | None
-    threshold: int
-    overdue: bool
-
-    @property
-    def known(self):
-        return self.basis != LapseBasis.UNKNOWN
-
-    @property
-    def basis_label(self):
-        return LapseBasis(self.basis).label
-
-    def __str__(self):
-        if not self.known:
-            return f"No {self.party} contact data"
-        return f"No {self.party} contact for {self.days} days (since {self.since})"
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated fact on a public case page: an incident, a contact or a custody change."""
-
-    kind: str  # "incident", "contact" or "custody"
-    record: models.Model
-    date: ApproximateDate | None  # the start; None when unknown
-    when: str  # the date (range) as written
-    title: str
-    description: str = ""
-    facility: "Facility | None" = None
-    sources: list = field(default_factory=list)  # public sources only
-    verification: str = ""
-
-    @property
-    def anchor(self):
-        return f"{self.kind}-{self.record.pk}"
-
-    def sort_key(self):
-        """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
-        rank = ("custody", "contact", "incident").index(self.kind)  # a last contact before the denial that follows
-        if self.date is None:
-            return (0, datetime.date.min, datetime.date.min, rank, self.record.pk)
-        return (1, self.date.earliest, self.date.latest, rank, self.record.pk)
-
-    @classmethod
-    def of_incident(cls, incident):
-        return cls(
-            "incident",
-            incident,
-            incident.start_approx,
-            incident.date_range,
-            incident.get_kind_display(),
-            incident.description,
-            incident.facility,
-            incident.public_sources,
-            incident.get_verification_display(),
-        )
-
-    @classmethod
-    def of_contact(cls, contact):
-        title = f"{contact.get_party_display().capitalize()} contact"
-        if contact.channel != "unspecified":
-            title += f" ({contact.get_channel_display()})"
-        return cls(
-            "contact",
-            contact,
-            contact.date_approx,
-            str(contact.date_approx),
-            title,
-            contact.description,
-            sources=contact.public_sources,
-        )
-
-    @classmethod
-    def of_custody(cls, period):
-        # The custody note is not shown: it has no public/internal flag of its own.
-        when, title = period.period, f"Held at {period.facility}"
-        return cls("custody", period, period.start_approx, when, title, facility=period.facility)
-
-
-@dataclass(frozen=True)
-class PublicLawyer:
-    name: str
-    start: ApproximateDate | None
-    end: ApproximateDate | None
-    reprisals: list  # public disbarment incidents
+from . import lapse as lapse_rule
+from .status import IN_CUSTODY, Status, in_custody_condition
 
 
 def unique_slug(instance, text, max_length=80):
@@ -169,133 +40,24 @@ class PrisonerQuerySet(models.QuerySet):
         return self.filter(Q(name_folded__contains=folded) | Q(name_variants__folded__contains=folded)).distinct()
 
     def with_contact_lapse(self, *, public=False, today=None):
-        """Annotate `<party>_days`, `_threshold`, `_overdue`, `_basis` and `_since_*` per party.
-
-        The lapse counts from the latest possible day of the last contact; with no
-        contact on record, from the day detention began; with neither, from the start
-        of the earliest reported denial of contact; otherwise it is unknown. All in
-        one query. `public=True` counts only what the public site may show, so a
-        shorter lapse never betrays an internal contact.
-        """
-        from events.models import Contact, Incident
-
-        today = today or timezone.localdate()
-        contacts = Contact.objects.public() if public else Contact.objects.all()
-        incidents = Incident.objects.public() if public else Incident.objects.all()
-        queryset = self.annotate(lapse_public=Value(public, output_field=models.BooleanField()))
-        for party in Party.values:
-            last_contact = contacts.filter(prisoner=OuterRef("pk"), party=party).order_by("-date_latest", "-date")
-            first_denial = incidents.filter(prisoner=OuterRef("pk"), kind__in=Incident.denial_kinds(party)).order_by(
-                "start", "start_latest"
-            )
-            contact = {col: Subquery(last_contact.values(col)[:1]) for col in ("date", "date_precision", "date_latest")}
-            denial = {col: Subquery(first_denial.values(col)[:1]) for col in ("start", "start_precision", "start_latest")}
-            has_contact = Q(**{f"_{party}_contact__isnull": False})
-            has_denial = Q(**{f"_{party}_denial__isnull": False})
-
-            def by_basis(on_contact, on_custody, on_denial, output_field, default=None):
-                return Case(
-                    When(has_contact, then=on_contact),
-                    When(detained__isnull=False, then=on_custody),
-                    When(has_denial, then=on_denial),
-                    default=default,
-                    output_field=output_field,
-                )
-
-            queryset = (
-                queryset.annotate(**{f"_{party}_contact": contact["date_latest"], f"_{party}_denial": denial["start_latest"]})
-                .annotate(
-                    **{
-                        f"{party}_basis": by_basis(
-                            Value(LapseBasis.CONTACT),
-                            Value(LapseBasis.CUSTODY),
-                            Value(LapseBasis.DENIAL),
-                            models.CharField(),
-                            default=Value(LapseBasis.UNKNOWN),
-                        ),
-                        f"{party}_since_day": by_basis(contact["date"], F("detained"), denial["start"], models.DateField()),
-                        f"{party}_since_precision": by_basis(
-                            contact["date_precision"], F("detained_precision"), denial["start_precision"], models.CharField()
-                        ),
-                        f"{party}_since_latest": by_basis(
-                            F(f"_{party}_contact"), F("detained_latest"), F(f"_{party}_denial"), models.DateField()
-                        ),
-                        f"{party}_threshold": Coalesce(
-                            F(f"{party}_threshold_days"), Value(default_threshold(party)), output_field=models.IntegerField()
-                        ),
-                    }
-                )
-                .annotate(
-                    **{
-                        f"{party}_days": DaysBetween(
-                            Value(today, output_field=models.DateField()), F(f"{party}_since_latest")
-                        )
-                    }
-                )
-                .annotate(
-                    **{
-                        f"{party}_overdue": Case(
-                            When(Q(status=Status.DETAINED, **{f"{party}_days__gt": F(f"{party}_threshold")}), then=True),
-                            default=False,
-                            output_field=models.BooleanField(),
-                        )
-                    }
-                )
-            )
-        return queryset
+        """Annotate every party's contact lapse (see prisoners.lapse), all in one query."""
+        return lapse_rule.annotate(self, public=public, today=today)
 
     def overdue(self, party=None, **lapse_options):
         """Prisoners in custody cut off from `party` (or from either) past the threshold."""
-        parties = [party] if party else Party.values
-        condition = Q()
-        for each in parties:
-            condition |= Q(**{f"{each}_overdue": True})
-        return self.with_contact_lapse(**lapse_options).filter(condition)
+        return self.with_contact_lapse(**lapse_options).filter(lapse_rule.overdue_condition(party))
+
+    def in_custody(self):
+        return self.filter(in_custody_condition())
 
     def held_at(self, facility=None, *, region=None):
         """Prisoners in custody whose open custody period is at `facility` (or in `region`) now."""
-        periods = CustodyPeriod.objects.open().filter(prisoner=OuterRef("pk"))
+        periods = CustodyPeriod.objects.current().filter(prisoner=OuterRef("pk"))
         if facility is not None:
             periods = periods.filter(facility=facility)
         if region is not None:
             periods = periods.filter(facility__region=region)
-        return self.filter(Exists(periods), status=Status.DETAINED)
-
-    def with_public_last_updated(self):
-        """Annotate `last_updated`: the newest change the public can see, to the record itself,
-        a public incident or a public contact (an internal change never shows through)."""
-        from events.models import Contact, Incident
-
-        incident = Incident.objects.public().filter(prisoner=OuterRef("pk")).order_by("-updated").values("updated")
-        contact = Contact.objects.public().filter(prisoner=OuterRef("pk")).order_by("-created").values("created")
-        return self.annotate(
-            last_updated=Greatest(
-                F("updated"),
-                Coalesce(Subquery(incident[:1]), F("updated")),
-                Coalesce(Subquery(contact[:1]), F("updated")),
-            )
-        )
-
-    def with_public_details(self):
-        """Published prisoners with everything a public page or export shows of them: the lapse
-        from public records only, last update, where they are held, names, charges, sentences and
-        lawyers. A fixed number of queries however many prisoners."""
-        return (
-            self.public()
-            .with_contact_lapse(public=True)
-            .with_public_last_updated()
-            .prefetch_related(
-                "name_variants",
-                "charges",
-                "sentences",
-                Prefetch(
-                    "custody_periods",
-                    queryset=CustodyPeriod.objects.open().select_related("facility"),
-                    to_attr="open_custody_periods",
-                ),
-                Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
-            )
-        )
+        return self.filter(Exists(periods))
 
 
 class Prisoner(approximate_date("detained", "date detained", required=False), models.Model):
@@ -307,20 +69,8 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
     bio = models.TextField("short public bio", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DETAINED)
     published = models.BooleanField(default=False, help_text="Shown on the public site. Only editors can change this.")
-    lawyer_threshold_days = models.PositiveSmallIntegerField(
-        "lawyer contact threshold (days)",
-        null=True,
-        blank=True,
-        validators=THRESHOLD_VALIDATORS,
-        help_text="Leave empty for the configured default.",
-    )
-    family_threshold_days = models.PositiveSmallIntegerField(
-        "family contact threshold (days)",
-        null=True,
-        blank=True,
-        validators=THRESHOLD_VALIDATORS,
-        help_text="Leave empty for the configured default.",
-    )
+    lawyer_threshold_days = lapse_rule.threshold_field(Party.LAWYER)
+    family_threshold_days = lapse_rule.threshold_field(Party.FAMILY)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -330,25 +80,14 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
     class Meta:
         ordering = ["name"]
         permissions = [("publish_prisoner", "Can publish or unpublish a prisoner")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(lawyer_threshold_days__isnull=True) | Q(lawyer_threshold_days__range=(1, 3650)),
-                name="prisoner_lawyer_threshold_range",
-                violation_error_message="The lawyer contact threshold must be between 1 and 3650 days.",
-            ),
-            models.CheckConstraint(
-                condition=Q(family_threshold_days__isnull=True) | Q(family_threshold_days__range=(1, 3650)),
-                name="prisoner_family_threshold_range",
-                violation_error_message="The family contact threshold must be between 1 and 3650 days.",
-            ),
-        ]
+        constraints = [lapse_rule.threshold_constraint(party) for party in Party.values]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         """The permanent public case page (404 until the prisoner is published)."""
-        return reverse("public:prisoner", args=[self.slug])
+        return reverse("publicsite:prisoner", args=[self.slug])
 
     def clean(self):
         errors = {}
@@ -369,30 +108,13 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
                 ValidationError(f"{what} ({value}) is before the detention ({detained}).", code="before_detention")
             )
 
-    def threshold(self, party):
-        return getattr(self, f"{party}_threshold_days") or default_threshold(party)
-
     def lapse(self, party):
-        """The lapse for `party`, from the annotations of `with_contact_lapse()`.
-
-        Never computed behind the caller's back: whether it may count internal records
-        (staff) or only public ones (public site) is the queryset's choice, made explicitly.
-        """
-        if not hasattr(self, f"{party}_basis"):
-            raise ValueError("Annotate with Prisoner.objects.with_contact_lapse(public=…) to read lapses.")
-        day = getattr(self, f"{party}_since_day")
-        return Lapse(
-            party=party,
-            basis=getattr(self, f"{party}_basis"),
-            since=None if day is None else ApproximateDate(day, getattr(self, f"{party}_since_precision")),
-            days=getattr(self, f"{party}_days"),
-            threshold=getattr(self, f"{party}_threshold"),
-            overdue=bool(getattr(self, f"{party}_overdue")),
-        )
+        """The lapse for `party`, from the annotations of `with_contact_lapse()`."""
+        return lapse_rule.read(self, party)
 
     @property
     def in_custody(self):
-        return self.status == Status.DETAINED
+        return self.status in IN_CUSTODY
 
     @property
     def days_in_detention(self):
@@ -406,7 +128,7 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
         """Where the prisoner is now: the open custody period, derived, never typed twice."""
         if not self.in_custody:
             return None
-        if hasattr(self, "open_custody_periods"):  # prefetched by with_public_details()
+        if hasattr(self, "open_custody_periods"):  # prefetched for lists (publicsite.casefile)
             return next(iter(self.open_custody_periods), None)
         return self.custody_periods.open().select_related("facility").first()
 
@@ -420,45 +142,6 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
         if "sentences" in getattr(self, "_prefetched_objects_cache", {}):
             return max(self.sentences.all(), key=lambda sentence: (sentence.date, sentence.pk), default=None)
         return self.sentences.order_by("-date", "-pk").first()
-
-    # What the public site shows of a prisoner: read only through the public querysets.
-
-    @cached_property
-    def public_incidents(self):
-        """Public incidents, in date order, with their facility, lawyer and public sources."""
-        from events.models import Incident
-
-        incidents = Incident.objects.public().filter(prisoner=self)
-        return list(incidents.select_related("facility", "lawyer").with_public_sources())
-
-    def public_timeline(self):
-        """Public incidents, public contacts and custody changes, in date order (unknown dates first)."""
-        from events.models import Contact
-
-        contacts = Contact.objects.public().filter(prisoner=self).with_public_sources()
-        custody = CustodyPeriod.objects.public().filter(prisoner=self).select_related("facility")
-        entries = [
-            *(TimelineEntry.of_incident(incident) for incident in self.public_incidents),
-            *(TimelineEntry.of_contact(contact) for contact in contacts),
-            *(TimelineEntry.of_custody(period) for period in custody),
-        ]
-        return sorted(entries, key=TimelineEntry.sort_key)
-
-    def public_lawyers(self):
-        """Lawyers who represent(ed) the prisoner, each with the public reprisals against them."""
-        from events.models import IncidentKind
-
-        reprisals = {}
-        for incident in self.public_incidents:
-            if incident.kind == IncidentKind.DISBARMENT and incident.lawyer_id:
-                reprisals.setdefault(incident.lawyer_id, []).append(incident)
-        lawyers = [
-            PublicLawyer(rep.lawyer.name, rep.start_approx, rep.end_approx, reprisals.pop(rep.lawyer_id, []))
-            for rep in self.representations.all()
-        ]
-        for incidents in reprisals.values():  # reprisals against a lawyer not (or no longer) on record
-            lawyers.append(PublicLawyer(incidents[0].lawyer.name, None, None, incidents))
-        return lawyers
 
 
 class NameVariantBase(models.Model):
@@ -502,16 +185,13 @@ class FacilityQuerySet(models.QuerySet):
     def public(self):
         """Facilities a public page may name: where a published prisoner is or was held,
         or where a public incident happened."""
-        from events.models import Incident
-
         held = CustodyPeriod.objects.public().filter(facility=OuterRef("pk"))
         incidents = Incident.objects.public().filter(facility=OuterRef("pk"))
         return self.filter(Q(Exists(held)) | Q(Exists(incidents)))
 
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""
-        held_now = Prisoner.objects.public().held_at()
-        held = CustodyPeriod.objects.open().filter(facility=OuterRef("pk"), prisoner__in=held_now)
+        held = CustodyPeriod.objects.current().public().filter(facility=OuterRef("pk"))
         count = held.order_by().values("facility").annotate(n=models.Count("pk")).values("n")
         return self.annotate(held_count=Coalesce(Subquery(count), 0))
 
@@ -534,6 +214,10 @@ class Facility(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
+
+    def get_absolute_url(self):
+        """The facility's public page (404 unless a public record names it)."""
+        return reverse("publicsite:facility", args=[self.slug])
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -564,6 +248,10 @@ class CustodyPeriodQuerySet(models.QuerySet):
         """Periods without an end: where someone is held now (if they are in custody)."""
         return self.filter(end__isnull=True)
 
+    def current(self):
+        """Open periods of prisoners in custody: who is held where now."""
+        return self.open().filter(in_custody_condition("prisoner__"))
+
 
 class CustodyPeriod(
     approximate_date("start", "from", required=False),
@@ -587,6 +275,10 @@ class CustodyPeriod(
 
     def __str__(self):
         return f"{self.facility}: {self.period}"
+
+    @property
+    def anchor(self):
+        return f"custody-{self.pk}"
 
     @property
     def period(self):

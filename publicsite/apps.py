@@ -6,6 +6,6 @@ class PublicConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self):
-        from .cache import connect_invalidation
+        from .page_cache import connect_invalidation
 
         connect_invalidation()

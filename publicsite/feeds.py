@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from prisoners.models import Prisoner
 
-from .views import public_incidents
+from .casefile import public_incidents
 
 FEED_LENGTH = 50
 
@@ -19,10 +19,10 @@ class IncidentFeed(Feed):
     title = "Casetracker: new incidents"
     subtitle = "Dated incidents in the cases of political prisoners, as they are published."
     author_name = "Casetracker"
-    description_template = "public/feed_incident.html"
+    description_template = "publicsite/feed_incident.html"
 
     def link(self):
-        return reverse("public:home")
+        return reverse("publicsite:home")
 
     def items(self):
         return public_incidents().order_by("-updated", "-pk")[:FEED_LENGTH]
@@ -31,7 +31,7 @@ class IncidentFeed(Feed):
         return f"{incident.prisoner.name}: {incident.get_kind_display()}, {incident.date_range}"
 
     def item_link(self, incident):
-        return reverse("public:prisoner", args=[incident.prisoner.slug]) + f"#incident-{incident.pk}"
+        return incident.get_absolute_url()
 
     def item_pubdate(self, incident):
         return incident.created
@@ -56,7 +56,7 @@ class PrisonerIncidentFeed(IncidentFeed):
         return f"New incidents in the case of {prisoner.name}."
 
     def link(self, prisoner):
-        return reverse("public:prisoner", args=[prisoner.slug])
+        return prisoner.get_absolute_url()
 
     def items(self, prisoner):
         return public_incidents().filter(prisoner=prisoner).order_by("-updated", "-pk")[:FEED_LENGTH]

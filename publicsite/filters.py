@@ -4,20 +4,30 @@ import django_filters
 from django import forms
 from django.db.models import Case, F, Value, When
 
-from prisoners.models import Facility, Prisoner, Status
+from events.models import Party
+from prisoners import lapse as lapse_rule
+from prisoners.models import Facility, Prisoner
+from prisoners.status import Status, in_custody_condition
+
+from .casefile import public_prisoners
 
 MAX_QUERY_LENGTH = 200
 
 # A lapse only means something while in custody: the others follow.
-IN_CUSTODY_FIRST = Case(When(status=Status.DETAINED, then=Value(0)), default=Value(1))
+IN_CUSTODY_FIRST = Case(When(in_custody_condition(), then=Value(0)), default=Value(1))
+
+
+def longest_without(party):
+    return [IN_CUSTODY_FIRST, F(lapse_rule.names(party).days).desc(nulls_last=True)]
+
 
 # sort key -> (label, ordering); name and pk end every ordering, so pages never shuffle.
 SORTS = {
     "name": ("Name (A–Z)", []),
     "detained": ("Date detained (earliest first)", [F("detained").asc(nulls_last=True), "detained_latest"]),
     "-detained": ("Date detained (most recent first)", [F("detained").desc(nulls_last=True), "-detained_latest"]),
-    "lawyer": ("Longest without lawyer contact", [IN_CUSTODY_FIRST, F("lawyer_days").desc(nulls_last=True)]),
-    "family": ("Longest without family contact", [IN_CUSTODY_FIRST, F("family_days").desc(nulls_last=True)]),
+    Party.LAWYER: ("Longest without lawyer contact", longest_without(Party.LAWYER)),
+    Party.FAMILY: ("Longest without family contact", longest_without(Party.FAMILY)),
 }
 
 
@@ -63,7 +73,7 @@ class PrisonerFilter(django_filters.FilterSet):
         fields = ["q", "status", "facility", "region", "cut_off_lawyer", "cut_off_family", "sort"]
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        queryset = Prisoner.objects.with_public_details() if queryset is None else queryset
+        queryset = public_prisoners() if queryset is None else queryset
         super().__init__(data, queryset.order_by("name", "pk"), **kwargs)
 
     def search(self, queryset, name, value):
@@ -77,7 +87,7 @@ class PrisonerFilter(django_filters.FilterSet):
 
     def cut_off(self, queryset, name, value):
         party = name.removeprefix("cut_off_")
-        return queryset.filter(**{f"{party}_overdue": True}) if value else queryset
+        return queryset.filter(lapse_rule.overdue_condition(party)) if value else queryset
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1], "name", "pk")

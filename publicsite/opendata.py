@@ -1,6 +1,6 @@
 """Open data: the documented columns of /prisoners.csv and /prisoners.json, and one case as JSON.
 
-Only public fields, read from prisoners fetched by `Prisoner.objects.with_public_details()`.
+Only public fields, read from prisoners fetched by `casefile.public_prisoners()`.
 Each column is documented once, here; the README and the /data/ page show these texts.
 """
 
@@ -10,10 +10,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from casetracker.dates import ApproximateDate
-from prisoners.models import Party
+from events.models import Party
+
+from .casefile import public_lapse
 
 
 @dataclass(frozen=True)
@@ -21,15 +21,6 @@ class Column:
     name: str
     description: str
     value: Callable  # (prisoner, absolute_url) -> str | int | bool | list | date | None
-
-
-def public_lapse(prisoner, party):
-    """The lapse as the public may see it: only from `with_contact_lapse(public=True)` annotations.
-
-    `Prisoner.lapse()` would otherwise query every contact, internal ones included."""
-    if getattr(prisoner, "lapse_public", False) is not True:
-        raise ValueError("Public lapse figures need Prisoner.objects.with_public_details().")
-    return prisoner.lapse(party)
 
 
 def _lapse(party, attribute):
@@ -83,7 +74,7 @@ def _lapse_columns(party):
 
 COLUMNS = [
     Column("slug", "permanent identifier; the case page is /prisoners/<slug>/", lambda p, url: p.slug),
-    Column("url", "the case page", lambda p, url: url(reverse("public:prisoner", args=[p.slug]))),
+    Column("url", "the case page", lambda p, url: url(p.get_absolute_url())),
     Column("name", "display name", lambda p, url: p.name),
     Column(
         "name_variants",
@@ -112,7 +103,7 @@ COLUMNS = [
     Column(
         "facility_url",
         "that facility's page",
-        _facility(lambda facility, url: url(reverse("public:facility", args=[facility.slug]))),
+        _facility(lambda facility, url: url(facility.get_absolute_url())),
     ),
     Column("region", "region of that facility", _facility(lambda facility, url: facility.region)),
     Column(
@@ -199,14 +190,15 @@ def _source(source):
     }
 
 
-def case_record(prisoner, absolute_url):
-    """One case for /prisoners/<slug>.json: the columns, plus lawyers and the dated timeline."""
+def case_record(case, absolute_url):
+    """One case (a `casefile.CaseFile`) for /prisoners/<slug>.json: the columns, plus lawyers
+    and the dated timeline."""
 
     def facility_url(facility):
-        return facility and absolute_url(reverse("public:facility", args=[facility.slug]))
+        return facility and absolute_url(facility.get_absolute_url())
 
     return {
-        **record(prisoner, absolute_url),
+        **record(case.prisoner, absolute_url),
         "lawyers": [
             {
                 "name": lawyer.name,
@@ -221,7 +213,7 @@ def case_record(prisoner, absolute_url):
                     for incident in lawyer.reprisals
                 ],
             }
-            for lawyer in prisoner.public_lawyers()
+            for lawyer in case.lawyers
         ],
         "timeline": [
             {
@@ -237,6 +229,6 @@ def case_record(prisoner, absolute_url):
                 "verification": entry.verification or None,
                 "sources": [_source(source) for source in entry.sources],
             }
-            for entry in prisoner.public_timeline()
+            for entry in case.timeline
         ],
     }

@@ -3,10 +3,12 @@ from django.urls import reverse
 
 from prisoners.models import Facility, Prisoner
 
+from .casefile import with_public_last_updated
+
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["public:home", "public:prisoners", "public:facilities", "public:open_data"]
+        return ["publicsite:home", "publicsite:prisoners", "publicsite:facilities", "publicsite:open_data"]
 
     def location(self, name):
         return reverse(name)
@@ -14,10 +16,7 @@ class PagesSitemap(Sitemap):
 
 class PrisonerSitemap(Sitemap):
     def items(self):
-        return Prisoner.objects.public().with_public_last_updated().order_by("slug")
-
-    def location(self, prisoner):
-        return reverse("public:prisoner", args=[prisoner.slug])
+        return with_public_last_updated(Prisoner.objects.public()).order_by("slug")
 
     def lastmod(self, prisoner):
         return prisoner.last_updated
@@ -26,9 +25,6 @@ class PrisonerSitemap(Sitemap):
 class FacilitySitemap(Sitemap):
     def items(self):
         return Facility.objects.public().order_by("slug")
-
-    def location(self, facility):
-        return reverse("public:facility", args=[facility.slug])
 
 
 SITEMAPS = {"pages": PagesSitemap, "prisoners": PrisonerSitemap, "facilities": FacilitySitemap}

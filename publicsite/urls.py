@@ -4,11 +4,11 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from . import views
-from .cache import cached_page
+from .page_cache import cached_page
 from .feeds import IncidentFeed, PrisonerIncidentFeed
 from .sitemaps import SITEMAPS
 
-app_name = "public"
+app_name = "publicsite"
 
 # Readers may be at risk: on public pages the browser may load nothing but this site's own
 # stylesheet and icon, and no page may be framed or run a script, even if escaping ever failed.

@@ -1,5 +1,5 @@
-"""The public site. Every view reads through the `.public()` querysets (via `with_public_details()`,
-`Facility.objects.public()`, `Incident.objects.public()`); business rules live on the models."""
+"""The public site. Every view reads through the `.public()` querysets, by way of
+`publicsite.casefile`; business rules live on the models."""
 
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -7,27 +7,24 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from events.models import Incident
-from prisoners.models import Facility, Party, Prisoner, Status
+from events.models import Party
+from prisoners.models import Facility, Prisoner
 
 from . import opendata
+from .casefile import CaseFile, public_incidents, public_prisoners
 from .filters import PrisonerFilter
 
 PAGE_SIZE = 25
 LATEST_INCIDENTS = 8
 
 
-def public_incidents():
-    return Incident.objects.public().select_related("prisoner", "facility").with_public_sources()
-
-
 def home(request):
     prisoners = Prisoner.objects.public()
     return render(
         request,
-        "public/home.html",
+        "publicsite/home.html",
         {
-            "held_count": prisoners.filter(status=Status.DETAINED).count(),
+            "held_count": prisoners.in_custody().count(),
             "cut_off": {party: prisoners.overdue(party, public=True).count() for party in Party.values},
             "incidents": public_incidents().most_recent_first()[:LATEST_INCIDENTS],
         },
@@ -43,7 +40,7 @@ def prisoner_list(request):
         raise Http404("No such page of results.")
     return render(
         request,
-        "public/prisoner_list.html",
+        "publicsite/prisoner_list.html",
         {"filter": filterset, "page": page, "filter_errors": filterset.error_messages()},
     )
 
@@ -81,53 +78,49 @@ def prisoners_json(request):
     return _json({"count": len(records), "prisoners": records})
 
 
-def _public_prisoner(slug):
-    return get_object_or_404(Prisoner.objects.with_public_details(), slug=slug)
+def _case_file(slug):
+    return CaseFile(get_object_or_404(public_prisoners(), slug=slug))
 
 
 def prisoner_detail(request, slug):
-    prisoner = _public_prisoner(slug)
-    timeline = prisoner.public_timeline()
+    case = _case_file(slug)
     return render(
         request,
-        "public/prisoner_detail.html",
+        "publicsite/prisoner_detail.html",
         {
-            "prisoner": prisoner,
-            "lapses": [opendata.public_lapse(prisoner, party) for party in Party.values] if prisoner.in_custody else [],
-            "canonical_url": request.build_absolute_uri(reverse("public:prisoner", args=[slug])),
-            "lawyers": prisoner.public_lawyers(),
-            "timeline": timeline,
-            "sources": list({source.pk: source for entry in timeline for source in entry.sources}.values()),
+            "prisoner": case.prisoner,
+            "case": case,
+            "canonical_url": request.build_absolute_uri(case.prisoner.get_absolute_url()),
         },
     )
 
 
 def prisoner_json(request, slug):
-    return _json(opendata.case_record(_public_prisoner(slug), request.build_absolute_uri))
+    return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
 
 
 def facility_list(request):
     facilities = Facility.objects.public().with_public_held_count().prefetch_related("name_variants")
-    return render(request, "public/facility_list.html", {"facilities": facilities})
+    return render(request, "publicsite/facility_list.html", {"facilities": facilities})
 
 
 def facility_detail(request, slug):
     facility = get_object_or_404(Facility.objects.public(), slug=slug)
     return render(
         request,
-        "public/facility_detail.html",
+        "publicsite/facility_detail.html",
         {
             "facility": facility,
-            "held": Prisoner.objects.with_public_details().held_at(facility),
+            "held": public_prisoners().held_at(facility),
             "incidents": public_incidents().filter(facility=facility).most_recent_first(),
         },
     )
 
 
 def open_data(request):
-    return render(request, "public/open_data.html", {"columns": opendata.COLUMNS})
+    return render(request, "publicsite/open_data.html", {"columns": opendata.COLUMNS})
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}"]
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('publicsite:sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -24,7 +24,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def fresh_public_cache():
     """Cached pages must not cross from one test's database into the next."""
-    from publicsite.cache import invalidate
+    from publicsite.page_cache import invalidate
 
     invalidate()
 

@@ -4,7 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from casetracker.dates import Precision
-from events.models import Contact, Incident, IncidentKind, Organisation, Source, SourceKind, Visibility
+from events.models import Contact, Incident, IncidentKind, Organisation, Party, Source, SourceKind, Visibility
 from prisoners.models import (
     Charge,
     CustodyPeriod,
@@ -13,12 +13,11 @@ from prisoners.models import (
     FacilityNameVariant,
     Lawyer,
     NameVariant,
-    Party,
     Prisoner,
     Representation,
     Sentence,
-    Status,
 )
+from prisoners.status import Status
 
 
 class PrisonerFactory(DjangoModelFactory):

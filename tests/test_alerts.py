@@ -13,7 +13,10 @@ from casetracker.dates import Precision
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from events.models import Visibility
-from prisoners.models import LapseBasis, Party, Prisoner, Status
+from events.models import Party
+from prisoners.lapse import LapseBasis
+from prisoners.models import Prisoner
+from prisoners.status import Status
 from tests.conftest import make_user
 from tests.factories import ContactFactory, PrisonerFactory
 

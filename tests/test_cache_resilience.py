@@ -3,7 +3,7 @@
 import logging
 import time
 
-from casetracker.cache import ResilientRedisCache
+from casetracker.redis_cache import ResilientRedisCache
 
 
 def cache_at(url):
@@ -12,7 +12,7 @@ def cache_at(url):
 
 def test_a_dead_redis_reads_as_misses_and_writes_as_no_ops(caplog):
     cache = cache_at("redis://127.0.0.1:9/0")
-    with caplog.at_level(logging.WARNING, logger="casetracker.cache"):
+    with caplog.at_level(logging.WARNING, logger="casetracker.redis_cache"):
         cache.set("page", "html")
         assert cache.get("page") is None
         assert cache.get("page", default="fallback") == "fallback"

@@ -6,7 +6,10 @@ import pytest
 
 from casetracker.dates import Precision
 from events.models import IncidentKind, Visibility
-from prisoners.models import LapseBasis, Party, Prisoner, Status
+from events.models import Party
+from prisoners.lapse import LapseBasis
+from prisoners.models import Prisoner
+from prisoners.status import Status
 from tests.factories import ContactFactory, IncidentFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db

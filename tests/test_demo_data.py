@@ -7,7 +7,9 @@ from django.core.management import call_command
 
 from casetracker.demo import OTHER_PRISONERS, SIGNATORIES, load_demo
 from events.models import Contact, Incident, IncidentKind, Source, Visibility
-from prisoners.models import LapseBasis, Party, Prisoner
+from events.models import Party
+from prisoners.lapse import LapseBasis
+from prisoners.models import Prisoner
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

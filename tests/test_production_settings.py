@@ -46,9 +46,16 @@ def test_production_refuses_sqlite():
 
 
 def test_production_logs_are_json_lines_on_stdout():
-    result = manage("check", **PRODUCTION)
+    say = "import logging; logging.getLogger('alerts.services').warning('mail server refused')"
+    result = manage("shell", "-c", say, **PRODUCTION)
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert records and {"time", "level", "logger", "message"} <= set(records[0])
+    assert [(r["level"], r["logger"], r["message"]) for r in records] == [("WARNING", "alerts.services", "mail server refused")]
+    assert "time" in records[0]
+
+
+def test_commands_print_no_start_up_noise():
+    result = manage("check", **PRODUCTION)
+    assert result.returncode == 0 and result.stdout == "System check identified no issues (0 silenced).\n"
 
 
 @pytest.mark.django_db

@@ -68,7 +68,7 @@ def test_errors_are_not_cached(demo_loaded, client):
 
 def test_pages_are_cached_in_redis(demo_loaded, client, settings, redis_url, django_assert_num_queries):
     settings.CACHES = {
-        "default": {"BACKEND": "casetracker.cache.ResilientRedisCache", "LOCATION": redis_url, "KEY_PREFIX": "test"}
+        "default": {"BACKEND": "casetracker.redis_cache.ResilientRedisCache", "LOCATION": redis_url, "KEY_PREFIX": "test"}
     }
     cache.delete("publicsite:version")
     client.get(CASE)
@@ -80,7 +80,7 @@ def test_pages_are_cached_in_redis(demo_loaded, client, settings, redis_url, dja
 def test_with_redis_down_public_pages_and_admin_still_work(demo_loaded, client, settings, editor):
     settings.CACHES = {
         "default": {
-            "BACKEND": "casetracker.cache.ResilientRedisCache",
+            "BACKEND": "casetracker.redis_cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 1},
         }

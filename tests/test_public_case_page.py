@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
 from events.models import IncidentKind, Visibility
-from prisoners.models import Status
+from prisoners.status import Status
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,
@@ -167,7 +167,7 @@ def test_has_a_print_stylesheet_and_only_its_own_assets(demo, client):
     absolute = re.findall(r'(?:href|src|content)="((?:https?:)?//[^"]*)"', html)
     assert absolute and all(url.startswith("http://testserver/") for url in absolute)
     assert "<script" not in html and "<img" not in html and "<iframe" not in html
-    css = Path(finders.find("public/site.css")).read_text(encoding="utf-8")
+    css = Path(finders.find("publicsite/site.css")).read_text(encoding="utf-8")
     assert "@media print" in css and "@import" not in css and "url(" not in css
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.demo import OTHER_PRISONERS
-from prisoners.models import Status
+from prisoners.status import Status
 from publicsite.opendata import COLUMNS
 from tests.factories import ContactFactory, CustodyPeriodFactory, PrisonerFactory
 

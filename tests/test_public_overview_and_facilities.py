@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from events.models import IncidentKind, Visibility
-from prisoners.models import Status
+from prisoners.status import Status
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,

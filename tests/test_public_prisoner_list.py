@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.demo import OTHER_PRISONERS
-from prisoners.models import Status
+from prisoners.status import Status
 from publicsite.views import PAGE_SIZE
 from tests.factories import (
     ContactFactory,

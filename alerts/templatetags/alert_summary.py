@@ -2,7 +2,8 @@ from django import template
 
 from alerts.models import Alert, Delivery
 from alerts.services import alert_staff_without_email
-from prisoners.models import Party, Prisoner
+from events.models import Party
+from prisoners.models import Prisoner
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from publicsite.opendata import public_lapse
+from publicsite.casefile import public_lapse
 
 register = template.Library()
 

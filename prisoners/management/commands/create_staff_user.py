@@ -4,9 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from casetracker.accounts import create_staff_user
-from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
-
-ROLES = {"editor": EDITOR, "researcher": RESEARCHER, "alerts": ALERT_STAFF}
+from casetracker.roles import ROLES
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 Every cache key carries a version that any save, delete or relation change of case data
 replaces, so no page outlives the record it shows; and today's date, so lapse figures
 ("no lawyer contact for N days") roll over at midnight. When the cache is down the page
-is simply rendered (casetracker.cache swallows the errors).
+is simply rendered (casetracker.redis_cache swallows the errors).
 """
 
 import hashlib
@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 VERSION_KEY = "publicsite:version"
-CASE_DATA_APPS = ("prisoners", "events")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
 
 
@@ -65,14 +64,12 @@ def cached_page(view):
 
 
 def connect_invalidation():
-    for label in CASE_DATA_APPS:
+    for label in settings.CASE_APPS:
         for model in apps.get_app_config(label).get_models():
             if model._meta.model_name.startswith("historical"):
                 continue  # history rows come with a change already signalled
             post_save.connect(invalidate, sender=model, dispatch_uid=f"publicsite-save-{model._meta.label}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"publicsite-delete-{model._meta.label}")
-    for label in CASE_DATA_APPS:
-        for model in apps.get_app_config(label).get_models():
             for field in model._meta.many_to_many:
                 through = field.remote_field.through
                 m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"publicsite-m2m-{through._meta.label}")

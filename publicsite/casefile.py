@@ -1,0 +1,190 @@
+"""The public case file: what the public site may show of a prisoner, read only through `.public()`.
+
+`public_prisoners()` is every published prisoner with the lapse counted from public records
+only (so an internal contact is never betrayed by a shorter lapse), the last public change,
+where they are held and what lists show; `CaseFile` is one case page: the dated timeline of
+public incidents, contacts and custody, the lawyers with the reprisals against them, and the
+public sources. Pages, feeds and exports all read from here.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from casetracker.dates import ApproximateDate
+from events.models import Contact, Incident, IncidentKind, Party
+from prisoners import lapse as lapse_rule
+from prisoners.models import CustodyPeriod, Facility, Prisoner, Representation
+
+
+def public_lapse(prisoner, party):
+    """The lapse as the public may see it: only from annotations that counted public records.
+
+    `Prisoner.objects.with_contact_lapse()` without `public=True` counts internal contacts too.
+    """
+    if getattr(prisoner, lapse_rule.PUBLIC_FLAG, False) is not True:
+        raise ValueError("Public lapse figures need publicsite.casefile.public_prisoners().")
+    return lapse_rule.read(prisoner, party)
+
+
+def with_public_last_updated(prisoners):
+    """Annotate `last_updated`: the newest change the public can see, to the record itself,
+    a public incident or a public contact (an internal change never shows through)."""
+    incident = Incident.objects.public().filter(prisoner=OuterRef("pk")).order_by("-updated").values("updated")
+    contact = Contact.objects.public().filter(prisoner=OuterRef("pk")).order_by("-created").values("created")
+    return prisoners.annotate(
+        last_updated=Greatest(
+            F("updated"),
+            Coalesce(Subquery(incident[:1]), F("updated")),
+            Coalesce(Subquery(contact[:1]), F("updated")),
+        )
+    )
+
+
+def public_prisoners():
+    """Published prisoners with everything a public page or export shows of them: the lapse
+    from public records only, last update, where they are held, names, charges, sentences and
+    lawyers. A fixed number of queries however many prisoners."""
+    prisoners = Prisoner.objects.public().with_contact_lapse(public=True)
+    return with_public_last_updated(prisoners).prefetch_related(
+        "name_variants",
+        "charges",
+        "sentences",
+        Prefetch(
+            "custody_periods",
+            queryset=CustodyPeriod.objects.open().select_related("facility"),
+            to_attr="open_custody_periods",
+        ),
+        Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
+    )
+
+
+def public_incidents():
+    """Public incidents across all cases, with what a list of them shows."""
+    return Incident.objects.public().select_related("prisoner", "facility").with_public_sources()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated fact on a public case page: an incident, a contact or a custody change."""
+
+    kind: str  # "incident", "contact" or "custody"
+    record: object
+    date: ApproximateDate | None  # the start; None when unknown
+    when: str  # the date (range) as written
+    title: str
+    description: str = ""
+    facility: Facility | None = None
+    sources: list = field(default_factory=list)  # public sources only
+    verification: str = ""
+
+    KINDS = ("custody", "contact", "incident")  # on the same day: a last contact before the denial that follows
+
+    @property
+    def anchor(self):
+        return self.record.anchor
+
+    def sort_key(self):
+        """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
+        rank = self.KINDS.index(self.kind)
+        if self.date is None:
+            return (0, datetime.date.min, datetime.date.min, rank, self.record.pk)
+        return (1, self.date.earliest, self.date.latest, rank, self.record.pk)
+
+    @classmethod
+    def of_incident(cls, incident):
+        return cls(
+            "incident",
+            incident,
+            incident.start_approx,
+            incident.date_range,
+            incident.get_kind_display(),
+            incident.description,
+            incident.facility,
+            incident.public_sources,
+            incident.get_verification_display(),
+        )
+
+    @classmethod
+    def of_contact(cls, contact):
+        title = f"{contact.get_party_display().capitalize()} contact"
+        if contact.channel != "unspecified":
+            title += f" ({contact.get_channel_display()})"
+        return cls(
+            "contact",
+            contact,
+            contact.date_approx,
+            str(contact.date_approx),
+            title,
+            contact.description,
+            sources=contact.public_sources,
+        )
+
+    @classmethod
+    def of_custody(cls, period):
+        # The custody note is not shown: it has no public/internal flag of its own.
+        when, title = period.period, f"Held at {period.facility}"
+        return cls("custody", period, period.start_approx, when, title, facility=period.facility)
+
+
+@dataclass(frozen=True)
+class PublicLawyer:
+    name: str
+    start: ApproximateDate | None
+    end: ApproximateDate | None
+    reprisals: list  # public disbarment incidents
+
+
+class CaseFile:
+    """One published prisoner (from `public_prisoners()`) as the public case page shows them."""
+
+    def __init__(self, prisoner):
+        self.prisoner = prisoner
+
+    @cached_property
+    def incidents(self):
+        """Public incidents, in date order, with their facility, lawyer and public sources."""
+        incidents = Incident.objects.public().filter(prisoner=self.prisoner)
+        return list(incidents.select_related("facility", "lawyer").with_public_sources())
+
+    @cached_property
+    def lapses(self):
+        """The public lapse for each party, while in custody (it means nothing otherwise)."""
+        if not self.prisoner.in_custody:
+            return []
+        return [public_lapse(self.prisoner, party) for party in Party.values]
+
+    @cached_property
+    def timeline(self):
+        """Public incidents, public contacts and custody changes, in date order (unknown dates first)."""
+        contacts = Contact.objects.public().filter(prisoner=self.prisoner).with_public_sources()
+        custody = CustodyPeriod.objects.public().filter(prisoner=self.prisoner).select_related("facility")
+        entries = [
+            *(TimelineEntry.of_incident(incident) for incident in self.incidents),
+            *(TimelineEntry.of_contact(contact) for contact in contacts),
+            *(TimelineEntry.of_custody(period) for period in custody),
+        ]
+        return sorted(entries, key=TimelineEntry.sort_key)
+
+    @cached_property
+    def lawyers(self):
+        """Lawyers who represent(ed) the prisoner, each with the public reprisals against them."""
+        reprisals = {}
+        for incident in self.incidents:
+            if incident.kind == IncidentKind.DISBARMENT and incident.lawyer_id:
+                reprisals.setdefault(incident.lawyer_id, []).append(incident)
+        lawyers = [
+            PublicLawyer(rep.lawyer.name, rep.start_approx, rep.end_approx, reprisals.pop(rep.lawyer_id, []))
+            for rep in self.prisoner.representations.all()
+        ]
+        for incidents in reprisals.values():  # reprisals against a lawyer not (or no longer) on record
+            lawyers.append(PublicLawyer(incidents[0].lawyer.name, None, None, incidents))
+        return lawyers
+
+    @cached_property
+    def sources(self):
+        """Every public source the timeline cites, once, in order of first citation."""
+        return list({source.pk: source for entry in self.timeline for source in entry.sources}.values())
