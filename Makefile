@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: install run test lock clean
+.PHONY: install run test test-fast lint lock clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser, subprocess and worker tests (marker `slow`): for quick local runs.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).
 lock:

@@ -4,8 +4,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from casetracker.admin_base import FoldedSearchMixin
-from prisoners.admin import PRISONER_FOLDED_SEARCH
+from casetracker.admin_base import PRISONER_FOLDED_SEARCH, FoldedSearchMixin
 from prisoners.models import CustodyPeriod, Facility, Prisoner
 
 from .models import Alert, Delivery, Digest
@@ -53,8 +52,15 @@ class AcknowledgeForm(forms.Form):
 @admin.register(Alert)
 class AlertAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
-        "prisoner", "party", "since_display", "days_at_opening", "threshold_at_opening", "state",
-        "opened_at", "acknowledged_by", "resolved_at",
+        "prisoner",
+        "party",
+        "since_display",
+        "days_at_opening",
+        "threshold_at_opening",
+        "state",
+        "opened_at",
+        "acknowledged_by",
+        "resolved_at",
     ]
     list_filter = [AlertStateFilter, "party", CurrentFacilityFilter]
     list_select_related = ["prisoner", "acknowledged_by"]
@@ -63,9 +69,20 @@ class AlertAdmin(FoldedSearchMixin, admin.ModelAdmin):
     date_hierarchy = "opened_at"
     actions = ["acknowledge"]
     fields = [
-        "prisoner", "party", "since_display", "basis", "days_at_opening", "threshold_at_opening", "opened_at",
-        "notified_at", "reminders_sent", "acknowledged_at", "acknowledged_by", "acknowledgement_note",
-        "resolved_at", "resolution",
+        "prisoner",
+        "party",
+        "since_display",
+        "basis",
+        "days_at_opening",
+        "threshold_at_opening",
+        "opened_at",
+        "notified_at",
+        "reminders_sent",
+        "acknowledged_at",
+        "acknowledged_by",
+        "acknowledgement_note",
+        "resolved_at",
+        "resolution",
     ]
     readonly_fields = fields
 

@@ -116,8 +116,10 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
 
     def acknowledge(self, user, note="", now=None):
         """Staff have seen it and act on it: no more reminders. Only unresolved alerts."""
-        return Alert.objects.unresolved().filter(pk=self.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=now or timezone.now(), acknowledged_by=user, acknowledgement_note=note
+        return (
+            Alert.objects.unresolved()
+            .filter(pk=self.pk, acknowledged_at__isnull=True)
+            .update(acknowledged_at=now or timezone.now(), acknowledged_by=user, acknowledgement_note=note)
         )
 
 
@@ -194,9 +196,7 @@ class Delivery(models.Model):
 
     def claim(self, now, lease):
         """True if this caller won the row: nobody else sends it until the lease ends."""
-        return bool(
-            Delivery.objects.filter(pk=self.pk).due(now).update(lease_until=now + lease)
-        )
+        return bool(Delivery.objects.filter(pk=self.pk).due(now).update(lease_until=now + lease))
 
     def mark_sent(self, now):
         Delivery.objects.filter(pk=self.pk).update(

@@ -39,7 +39,9 @@ class ScanResult:
     digest: Digest | None = None
 
     def __str__(self):
-        digest = f"digest {self.digest.pk} to {self.digest.deliveries.count()} recipients" if self.digest else "no digest"
+        digest = (
+            f"digest {self.digest.pk} to {self.digest.deliveries.count()} recipients" if self.digest else "no digest"
+        )
         return f"{self.opened} alerts opened, {self.resolved} resolved, {digest}"
 
 
@@ -131,7 +133,10 @@ def record_digest(now=None):
         )
         render_digest(digest, entries)
         Delivery.objects.bulk_create(
-            [Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now) for user in recipients]
+            [
+                Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now)
+                for user in recipients
+            ]
         )
     return digest
 

@@ -30,6 +30,10 @@ class PublishGuardMixin:
         return fields
 
 
+# Records about a prisoner are found by any of the prisoner's names.
+PRISONER_FOLDED_SEARCH = ["prisoner__name_folded", "prisoner__name_variants__folded"]
+
+
 class FoldedSearchMixin:
     """Search also matches folded names: any script, any case, any transliteration."""
 

@@ -40,7 +40,9 @@ def _forgiving(name, method, fallback):
         except (RedisError, OSError) as error:
             # An unreachable Redis can cost a timeout per call: stop asking for a while.
             self.down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
-            log.warning("cache %s failed, carrying on without the cache for %ss: %s", name, self.RETRY_AFTER_SECONDS, error)
+            log.warning(
+                "cache %s failed, carrying on without the cache for %ss: %s", name, self.RETRY_AFTER_SECONDS, error
+            )
             return fallback(*args, **kwargs)
 
     return wrapper

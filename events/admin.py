@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from casetracker.admin_base import CaseAdmin
-from prisoners.admin import PRISONER_FOLDED_SEARCH
+from casetracker.admin_base import PRISONER_FOLDED_SEARCH, CaseAdmin
 
 from .models import Contact, Incident, Organisation, Source, Visibility
 

@@ -139,7 +139,9 @@ class IncidentQuerySet(VisibleQuerySet):
 class Incident(HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model):
     prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(max_length=30, choices=IncidentKind.choices)
-    facility = models.ForeignKey("prisoners.Facility", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
+    facility = models.ForeignKey(
+        "prisoners.Facility", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
     lawyer = models.ForeignKey(
         "prisoners.Lawyer",
         on_delete=models.PROTECT,
@@ -212,7 +214,9 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
     prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="contacts")
     party = models.CharField(max_length=10, choices=Party.choices)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.UNSPECIFIED)
-    lawyer = models.ForeignKey("prisoners.Lawyer", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
+    lawyer = models.ForeignKey(
+        "prisoners.Lawyer", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
     contact_person = models.CharField(max_length=200, blank=True, help_text="e.g. her father")
     description = models.TextField("public description", blank=True)
     internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from casetracker.admin_base import CaseAdmin, CaseInline
+from casetracker.admin_base import PRISONER_FOLDED_SEARCH, CaseAdmin, CaseInline
 from events.models import Contact, Party
 
 from . import lapse as lapse_rule
@@ -22,8 +22,6 @@ from .models import (
     Representation,
     Sentence,
 )
-
-PRISONER_FOLDED_SEARCH = ["prisoner__name_folded", "prisoner__name_variants__folded"]
 
 
 class NameVariantInline(CaseInline):

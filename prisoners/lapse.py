@@ -67,7 +67,9 @@ def threshold_constraint(party):
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (THRESHOLD_MIN, THRESHOLD_MAX)}),
         name=f"prisoner_{party}_threshold_range",
-        violation_error_message=f"The {party} contact threshold must be between {THRESHOLD_MIN} and {THRESHOLD_MAX} days.",
+        violation_error_message=(
+            f"The {party} contact threshold must be between {THRESHOLD_MIN} and {THRESHOLD_MAX} days."
+        ),
     )
 
 
@@ -280,4 +282,3 @@ def read(prisoner, party):
         threshold=getattr(prisoner, name.threshold),
         overdue=bool(getattr(prisoner, name.overdue)),
     )
-

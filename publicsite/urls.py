@@ -4,8 +4,8 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from . import views
-from .page_cache import cached_page
 from .feeds import IncidentFeed, PrisonerIncidentFeed
+from .page_cache import cached_page
 from .sitemaps import SITEMAPS
 
 app_name = "publicsite"

@@ -3,12 +3,27 @@ import os
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test.utils import override_settings
 
+from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
+from publicsite.page_cache import invalidate
 
 TODAY = datetime.date(2024, 6, 1)
+NOON_ON_TODAY = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """PBKDF2 costs most of a second per password on a busy machine; tests need no real hashing."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -24,15 +39,13 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def fresh_public_cache():
     """Cached pages must not cross from one test's database into the next."""
-    from publicsite.page_cache import invalidate
-
     invalidate()
 
 
 @pytest.fixture
 def clock():
     """A frozen clock at noon UTC on TODAY that tests move with clock.shift(timedelta)."""
-    with time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc), tick=False) as traveller:
+    with time_machine.travel(NOON_ON_TODAY, tick=False) as traveller:
         yield traveller
 
 
@@ -79,12 +92,39 @@ def alert_staff(db):
     return make_user("alex", ALERT_STAFF)
 
 
-@pytest.fixture
-def demo(today):
-    """The demo case (the joint statement on Maria Kalesnikava), with the clock frozen at TODAY."""
-    from casetracker.demo import load_demo
+def case_models():
+    """Every table of the case record, history and many-to-many tables included."""
+    for label in django_settings.CASE_APPS:
+        yield from apps.get_app_config(label).get_models(include_auto_created=True)
 
-    load_demo()
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The demo, loaded once per session and rolled back: what it wrote, table by table."""
+    with django_db_blocker.unblock(), time_machine.travel(NOON_ON_TODAY, tick=False), transaction.atomic():
+        load_demo()
+        rows = [
+            (model, [{f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields} for obj in objects])
+            for model in case_models()
+            if (objects := list(model._base_manager.order_by("pk")))
+        ]
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture
+def demo(demo_rows, db, today):
+    """The demo case (the joint statement on Maria Kalesnikava), with the clock frozen at TODAY.
+
+    Restored from the session's rows inside the test's transaction, so it is rolled back with
+    the test; the same rows, history included, that `load_demo()` writes.
+    """
+    for model, rows in demo_rows:
+        model._base_manager.bulk_create([model(**row) for row in rows])
+    # Explicit ids leave PostgreSQL's sequences behind; later inserts must not collide with them.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in demo_rows]):
+            cursor.execute(statement)
 
 
 @pytest.fixture

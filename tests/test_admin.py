@@ -4,18 +4,12 @@ import datetime
 
 import pytest
 
-from casetracker.demo import load_demo
 from prisoners.models import CustodyPeriod, Prisoner
 from tests.admin_forms import add_inline_row, admin_form_data
 from tests.factories import ContactFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def demo(today):
-    load_demo()
 
 
 def changelist_names(response):
@@ -47,7 +41,10 @@ def test_prisoner_list_shows_days_since_contact_with_overdue_highlighted(demo, r
     page = as_user(researcher).get("/admin/prisoners/prisoner/").content.decode()
     assert "Days since lawyer contact" in page and "Days since family contact" in page
     lawyer_days = (D(2024, 6, 1) - D(2023, 2, 7)).days
-    assert f'<span class="lapse lapse-overdue" title="since 7 February 2023; threshold 30 days">{lawyer_days} overdue' in page
+    assert (
+        f'<span class="lapse lapse-overdue" title="since 7 February 2023; threshold 30 days">{lawyer_days} overdue'
+        in page
+    )
 
 
 def test_prisoner_list_sorts_and_filters_by_lapse(today, researcher, as_user):
@@ -78,8 +75,11 @@ def test_a_transfer_closes_one_custody_period_and_opens_the_next_in_one_save(tod
     client = as_user(researcher)
     data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
     data.update({"custody_periods-0-end": "2024-03-01", "custody_periods-0-end_precision": "day"})
-    add_inline_row(data, "custody_periods", {"facility": new_facility.pk, "start": "2024-03-01",
-                                             "start_precision": "day", "end_precision": "day"})
+    add_inline_row(
+        data,
+        "custody_periods",
+        {"facility": new_facility.pk, "start": "2024-03-01", "start_precision": "day", "end_precision": "day"},
+    )
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
     assert response.status_code == 302
     assert prisoner.current_facility == new_facility
@@ -91,8 +91,11 @@ def test_overlapping_periods_in_one_save_are_refused_with_a_message(today, resea
     prisoner = current.prisoner
     client = as_user(researcher)
     data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
-    add_inline_row(data, "custody_periods", {"facility": FacilityFactory().pk, "start": "2024-03-01",
-                                             "start_precision": "day", "end_precision": "day"})
+    add_inline_row(
+        data,
+        "custody_periods",
+        {"facility": FacilityFactory().pk, "start": "2024-03-01", "start_precision": "day", "end_precision": "day"},
+    )
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
     assert response.status_code == 200
     assert "Custody periods overlap" in response.content.decode()
@@ -102,9 +105,19 @@ def test_overlapping_periods_in_one_save_are_refused_with_a_message(today, resea
 def test_every_model_has_an_admin_page(editor, as_user):
     client = as_user(editor)
     for path in [
-        "prisoners/prisoner", "prisoners/namevariant", "prisoners/facility", "prisoners/facilitynamevariant",
-        "prisoners/custodyperiod", "prisoners/charge", "prisoners/sentence", "prisoners/lawyer",
-        "prisoners/representation", "events/incident", "events/contact", "events/source", "events/organisation",
+        "prisoners/prisoner",
+        "prisoners/namevariant",
+        "prisoners/facility",
+        "prisoners/facilitynamevariant",
+        "prisoners/custodyperiod",
+        "prisoners/charge",
+        "prisoners/sentence",
+        "prisoners/lawyer",
+        "prisoners/representation",
+        "events/incident",
+        "events/contact",
+        "events/source",
+        "events/organisation",
     ]:
         assert client.get(f"/admin/{path}/").status_code == 200, path
         assert client.get(f"/admin/{path}/add/").status_code == 200, path

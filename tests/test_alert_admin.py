@@ -4,7 +4,6 @@ import pytest
 
 from alerts import services
 from alerts.models import Alert
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user
 
@@ -12,8 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alerts(clock, alert_staff):
-    load_demo()
+def alerts(demo, clock, alert_staff):
     services.scan()
     return Alert.objects.all()
 
@@ -41,7 +39,9 @@ def test_alert_staff_acknowledge_with_a_note(alerts, alert_staff, as_user):
     assert done.status_code == 302
     acknowledged = Alert.objects.acknowledged()
     assert acknowledged.count() == 2
-    assert {(a.acknowledged_by, a.acknowledgement_note) for a in acknowledged} == {(alert_staff, "Lawyer visiting Monday")}
+    assert {(a.acknowledged_by, a.acknowledgement_note) for a in acknowledged} == {
+        (alert_staff, "Lawyer visiting Monday")
+    }
 
 
 def test_alert_list_filters_by_state_party_and_facility(alerts, alert_staff, as_user):

@@ -6,7 +6,6 @@ import pytest
 
 from alerts import services
 from alerts.models import Delivery
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user
 
@@ -15,8 +14,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 @pytest.fixture
-def recorded_digest(clock):
-    load_demo()
+def recorded_digest(demo, clock):
     make_user("alex", ALERT_STAFF)
     digest = services.scan().digest
     assert digest.deliveries.pending().count() == 1  # recorded before any send

@@ -4,16 +4,15 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from alerts import services
 from alerts.models import Alert, Delivery, Digest, DigestEntry, Resolution
 from casetracker.dates import Precision
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
-from events.models import Visibility
-from events.models import Party
+from events.models import Party, Visibility
 from prisoners.lapse import LapseBasis
 from prisoners.models import Prisoner
 from prisoners.status import Status
@@ -62,7 +61,9 @@ def test_the_database_refuses_a_second_unresolved_alert(cut_off):
             prisoner=cut_off, party=Party.FAMILY, basis="contact", days_at_opening=1, threshold_at_opening=1
         )
     Alert.objects.filter(pk=first.pk).update(resolved_at=first.opened_at)
-    Alert.objects.create(prisoner=cut_off, party=Party.FAMILY, basis="contact", days_at_opening=1, threshold_at_opening=1)
+    Alert.objects.create(
+        prisoner=cut_off, party=Party.FAMILY, basis="contact", days_at_opening=1, threshold_at_opening=1
+    )
 
 
 def test_logging_a_newer_contact_resolves_the_alert_at_once(cut_off):
@@ -124,8 +125,7 @@ def test_no_contact_data_opens_no_alert(clock):
     assert services.scan().opened == 0
 
 
-def test_one_digest_per_scan_to_every_alert_staff_member_with_email(clock, staff):
-    load_demo()
+def test_one_digest_per_scan_to_every_alert_staff_member_with_email(demo, clock, staff):
     make_user("bea", ALERT_STAFF)
     make_user("nomail", ALERT_STAFF).__class__.objects.filter(username="nomail").update(email="")
     make_user("former", ALERT_STAFF, is_active=False)
@@ -138,8 +138,7 @@ def test_one_digest_per_scan_to_every_alert_staff_member_with_email(clock, staff
     assert [u.username for u in services.alert_staff_without_email()] == ["nomail"]
 
 
-def test_the_digest_says_who_since_when_for_how_long_with_a_link(clock, staff):
-    load_demo()
+def test_the_digest_says_who_since_when_for_how_long_with_a_link(demo, clock, staff):
     services.scan()
     services.send_pending()
     message = mail.outbox[0]
@@ -182,7 +181,11 @@ def test_acknowledging_records_who_when_and_the_note(cut_off, staff):
     alert = Alert.objects.get()
     assert alert.acknowledge(staff, "Calling the colony") == 1
     alert.refresh_from_db()
-    assert (alert.state, alert.acknowledged_by, alert.acknowledgement_note) == ("acknowledged", staff, "Calling the colony")
+    assert (alert.state, alert.acknowledged_by, alert.acknowledgement_note) == (
+        "acknowledged",
+        staff,
+        "Calling the colony",
+    )
     assert alert.acknowledged_at is not None
     assert alert.acknowledge(staff, "again") == 0  # once
 
@@ -211,10 +214,7 @@ def test_the_scan_takes_a_constant_number_of_queries(clock):
     assert len(large.captured_queries) == len(small.captured_queries) <= 4
 
 
-def test_scan_contacts_command_opens_mails_and_reports(clock, staff, capsys):
-    from django.core.management import call_command
-
-    load_demo()
+def test_scan_contacts_command_opens_mails_and_reports(demo, clock, staff, capsys):
     call_command("scan_contacts")
     assert "12 alerts opened, 0 resolved, digest" in capsys.readouterr().out
     assert len(mail.outbox) == 1 and Delivery.objects.pending().count() == 0

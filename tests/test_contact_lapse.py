@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from casetracker.dates import Precision
-from events.models import IncidentKind, Visibility
-from events.models import Party
+from events.models import IncidentKind, Party, Visibility
 from prisoners.lapse import LapseBasis
 from prisoners.models import Prisoner
 from prisoners.status import Status

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from casetracker.demo import OTHER_PRISONERS, SIGNATORIES, load_demo
-from events.models import Contact, Incident, IncidentKind, Source, Visibility
-from events.models import Party
+from events.models import Contact, Incident, IncidentKind, Party, Source, Visibility
 from prisoners.lapse import LapseBasis
 from prisoners.models import Prisoner
 
@@ -53,7 +52,9 @@ def test_maria_and_her_name_variants(maria):
 
 def test_charges_sentence_and_expected_release(maria):
     assert list(maria.charges.values_list("label", flat=True)) == [
-        "extremism", "trying to seize power", "calls for actions causing harm to national security"
+        "extremism",
+        "trying to seize power",
+        "calls for actions causing harm to national security",
     ]
     sentence = maria.current_sentence
     assert (str(sentence.date_approx), sentence.term) == ("6 September 2021", "11 years")
@@ -102,7 +103,11 @@ def test_contacts_and_denials(maria):
 
 def test_disbarred_lawyers(maria):
     disbarments = maria.incidents.filter(kind=IncidentKind.DISBARMENT).select_related("lawyer")
-    assert sorted(d.lawyer.name for d in disbarments) == ["Aliaksandr Pylchenka", "Liudmila Kazak", "Vladimir Pylchenko"]
+    assert sorted(d.lawyer.name for d in disbarments) == [
+        "Aliaksandr Pylchenka",
+        "Liudmila Kazak",
+        "Vladimir Pylchenko",
+    ]
     assert {d.date_range for d in disbarments} == {"October 2020 – December 2022"}
     assert maria.representations.count() == 3
 

@@ -8,9 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, password, address="203.0.113.5"):
-    return client.post(
-        "/admin/login/?next=/admin/", {"username": "edna", "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/admin/login/?next=/admin/", {"username": "edna", "password": password}, REMOTE_ADDR=address)
 
 
 def test_five_failures_lock_out_that_user_from_that_address(client, settings):

@@ -28,31 +28,38 @@ def manage(*args, **env_overrides):
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_under_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     result = manage("check", **{**PRODUCTION, missing: ""})
     assert result.returncode != 0 and f"{missing} must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_sqlite():
     result = manage("check", **{**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
     assert result.returncode != 0 and "DATABASE_URL must point to PostgreSQL" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_logs_are_json_lines_on_stdout():
     say = "import logging; logging.getLogger('alerts.services').warning('mail server refused')"
     result = manage("shell", "-c", say, **PRODUCTION)
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert [(r["level"], r["logger"], r["message"]) for r in records] == [("WARNING", "alerts.services", "mail server refused")]
+    assert [(r["level"], r["logger"], r["message"]) for r in records] == [
+        ("WARNING", "alerts.services", "mail server refused")
+    ]
     assert "time" in records[0]
 
 
+@pytest.mark.slow
 def test_commands_print_no_start_up_noise():
     result = manage("check", **PRODUCTION)
     assert result.returncode == 0 and result.stdout == "System check identified no issues (0 silenced).\n"
@@ -79,18 +86,27 @@ def test_https_redirect_hsts_and_proxy_header(client, settings):
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+@pytest.mark.slow
 def test_docker_compose_file_is_valid():
     compose = shutil.which("docker-compose")
     if compose is None:
         pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
     result = subprocess.run(
         [compose, "--env-file", ".env.example", "config", "-q"],
-        cwd=ROOT, env={**os.environ, "ENV_FILE": ".env.example"}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "ENV_FILE": ".env.example"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     config = subprocess.run(
         [compose, "--env-file", ".env.example", "config", "--services"],
-        cwd=ROOT, env={**os.environ, "ENV_FILE": ".env.example"}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "ENV_FILE": ".env.example"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert set(config.stdout.split()) == {"db", "redis", "migrate", "web", "worker", "beat"}
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from casetracker.demo import load_demo
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -5,24 +5,28 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from casetracker.demo import load_demo
 from events.models import Incident, Source
 from prisoners.models import Prisoner
 
 pytestmark = pytest.mark.django_db
 CASE = "/prisoners/maria-kalesnikava/"
 PUBLIC_URLS = [
-    "/", "/prisoners/", CASE, "/prisoners/maria-kalesnikava.json", "/prisoners/maria-kalesnikava/feed/",
-    "/prisoners.csv", "/prisoners.json", "/facilities/", "/feed/", "/sitemap.xml", "/robots.txt", "/data/",
+    "/",
+    "/prisoners/",
+    CASE,
+    "/prisoners/maria-kalesnikava.json",
+    "/prisoners/maria-kalesnikava/feed/",
+    "/prisoners.csv",
+    "/prisoners.json",
+    "/facilities/",
+    "/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/data/",
 ]
 
 
-@pytest.fixture
-def demo_loaded(today):
-    load_demo()
-
-
-def test_a_second_request_costs_no_query(demo_loaded, client, django_assert_num_queries):
+def test_a_second_request_costs_no_query(demo, client, django_assert_num_queries):
     for url in PUBLIC_URLS:
         first = client.get(url)
         with django_assert_num_queries(0):
@@ -32,7 +36,7 @@ def test_a_second_request_costs_no_query(demo_loaded, client, django_assert_num_
         assert "default-src 'none'" in second["Content-Security-Policy"]
 
 
-def test_a_change_to_the_record_shows_at_once(demo_loaded, client):
+def test_a_change_to_the_record_shows_at_once(demo, client):
     client.get(CASE)
     maria = Prisoner.objects.get(slug="maria-kalesnikava")
     maria.bio = "Flautist and conductor."
@@ -40,35 +44,39 @@ def test_a_change_to_the_record_shows_at_once(demo_loaded, client):
     assert "Flautist and conductor." in client.get(CASE).content.decode()
 
 
-def test_a_change_of_linked_sources_shows_at_once(demo_loaded, client):
+def test_a_change_of_linked_sources_shows_at_once(demo, client):
     assert "A new report" not in client.get(CASE).content.decode()
     surgery = Incident.objects.get(kind="surgery")
     surgery.sources.add(Source.objects.create(title="A new report", kind="news", confidential=False))
     assert "A new report" in client.get(CASE).content.decode()
 
 
-def test_a_deletion_shows_at_once(demo_loaded, client):
+def test_a_deletion_shows_at_once(demo, client):
     assert "perforated ulcer" in client.get(CASE).content.decode()
     Incident.objects.filter(kind="surgery").delete()
     assert "Surgery for a perforated ulcer" not in client.get(CASE).content.decode()
 
 
-def test_lapse_figures_roll_over_at_midnight(demo_loaded, client, clock):
+def test_lapse_figures_roll_over_at_midnight(demo, client, clock):
     days = (datetime.date(2024, 6, 1) - datetime.date(2023, 2, 7)).days
     assert f"No lawyer contact for {days} days" in client.get(CASE).content.decode()
     clock.shift(datetime.timedelta(days=1))
     assert f"No lawyer contact for {days + 1} days" in client.get(CASE).content.decode()
 
 
-def test_errors_are_not_cached(demo_loaded, client):
+def test_errors_are_not_cached(demo, client):
     assert client.get("/prisoners/nobody/").status_code == 404
     Prisoner.objects.create(name="Nobody", slug="nobody", published=True)
     assert client.get("/prisoners/nobody/").status_code == 200
 
 
-def test_pages_are_cached_in_redis(demo_loaded, client, settings, redis_url, django_assert_num_queries):
+def test_pages_are_cached_in_redis(demo, client, settings, redis_url, django_assert_num_queries):
     settings.CACHES = {
-        "default": {"BACKEND": "casetracker.redis_cache.ResilientRedisCache", "LOCATION": redis_url, "KEY_PREFIX": "test"}
+        "default": {
+            "BACKEND": "casetracker.redis_cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "test",
+        }
     }
     cache.delete("publicsite:version")
     client.get(CASE)
@@ -77,7 +85,7 @@ def test_pages_are_cached_in_redis(demo_loaded, client, settings, redis_url, dja
     assert any(key.startswith(b"test:1:publicsite:page:") for key in cache._cache.get_client().keys("test:*"))
 
 
-def test_with_redis_down_public_pages_and_admin_still_work(demo_loaded, client, settings, editor):
+def test_with_redis_down_public_pages_and_admin_still_work(demo, client, settings, editor):
     settings.CACHES = {
         "default": {
             "BACKEND": "casetracker.redis_cache.ResilientRedisCache",

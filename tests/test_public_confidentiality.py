@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import resolve
 
-from casetracker.demo import load_demo
 from events.models import IncidentKind, Visibility
 from publicsite.urls import urlpatterns
 from tests.factories import (
@@ -34,9 +33,8 @@ INTERNAL = Visibility.INTERNAL
 
 
 @pytest.fixture
-def seeded(today):
+def seeded(demo):
     """The demo, plus a published and an unpublished prisoner with a canary in every internal place."""
-    load_demo()
     secret_site = FacilityFactory(name=f"{CANARY} secret site")
     confidential = SourceFactory(
         title=f"{CANARY} private channel",

@@ -168,8 +168,8 @@ def test_the_columns_are_documented_on_the_open_data_page_and_in_the_readme(toda
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(today, client):
-    PrisonerFactory(name="=HYPERLINK(\"http://evil.example\",\"x\")", bio="+1 well known")
+    PrisonerFactory(name='=HYPERLINK("http://evil.example","x")', bio="+1 well known")
     rows = list(csv.DictReader(io.StringIO(client.get("/prisoners.csv").content.decode())))
-    assert rows[0]["name"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert rows[0]["bio"] == "'+1 well known"
     assert client.get("/prisoners.json").json()["prisoners"][0]["bio"] == "+1 well known"  # JSON is data, unchanged

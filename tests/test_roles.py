@@ -61,9 +61,11 @@ PRISONER_FORM = {
     "status": "detained",
     "detained_precision": "day",
     "published": "on",
-    **{f"{prefix}-{key}": value for prefix in (
-        "name_variants", "custody_periods", "charges", "sentences", "representations", "contacts"
-    ) for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+    **{
+        f"{prefix}-{key}": value
+        for prefix in ("name_variants", "custody_periods", "charges", "sentences", "representations", "contacts")
+        for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+    },
 }
 
 
@@ -86,8 +88,16 @@ def test_a_researcher_cannot_make_an_incident_public(researcher, as_user, today)
     assert 'name="visibility"' not in page  # shown read-only
     response = client.post(
         f"/admin/events/incident/{incident.pk}/change/",
-        {"prisoner": incident.prisoner.pk, "kind": incident.kind, "start": "2023-01-01", "start_precision": "day",
-         "end_precision": "day", "description": "Edited", "verification": "credible", "visibility": "public"},
+        {
+            "prisoner": incident.prisoner.pk,
+            "kind": incident.kind,
+            "start": "2023-01-01",
+            "start_precision": "day",
+            "end_precision": "day",
+            "description": "Edited",
+            "verification": "credible",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 302
     incident.refresh_from_db()
@@ -130,4 +140,3 @@ def test_alert_staff_see_but_do_not_change_case_data(alert_staff, as_user):
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", {**PRISONER_FORM, "name": "X"})
     assert response.status_code == 403
     assert Incident.objects.count() == 0 and Prisoner.objects.get().name == prisoner.name
-

@@ -20,6 +20,7 @@ def start(tmp_path, **overrides):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "variable, value",
     [
@@ -42,6 +43,7 @@ def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, val
     assert "configuration error" in result.stderr and variable in result.stderr
 
 
+@pytest.mark.slow
 def test_without_debug_a_secret_key_and_hosts_are_required(tmp_path):
     result = start(tmp_path, DEBUG="false")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
@@ -49,6 +51,7 @@ def test_without_debug_a_secret_key_and_hosts_are_required(tmp_path):
     assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_embedded_default_needs_nothing_set(tmp_path):
     result = start(tmp_path)
     assert result.returncode == 0, result.stderr

@@ -28,7 +28,7 @@ from tests.conftest import Inbox, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.slow]
 
 
 def free_port():
@@ -69,7 +69,19 @@ def redis_server(tmp_path):
         pytest.skip("the system test starts its own Redis: redis-server is not installed")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -114,8 +126,13 @@ class Stack:
 
     def run(self, *args, stdin=None):
         result = subprocess.run(
-            [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=self.env, input=stdin,
-            capture_output=True, text=True, timeout=300,
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result.stdout
@@ -163,12 +180,28 @@ def stack(database, redis_server, smtp, tmp_path):
     stack.run("migrate", "--noinput")
     stack.run("collectstatic", "--noinput")
     stack.run("load_demo")
-    stack.run("create_staff_user", "alerts", "--role", "alerts", "--email", "alerts@example.org", "--password-stdin",
-              stdin="a long and unusual passphrase\n")
+    stack.run(
+        "create_staff_user",
+        "alerts",
+        "--role",
+        "alerts",
+        "--email",
+        "alerts@example.org",
+        "--password-stdin",
+        stdin="a long and unusual passphrase\n",
+    )
     stack.start("web", "gunicorn", "casetracker.wsgi:application", "-c", "gunicorn.conf.py")
     stack.start("worker", "celery", "-A", "casetracker", "worker", "--loglevel=INFO", "--concurrency=2")
-    stack.start("beat", "celery", "-A", "casetracker", "beat", "--loglevel=INFO",
-                "--schedule", str(tmp_path / "celerybeat-schedule"))
+    stack.start(
+        "beat",
+        "celery",
+        "-A",
+        "casetracker",
+        "beat",
+        "--loglevel=INFO",
+        "--schedule",
+        str(tmp_path / "celerybeat-schedule"),
+    )
     try:
         yield stack
     finally:
@@ -176,9 +209,18 @@ def stack(database, redis_server, smtp, tmp_path):
 
 
 PAGES = [
-    "/", "/prisoners/", "/prisoners/?q=Kolesnikova", "/prisoners/maria-kalesnikava/",
-    "/prisoners/maria-kalesnikava.json", "/prisoners.csv", "/prisoners.json", "/facilities/", "/feed/",
-    "/sitemap.xml", "/robots.txt", "/admin/login/",
+    "/",
+    "/prisoners/",
+    "/prisoners/?q=Kolesnikova",
+    "/prisoners/maria-kalesnikava/",
+    "/prisoners/maria-kalesnikava.json",
+    "/prisoners.csv",
+    "/prisoners.json",
+    "/facilities/",
+    "/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/admin/login/",
 ]
 
 

@@ -55,8 +55,12 @@ def test_the_database_refuses_an_end_before_its_start(factory):
         (lambda: IncidentFactory.build(prisoner=PrisonerFactory(), start=D(2024, 6, 2)), "start"),
         (lambda: ContactFactory.build(prisoner=PrisonerFactory(), date=D(2024, 6, 2)), "date"),
         (lambda: PrisonerFactory.build(detained=D(2024, 6, 2)), "detained"),
-        (lambda: CustodyPeriodFactory.build(prisoner=PrisonerFactory(), facility=FacilityFactory(),
-                                            start=D(2024, 6, 2)), "start"),
+        (
+            lambda: CustodyPeriodFactory.build(
+                prisoner=PrisonerFactory(), facility=FacilityFactory(), start=D(2024, 6, 2)
+            ),
+            "start",
+        ),
         (lambda: SentenceFactory.build(prisoner=PrisonerFactory(), date=D(2024, 6, 2)), "date"),
     ],
 )
@@ -196,8 +200,14 @@ def test_the_admin_refuses_a_contact_before_detention(today, editor, as_user):
     prisoner = PrisonerFactory(detained=D(2020, 9, 1), detained_precision=Precision.MONTH)
     response = as_user(editor).post(
         "/admin/events/contact/add/",
-        {"prisoner": prisoner.pk, "party": "family", "date": "2020-08-01", "date_precision": "month",
-         "channel": "visit", "visibility": "internal"},
+        {
+            "prisoner": prisoner.pk,
+            "party": "family",
+            "date": "2020-08-01",
+            "date_precision": "month",
+            "channel": "visit",
+            "visibility": "internal",
+        },
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["date"] == [

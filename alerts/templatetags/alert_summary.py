@@ -17,9 +17,7 @@ def cut_off_now(context):
     cut_off = list(Prisoner.objects.overdue())
     return {
         "visible": True,
-        "parties": [
-            (party, [p for p in cut_off if p.lapse(party).overdue]) for party in Party.values
-        ],
+        "parties": [(party, [p for p in cut_off if p.lapse(party).overdue]) for party in Party.values],
         "can_see_alerts": user.has_perm("alerts.view_alert"),
         "open_alerts": Alert.objects.open().count(),
         "acknowledged_alerts": Alert.objects.acknowledged().count(),
