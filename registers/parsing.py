@@ -1,0 +1,458 @@
+"""Spreadsheet cells of prisoner registers, as real lists write them, turned into typed values.
+
+Registers come from Belarusian and Russian groups and from their English translations, so every
+parser reads English, Russian and Belarusian. A cell that cannot be read raises `ParseError`; its
+message is shown to the researcher next to the row and column, so it names the value, says what was
+wrong and which forms are accepted. Nothing here touches the database: the model validates the rest
+(a date in the future, for one).
+"""
+
+import calendar
+import datetime
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from casetracker.dates import ApproximateDate, Precision
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read; the message is written for the researcher fixing the sheet."""
+
+
+# --- Cell text ------------------------------------------------------------------------------------
+
+# Zero-width spaces, byte-order marks and soft hyphens survive copying from web pages and Word.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Lists typed on two keyboard layouts mix Latin and Cyrillic letters that look alike ("сакавiку" with a
+# Latin i). Each word is moved to the script most of its letters are in.
+_LATIN_LOOKALIKES = "aceiopxyABCEHIKMOPTXY"
+_CYRILLIC_LOOKALIKES = "асеіорхуАВСЕНІКМОРТХУ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+
+# Spellings people use interchangeably: ё for е, у for the Belarusian ў, any dash for a hyphen.
+_SPELLING = str.maketrans({"ё": "е", "ў": "у", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-"})
+
+
+def _cell_text(value):
+    """The cell as text with single spaces; spreadsheet libraries hand over numbers, and NaN for empty cells."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            value = int(value)
+    return " ".join(unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE).split())
+
+
+def _one_script(word):
+    word = word.group()
+    cyrillic = sum("\u0400" <= letter <= "\u04ff" for letter in word)
+    latin = sum("a" <= letter <= "z" for letter in word.lower())
+    if not (cyrillic and latin):
+        return word
+    return word.translate(_TO_CYRILLIC if cyrillic > latin else _TO_LATIN)
+
+
+def _fold(text):
+    """Lower case, one script per word, one spelling; keeps the length, so a match can be cut from the original."""
+    text = re.sub(r"\w+", _one_script, text)
+    return "".join(letter.lower() if len(letter.lower()) == 1 else letter for letter in text).translate(_SPELLING)
+
+
+def _words(table):
+    """{value: "space-separated forms"} -> {folded form: value}."""
+    return {_fold(form): value for value, forms in table.items() for form in forms.split()}
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+DATE_FORMS = (
+    'write 2021, 03.2021, 14.03.2021, 2021-03-14 or "mid-March 2021" (Russian and Belarusian month names work too)'
+)
+
+# Years before this are typos in a register of living cases ("1021" for "2021"), not history.
+EARLIEST_YEAR = 1900
+
+# Month names as registers write them: nominative ("март 2021"), genitive ("14 марта 2021") and
+# prepositional/locative ("в марте 2021", "у сакавіку 2021"), plus common abbreviations; English, Russian,
+# Belarusian, two spaces apart.
+_MONTHS = _words(
+    {
+        1: "january jan  январь января январе янв  студзень студзеня студзені",
+        2: "february feb  февраль февраля феврале фев февр  люты лютага лютым",
+        3: "march mar  март марта марте мар  сакавік сакавіка сакавіку",
+        4: "april apr  апрель апреля апреле апр  красавік красавіка красавіку",
+        5: "may  май мая мае  май мая маі",
+        6: "june jun  июнь июня июне июн  чэрвень чэрвеня чэрвені",
+        7: "july jul  июль июля июле июл  ліпень ліпеня ліпені",
+        8: "august aug  август августа августе авг  жнівень жніўня жніўні",
+        9: "september sep sept  сентябрь сентября сентябре сен сент  верасень верасня верасні",
+        10: "october oct  октябрь октября октябре окт  кастрычнік кастрычніка кастрычніку",
+        11: "november nov  ноябрь ноября ноябре ноя нояб  лістапад лістапада лістападзе",
+        12: "december dec  декабрь декабря декабре дек  снежань снежня снежні",
+    }
+)
+
+# "early/mid/late March", "(в) начале/середине/конце марта", "(у) пачатку/сярэдзіне/канцы сакавіка".
+_MONTH_PARTS = _words(
+    {
+        Precision.EARLY: "early beginning  начало начале  пачатак пачатку",
+        Precision.MID: "mid middle  середина середине  сярэдзіна сярэдзіне",
+        Precision.LATE: "late end  конец конце  канец канцы",
+    }
+)
+
+# "2021 г.", "14 марта 2021 года", "в 2021 году", "у 2021 годзе": the word for year adds nothing.
+_YEAR_WORD = re.compile(r"(?<=\d) ?(?:г|год|года|году|годзе)\.?$")
+_PREPOSITION = re.compile(r"^(?:в|у|in) ")
+
+_NUMERIC_DATES = [
+    (re.compile(r"(?P<year>\d{4})"), Precision.YEAR),
+    (re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})"), Precision.MONTH),
+    (re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})"), Precision.MONTH),
+    # Dotted and slashed dates are European, so always day first: 03.04.2021 is 3 April.
+    (re.compile(r"(?P<day>\d{1,2})(?P<separator>[./])(?P<month>\d{1,2})(?P=separator)(?P<year>\d{4})"), Precision.DAY),
+    # Spreadsheet exports write date cells as ISO dates, often with a midnight time.
+    (
+        re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?"),
+        Precision.DAY,
+    ),
+]
+
+# 14.03.21 may be 1921 or 2021, and 03.21 may be March 2021 or 3 December without a year.
+_SHORT_YEAR = re.compile(r"\d{1,2}[./]\d{1,2}(?:[./]\d{1,2})?")
+
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")  # "March 14th"
+_DATE_PUNCTUATION = re.compile(r"[,.\-]")  # "March 14, 2021", "Mar. 2021", "mid-March"
+_DIGITS_AGAINST_LETTERS = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")  # "14марта"
+
+# On folded text with punctuation and ordinals gone: "mid march 2021", "14 марта 2021", "march 14 2021",
+# "end of march 2021".
+_WORDED_DATE = re.compile(
+    r"(?:(?P<part>[^\W\d_]+) (?:of )?)?"
+    r"(?:(?P<day>\d{1,2}) )?"
+    r"(?P<month>[^\W\d_]+) "
+    r"(?:(?P<day_after>\d{1,2}) )?"
+    r"(?P<year>\d+)"
+)
+
+
+def _not_a_date(text, reason=""):
+    return ParseError(f'"{text}" is not a date: {reason + "; " if reason else ""}{DATE_FORMS}.')
+
+
+def parse_date(value):
+    """An `ApproximateDate` from a register cell, None for an empty cell; `ParseError` if unreadable."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return ApproximateDate(value, Precision.DAY)
+    text = _cell_text(value)
+    if not text:
+        return None
+    core = _PREPOSITION.sub("", _YEAR_WORD.sub("", _fold(text)))
+    for pattern, precision in _NUMERIC_DATES:
+        if match := pattern.fullmatch(core):
+            numbers = {name: int(number) for name, number in match.groupdict().items() if name != "separator"}
+            return _approximate_date(text, precision=precision, **numbers)
+    if _SHORT_YEAR.fullmatch(core):
+        raise _not_a_date(text, "the year needs all four digits")
+    return _worded_date(text, core)
+
+
+def _worded_date(text, core):
+    words = _DATE_PUNCTUATION.sub(" ", _ORDINAL_SUFFIX.sub("", core))
+    words = " ".join(_DIGITS_AGAINST_LETTERS.sub(" ", words).split())
+    match = _WORDED_DATE.fullmatch(words)
+    if not match:
+        raise _not_a_date(text)
+    part, month, year = match["part"], match["month"], match["year"]
+    day = match["day"] or match["day_after"]
+    if month in _MONTH_PARTS:
+        raise _not_a_date(text, "early, mid and late need a month")
+    if month not in _MONTHS:
+        raise _not_a_date(text, f'"{month}" is not a month name')
+    if part is not None and part not in _MONTH_PARTS:
+        raise _not_a_date(text)
+    if part and day:
+        raise _not_a_date(text, "give a day or early/mid/late, not both")
+    if len(year) != 4:
+        raise _not_a_date(text, "the year needs all four digits")
+    precision = Precision.DAY if day else _MONTH_PARTS.get(part, Precision.MONTH)
+    return _approximate_date(text, precision=precision, year=int(year), month=_MONTHS[month], day=int(day or 1))
+
+
+def _approximate_date(text, precision, year, month=1, day=1):
+    if year < EARLIEST_YEAR:
+        raise _not_a_date(text, f"{year} is before {EARLIEST_YEAR}, probably a typo")
+    if not 1 <= month <= 12:
+        hint = " (dates are read day first)" if precision == Precision.DAY and 1 <= day <= 12 else ""
+        raise _not_a_date(text, f"there is no month {month}{hint}")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise _not_a_date(text, f"{calendar.month_name[month]} {year} has no day {day}")
+    return ApproximateDate(datetime.date(year, month, day), precision)
+
+
+# --- Penalties ------------------------------------------------------------------------------------
+
+
+class PenaltyKind(StrEnum):
+    """The same codes as the sentence model's kinds."""
+
+    IMPRISONMENT = "imprisonment"
+    LIFE = "life"
+    DEATH = "death"
+    RESTRICTED_FREEDOM = "restricted_freedom"
+    CORRECTIONAL_LABOUR = "correctional_labour"
+    SUSPENDED = "suspended"
+    FINE = "fine"
+
+
+class Regime(StrEnum):
+    """The same codes as the sentence model's regimes."""
+
+    GENERAL = "general"
+    REINFORCED = "reinforced"
+    STRICT = "strict"
+    SPECIAL = "special"
+    PRISON = "prison"
+
+
+# Kinds measured by a term of years and months; the others have none.
+TERM_KINDS = {
+    PenaltyKind.IMPRISONMENT,
+    PenaltyKind.RESTRICTED_FREEDOM,
+    PenaltyKind.CORRECTIONAL_LABOUR,
+    PenaltyKind.SUSPENDED,
+}
+# Only time in a colony or prison has a regime; life sentences are served under one too.
+_KINDS_WITH_REGIME = {PenaltyKind.IMPRISONMENT, PenaltyKind.LIFE}
+
+_KIND_NAMES = {
+    PenaltyKind.IMPRISONMENT: "imprisonment",
+    PenaltyKind.LIFE: "life imprisonment",
+    PenaltyKind.DEATH: "the death penalty",
+    PenaltyKind.RESTRICTED_FREEDOM: "restricted freedom",
+    PenaltyKind.CORRECTIONAL_LABOUR: "correctional labour",
+    PenaltyKind.SUSPENDED: "a suspended sentence",
+    PenaltyKind.FINE: "a fine",
+}
+
+# The sentence model's fine column holds this many characters.
+MAX_FINE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A sentence as a register states it: "5 лет колонии строгого режима" is imprisonment, 5 years, strict."""
+
+    kind: str
+    years: int = 0
+    months: int = 0
+    fine: str = ""
+    regime: str = ""
+
+
+PENALTY_FORMS = (
+    'write e.g. "3 years 6 months", "5 лет строгого режима", "2 гады умоўна", "life", "death penalty", '
+    '"fine 500 BYN" or "restricted freedom 3 years"'
+)
+
+# Units after a number, in the forms Russian and Belarusian take after 1, 2-4 and 5+ ("1 год", "2 гады", "5 гадоў")
+# and after "к" ("к 5 годам"); folded, so гадоў is гадоу and месяцаў is месяцау.
+_TERM_UNITS = {
+    "years": r"years?|yrs?|y|г|год|года|году|годам|лет|гады|гадоу|гадам",
+    "months": r"months?|mos?|mths?|m|мес|месяц|месяца|месяцу|месяцев|месяцам|месяцы|месяцау|м",
+    # Refused below: days are administrative arrests, not the sentences this column records.
+    "days": r"days?|d|дн|дня|дней|дзен|сут|суток|сутки|сутак",
+}
+_TERM = re.compile(
+    r"(?P<number>\d+) ?(?:" + "|".join(f"(?P<{unit}>{pattern})" for unit, pattern in _TERM_UNITS.items()) + ")"
+    r"(?![^\W\d_])"  # a letter may not follow: "3г" and "3y6m" are terms, "3 мая" and "3 гадзіны" are not
+)
+
+# What each phrase in a penalty cell says, on folded text (е for ё, у for ў). Earlier entries win, so
+# "исправительные работы" is read before "исправительной" (колонии) is passed over as a filler.
+_PENALTY_PHRASES = [
+    (
+        r"death(?: penalty| sentence)?|смертн\w* казн\w*|смяротн\w* (?:пакаранн\w*|кар\w*)|расстр[еэ]л\w*",
+        PenaltyKind.DEATH,
+    ),
+    (r"life(?: sentence)?|пожизненн\w*|пажыццев\w*", PenaltyKind.LIFE),
+    (r"suspended(?: sentence)?|probation|conditional(?:ly)?|условн\w*|умоун\w*", PenaltyKind.SUSPENDED),
+    (
+        r"restrict(?:ed|ion of) (?:freedom|liberty)|khimiya|огранич\w* свобод\w*|абмежаванн\w* вол\w*|хими\w*|хімі\w*",
+        PenaltyKind.RESTRICTED_FREEDOM,
+    ),
+    (
+        r"correct(?:ional|ive) labou?r|исправительн\w* работ\w*|выпрауленч\w* работ\w*",
+        PenaltyKind.CORRECTIONAL_LABOUR,
+    ),
+    (
+        r"imprisonment|(?:penal )?colony|лишени\w* свобод\w*|пазбауленн\w* вол\w*|зняволенн\w*|колони\w*|калоні\w*",
+        PenaltyKind.IMPRISONMENT,
+    ),
+    # Regimes by their adjectives only, so "особо тяжкое" in a pasted charge is not a special regime.
+    (r"general|общ(?:ий|его|ем)|агульн(?:ы|ага|ым)", Regime.GENERAL),
+    (r"reinforced|усиленн?(?:ый|ого|ом)|узмоцнен(?:ы|ага|ым)", Regime.REINFORCED),
+    (r"strict|строг(?:ий|ого|ом|і|ага|ім)", Regime.STRICT),
+    (r"special|особ(?:ый|ого|ом)|асаблів(?:ы|ага|ым)", Regime.SPECIAL),
+    (r"prison|тюр[ье]м\w*|турэ?м\w*", Regime.PRISON),
+    # Words that add nothing to kind, term or regime.
+    (r"regime|режим\w*|рэжым\w*|sentenced|sentence|приговор\w*|осужд\w*|прысуд\w*|асуджан\w*|срок\w*|тэрмін\w*", None),
+    (r"(?:с|без|з) (?:направлени\w*|накіраванн\w*)", None),  # restricted freedom away from home or at home
+    (r"исправительн\w* учреждени\w* открытого типа|выпрауленч\w* установ\w* адкрытага тыпу", None),
+    (r"исправительн\w*|выпрауленч\w*|в виде|у выглядзе", None),
+    (r"and|in|a|an|of|to|the|и|і|в|у|с|з|к|на|да", None),
+]
+_PENALTY_VOCABULARY = [(re.compile(rf"(?:{pattern})(?!\w)"), meaning) for pattern, meaning in _PENALTY_PHRASES]
+
+# "штраф 100 базовых величин", "штраф в размере 3200 руб.", "fine of 500 BYN": the amount runs to the end
+# of the cell or to "and" / "и", and is kept as written.
+_FINE = re.compile(
+    r"\b(?:fine|штраф\w*)\b(?: (?:of|в размере|у памеры))?(?P<amount>.*?)(?= (?:and|plus|и|і|плюс) |[;+]|$)"
+)
+_FRACTION = re.compile(r"\d+[.,]\d+")
+
+
+def _not_a_penalty(text, reason=""):
+    return ParseError(f'"{text}" is not a penalty: {reason + "; " if reason else ""}{PENALTY_FORMS}.')
+
+
+def parse_penalty(value):
+    """A `Penalty` from a register cell, None for an empty cell; `ParseError` if unreadable."""
+    text = _cell_text(value)
+    if not text:
+        return None
+    folded = _fold(text)
+    fine, rest = _take_fine(text, folded)
+    if fraction := _FRACTION.search(rest):
+        raise _not_a_penalty(
+            text,
+            f'"{fraction.group()}" is ambiguous (a half, or months after the point?); give whole years and months',
+        )
+    kinds, regimes, years, months = set(), set(), [], []
+    for meaning, found in _read_phrases(text, rest):
+        if meaning == "years":
+            years.append(int(found["number"]))
+        elif meaning == "months":
+            months.append(int(found["number"]))
+        elif isinstance(meaning, Regime):
+            regimes.add(meaning)
+        elif isinstance(meaning, PenaltyKind):
+            kinds.add(meaning)
+    if len(years) > 1 or len(months) > 1:
+        raise _not_a_penalty(
+            text, "it gives more than one term; put each penalty in its own cell or separate them with |"
+        )
+    if len(regimes) > 1:
+        raise _not_a_penalty(text, "it names more than one regime")
+    kind = _penalty_kind(text, kinds, implies_imprisonment=bool(years or months or regimes), has_fine=fine is not None)
+    regime = next(iter(regimes), "")
+    total_months = sum(years) * 12 + sum(months)
+    if kind in TERM_KINDS and not total_months:
+        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} needs a term" + (" above zero" if years or months else ""))
+    if kind not in TERM_KINDS and (years or months):
+        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} has no term")
+    if regime and kind not in _KINDS_WITH_REGIME:
+        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} has no regime")
+    return Penalty(kind, years=total_months // 12, months=total_months % 12, fine=fine or "", regime=regime)
+
+
+def _take_fine(text, folded):
+    """The fine amount as written (None if the cell names no fine) and the folded cell with the fine blanked out."""
+    fines = list(_FINE.finditer(folded))
+    if not fines:
+        return None, folded
+    if len(fines) > 1:
+        raise _not_a_penalty(text, "it names more than one fine")
+    found = fines[0]
+    amount = text[found.start("amount") : found.end("amount")].strip(" :")
+    if not re.search(r"\d", amount):
+        raise _not_a_penalty(text, "a fine needs its amount")
+    if len(amount) > MAX_FINE_LENGTH:
+        raise _not_a_penalty(text, f"the fine amount is longer than {MAX_FINE_LENGTH} characters")
+    # Blanked, not cut, so positions in the rest still point at the same words of the original text.
+    return amount, folded[: found.start()] + " " * (found.end() - found.start()) + folded[found.end() :]
+
+
+_PUNCTUATION = re.compile(r"[.,:;()\"«»/]")
+_WORD = re.compile(r"\S+")
+
+
+def _read_phrases(text, rest):
+    """(meaning, match) for each term and phrase of the cell; every word must be understood."""
+    rest = _PUNCTUATION.sub(" ", rest)
+    phrases, unknown = [], []
+    position = 0
+    while word := _WORD.search(rest, position):
+        position = word.start()
+        if term := _TERM.match(rest, position):
+            unit = next(unit for unit in _TERM_UNITS if term[unit] is not None)
+            if unit == "days":
+                raise _not_a_penalty(text, "terms are counted in years and months, not days")
+            phrases.append((unit, term))
+            position = term.end()
+            continue
+        for pattern, meaning in _PENALTY_VOCABULARY:
+            if phrase := pattern.match(rest, position):
+                phrases.append((meaning, phrase))
+                position = phrase.end()
+                break
+        else:
+            unknown.append(f'"{text[word.start() : word.end()]}"')
+            position = word.end()
+    if unknown:
+        raise _not_a_penalty(text, f"did not understand {', '.join(unknown)}")
+    return phrases
+
+
+# Kinds that may be named together with imprisonment: "life imprisonment", "2 года лишения свободы условно".
+_NARROWING_IMPRISONMENT = {PenaltyKind.LIFE, PenaltyKind.SUSPENDED}
+
+
+def _penalty_kind(text, kinds, implies_imprisonment, has_fine):
+    specific = kinds - {PenaltyKind.IMPRISONMENT}
+    if implies_imprisonment and not specific:
+        kinds = kinds | {PenaltyKind.IMPRISONMENT}  # a bare term ("5 лет", "3 years general regime") is prison time
+    if has_fine:
+        specific.add(PenaltyKind.FINE)  # the model keeps a fine apart: "Only a fine has an amount."
+    clash = PenaltyKind.IMPRISONMENT in kinds and specific - _NARROWING_IMPRISONMENT
+    if len(specific) > 1 or clash:
+        named = " and ".join(sorted(_KIND_NAMES[kind] for kind in specific | (kinds & {PenaltyKind.IMPRISONMENT})))
+        raise _not_a_penalty(text, f"it names {named}; put each penalty in its own cell or separate them with |")
+    if specific:
+        return specific.pop()
+    if kinds:
+        return PenaltyKind.IMPRISONMENT
+    raise _not_a_penalty(text)
+
+
+# --- Yes/no and multi-value cells -----------------------------------------------------------------
+
+_BOOLEANS = _words({True: "yes y true 1 да так +", False: "no n false 0 нет не -"})
+
+
+def parse_bool(value):
+    """True or False from a yes/no cell, None for an empty cell; `ParseError` otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = _cell_text(value)
+    if not text:
+        return None
+    try:
+        return _BOOLEANS[_fold(text)]
+    except KeyError:
+        raise ParseError(f'"{text}" is not yes or no: write yes, no, да, нет, так, не, +, -, 1 or 0.') from None
+
+
+def split_values(cell):
+    """The values of a cell holding several, separated by | or ;. Commas are no separator: they occur
+    inside charge labels and dates ("March 14, 2021")."""
+    return [value.strip() for value in re.split(r"[|;]", _cell_text(cell)) if value.strip()]
