@@ -22,7 +22,7 @@ COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@build/build VAR_DIR=/tmp/build-var \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown casetracker:casetracker /app/var
+    && mkdir -p /app/var/media && chown -R casetracker:casetracker /app/var
 
 USER casetracker
 EXPOSE 8000

@@ -11,13 +11,14 @@ from casetracker.text import fold
 
 
 class PublishGuardMixin:
-    """Only users with `publish_permission` may change `publish_field`.
+    """Only users with `publish_permission` may change `publish_field` (and `other_publish_fields`).
 
-    Everyone else sees it read-only, so new records keep the model's safe default
+    Everyone else sees them read-only, so new records keep the model's safe default
     (unpublished, internal, confidential) until an editor decides otherwise.
     """
 
     publish_field = None
+    other_publish_fields = ()  # e.g. whether a prisoner's photo may be shown
     publish_permission = None
 
     def can_publish(self, request):
@@ -26,7 +27,7 @@ class PublishGuardMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.publish_field and not self.can_publish(request):
-            fields.append(self.publish_field)
+            fields.extend([self.publish_field, *self.other_publish_fields])
         return fields
 
 
@@ -50,11 +51,15 @@ class FoldedSearchMixin:
         return queryset.filter(condition), True
 
 
+# A URL typed without a scheme is read as https (Django 6's default).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+
+
 class CaseAdmin(PublishGuardMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     """Base admin for case data: history with diffs; revert only with the history change right."""
 
     publish_values = None  # (public value, internal value) of `publish_field`, for the bulk actions
-    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history hides the revert button but would still accept the POST.
@@ -93,3 +98,4 @@ class CaseAdmin(PublishGuardMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 class CaseInline(PublishGuardMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS

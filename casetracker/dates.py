@@ -199,10 +199,10 @@ def check_period(errors, start, end):
     check_ends_after_start(errors, start, end)
 
 
-def check_ends_after_start(errors, start, end, field="end"):
+def check_ends_after_start(errors, start, end, field="end", message="The end ({end}) is before the start ({start})."):
     if start is not None and end is not None and end.is_definitely_before(start):
         errors.setdefault(field, []).append(
-            ValidationError(f"The end ({end}) is before the start ({start}).", code="end_before_start")
+            ValidationError(message.format(start=start, end=end), code="end_before_start")
         )
 
 

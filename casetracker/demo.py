@@ -22,8 +22,10 @@ from prisoners.models import (
     Lawyer,
     NameVariant,
     Prisoner,
+    Recognition,
     Representation,
     Sentence,
+    Tag,
 )
 from prisoners.status import Status
 
@@ -165,7 +167,12 @@ def load_demo():
             "human rights in Belarus; member of the opposition's Coordination Council for the Transfer of Power.",
             "status": Status.DETAINED,
             "detained_approx": approx(2020, 9, Precision.MONTH),
+            "occupation": "musician",
             "published": True,
+        },
+        m2m={
+            "tags": [up(Tag, {"name": "Coordination Council"})],
+            "sources": [statement],
         },
     )
     variants = [
@@ -446,4 +453,9 @@ def load_demo():
             },
             prisoner=prisoner,
         )
+
+    # The statement itself names them political prisoners, "imprisoned for political reasons".
+    for prisoner in Prisoner.objects.filter(name__in=["Maria Kalesnikava", *OTHER_PRISONERS]):
+        recognition = up(Recognition, {"prisoner": prisoner}, {"date_approx": year(2023)})
+        up(Recognition, {"pk": recognition.pk}, m2m={"organisations": list(organisations.values())})
     return load.saved

@@ -106,6 +106,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; filled by collectstatic
+# Uploads (prisoners' photos). Never served from here to the public: a public photo goes
+# through the public site's chokepoint; staff see all photos through an admin-only view.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+
 # In production whitenoise serves collected, compressed, fingerprinted files (collectstatic first).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

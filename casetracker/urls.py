@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
+from django.views.static import serve
 
 admin.site.site_header = "Casetracker"
 admin.site.site_title = "Casetracker admin"
@@ -7,5 +10,7 @@ admin.site.index_title = "Case records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Uploads are for staff: the public sees a photo only through the public case page.
+    path("media/<path:path>", staff_member_required(serve), {"document_root": settings.MEDIA_ROOT}),
     path("", include("publicsite.urls")),
 ]

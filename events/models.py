@@ -122,6 +122,8 @@ class IncidentKind(models.TextChoices):
     NOT_INFORMED = "not_informed", "lawyer and family not informed"
     DISBARMENT = "disbarment", "disbarment of lawyer"
     RELEASE = "release", "release"
+    DEATH_IN_CUSTODY = "death_in_custody", "death in custody"
+    EXECUTION = "execution", "execution"
     OTHER = "other", "other"
 
 

@@ -19,8 +19,11 @@ from .models import (
     Lawyer,
     NameVariant,
     Prisoner,
+    Recognition,
+    RegisterEntry,
     Representation,
     Sentence,
+    Tag,
 )
 
 
@@ -66,7 +69,20 @@ class ChargeInline(CaseInline):
 
 class SentenceInline(CaseInline):
     model = Sentence
-    fields = ["date", "date_precision", "court", "term_years", "term_months", "regime"]
+    fields = ["kind", "date", "date_precision", "court", "term_years", "term_months", "fine", "regime"]
+
+
+class RecognitionInline(CaseInline):
+    model = Recognition
+    fields = ["date", "date_precision", "organisations", "statement_url"]
+    autocomplete_fields = ["organisations"]
+    show_change_link = False
+
+
+class RegisterEntryInline(CaseInline):
+    model = RegisterEntry
+    fields = ["register", "identifier", "url"]
+    show_change_link = False
 
 
 class RepresentationInline(CaseInline):
@@ -135,10 +151,11 @@ def lapse_column(party):
 @admin.register(Prisoner)
 class PrisonerAdmin(CaseAdmin):
     list_display = ["name", "status", "detained_display", "lawyer_lapse", "family_lapse", "published"]
-    list_filter = ["status", "published", LawyerLapseFilter, FamilyLapseFilter]
-    search_fields = ["name", "name_variants__name"]
+    list_filter = ["status", "published", "monitored", LawyerLapseFilter, FamilyLapseFilter, "tags"]
+    search_fields = ["name", "name_variants__name", "register_entries__identifier"]
     folded_search_fields = ["name_folded", "name_variants__folded"]
     readonly_fields = ["incidents_link", "lapse_summary", "created", "updated"]
+    autocomplete_fields = ["tags", "sources"]
     inlines = [
         NameVariantInline,
         CustodyPeriodInline,
@@ -146,14 +163,41 @@ class PrisonerAdmin(CaseAdmin):
         SentenceInline,
         RepresentationInline,
         ContactInline,
+        RecognitionInline,
+        RegisterEntryInline,
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "bio", "status", ("detained", "detained_precision"), "published"]}),
-        ("Contact", {"fields": ["lapse_summary", ("lawyer_threshold_days", "family_threshold_days")]}),
+        (
+            "Person",
+            {
+                "fields": [
+                    ("born", "born_precision"),
+                    "gender",
+                    ("home_town", "home_region"),
+                    "occupation",
+                    "tags",
+                    ("photo", "photo_public"),
+                ]
+            },
+        ),
+        ("Death", {"fields": [("died", "died_precision"), "died_in_custody", "death_cause"], "classes": ["collapse"]}),
+        (
+            "Contact",
+            {
+                "fields": [
+                    "lapse_summary",
+                    ("monitored", "monitored_from", "monitored_from_precision"),
+                    ("lawyer_threshold_days", "family_threshold_days"),
+                ]
+            },
+        ),
+        ("Sources of this record", {"fields": ["sources"]}),
         ("Incidents", {"fields": ["incidents_link"]}),
         ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
     publish_field = "published"
+    other_publish_fields = ["photo_public"]
     publish_permission = "prisoners.publish_prisoner"
     publish_values = (True, False)
 
@@ -179,6 +223,8 @@ class PrisonerAdmin(CaseAdmin):
     def lapse_summary(self, prisoner):
         if prisoner.pk is None:
             return "—"
+        if not prisoner.monitored:
+            return "Contact is not monitored for this prisoner: no lapse is counted and no alert raised."
         lines = []
         for party in Party.values:
             lapse = prisoner.lapse(party)
@@ -215,6 +261,18 @@ class FacilityAdmin(CaseAdmin):
     search_fields = ["name", "city", "name_variants__name"]
     folded_search_fields = ["name_folded", "name_variants__folded"]
     inlines = [FacilityNameVariantInline]
+    fields = ["name", "slug", "kind", ("city", "region", "country"), "postal_address", ("latitude", "longitude")]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "slug"] if obj else fields
+
+
+@admin.register(Tag)
+class TagAdmin(CaseAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    folded_search_fields = ["name_folded"]
 
 
 @admin.register(Lawyer)

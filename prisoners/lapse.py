@@ -1,12 +1,16 @@
 """The contact-lapse rule: how long a prisoner has been cut off from their lawyer or family.
 
-For each party the lapse counts from, in this order (the basis):
+For a prisoner whose contact we monitor, the lapse for each party counts from, in this order
+(the basis):
 1. the latest possible day of the last contact with that party;
-2. with no contact on record, the latest possible day detention began;
+2. with no contact on record, the latest possible day detention began, or the day monitoring
+   began if that is later (we cannot vouch for a time before we watched);
 3. with neither, the start of the earliest reported denial of contact with that party;
 4. otherwise it is unknown: "no contact data", never silently fine.
-A prisoner in custody is overdue when the lapse exceeds their own threshold for that party,
-else the configured default.
+A prisoner we do not monitor (imported without contact data) has no contact data either.
+The lapse is a minimum: no contact *on record* for at least that many days. A prisoner in
+custody is overdue when it exceeds their own threshold for that party, else the configured
+default.
 
 Everything is computed for all prisoners in one SQL query (`annotate`), under annotation
 names given by `names(party)`; `read` turns them into a `Lapse`. The admin, the public site,
@@ -32,6 +36,7 @@ from .status import in_custody_condition
 class LapseBasis(models.TextChoices):
     CONTACT = "contact", "last contact"
     CUSTODY = "custody", "start of custody (no contact on record)"
+    MONITORING = "monitoring", "start of monitoring (no contact on record)"
     DENIAL = "denial", "first reported denial of contact"
     UNKNOWN = "unknown", "no contact data"
 
@@ -160,7 +165,7 @@ class Lapse:
     def __str__(self):
         if not self.known:
             return f"No {self.party} contact data"
-        return f"No {self.party} contact for {self.days} days (since {self.since})"
+        return f"No {self.party} contact on record for at least {self.days} days (since {self.since})"
 
 
 # Building the annotation, step by step.
@@ -182,10 +187,12 @@ _DATE_PARTS = {"day": "date", "precision": "date_precision", "latest": "date_lat
 _START_PARTS = {"day": "", "precision": "_precision", "latest": "_latest"}
 
 
-def _by_basis(party, output_field, on_contact, on_custody, on_denial, default=None):
+def _by_basis(party, output_field, on_contact, on_custody, on_monitoring, on_denial, default=None):
     """One value per basis, in the rule's order of preference."""
     return Case(
+        When(monitored=False, then=default),
         When(Q(**{f"_{party}_contact_latest__isnull": False}), then=on_contact),
+        When(detained__isnull=False, monitored_from_latest__gt=F("detained_latest"), then=on_monitoring),
         When(detained__isnull=False, then=on_custody),
         When(Q(**{f"_{party}_denial_latest__isnull": False}), then=on_denial),
         default=default,
@@ -208,15 +215,26 @@ def _since(queryset, party, contacts, incidents):
                 text,
                 Value(LapseBasis.CONTACT),
                 Value(LapseBasis.CUSTODY),
+                Value(LapseBasis.MONITORING),
                 Value(LapseBasis.DENIAL),
                 default=Value(LapseBasis.UNKNOWN),
             ),
-            name.since_day: _by_basis(party, date, contact["day"], F("detained"), denial["day"]),
+            name.since_day: _by_basis(party, date, contact["day"], F("detained"), F("monitored_from"), denial["day"]),
             name.since_precision: _by_basis(
-                party, text, contact["precision"], F("detained_precision"), denial["precision"]
+                party,
+                text,
+                contact["precision"],
+                F("detained_precision"),
+                F("monitored_from_precision"),
+                denial["precision"],
             ),
             name.since_latest: _by_basis(
-                party, date, F(f"_{party}_contact_latest"), F("detained_latest"), F(f"_{party}_denial_latest")
+                party,
+                date,
+                F(f"_{party}_contact_latest"),
+                F("detained_latest"),
+                F("monitored_from_latest"),
+                F(f"_{party}_denial_latest"),
             ),
         }
     )

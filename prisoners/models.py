@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -10,9 +10,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from casetracker.dates import approximate_date, check_not_in_future, check_period, ends_after_start_constraint
+from casetracker.dates import (
+    approximate_date,
+    check_ends_after_start,
+    check_not_in_future,
+    check_period,
+    ends_after_start_constraint,
+)
 from casetracker.text import FoldedField, fold
-from events.models import Incident, Party
+from events.models import Incident, Organisation, Party, Source
 
 from . import lapse as lapse_rule
 from .status import IN_CUSTODY, Status, in_custody_condition
@@ -60,21 +66,73 @@ class PrisonerQuerySet(models.QuerySet):
         return self.filter(Exists(periods))
 
 
-class Prisoner(approximate_date("detained", "date detained", required=False), models.Model):
+class Tag(models.Model):
+    """A case group or theme shared by several prisoners ("Viasna case", "Belsat journalists")."""
+
+    name = models.CharField(max_length=100, unique=True)
+    name_folded = FoldedField(source="name")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "female"
+    MALE = "male", "male"
+    OTHER = "other", "other"
+
+
+class Prisoner(
+    approximate_date("detained", "date detained", required=False),
+    approximate_date("born", "born", required=False, help_text="Often only the year is known."),
+    approximate_date("died", "date of death", required=False),
+    approximate_date(
+        "monitored_from",
+        "contact monitored from",
+        required=False,
+        help_text="When we began following this prisoner's contact; empty: since the detention.",
+    ),
+    models.Model,
+):
     name = models.CharField("display name", max_length=200)
     name_folded = FoldedField(source="name")
     slug = models.SlugField(
         max_length=80, unique=True, blank=True, help_text="Permanent part of the public URL; filled in from the name."
     )
     bio = models.TextField("short public bio", blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DETAINED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DETAINED)
     published = models.BooleanField(default=False, help_text="Shown on the public site. Only editors can change this.")
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    home_town = models.CharField(max_length=100, blank=True)
+    home_region = models.CharField(max_length=100, blank=True)
+    occupation = models.CharField(max_length=200, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="prisoners", verbose_name="case groups")
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    photo_public = models.BooleanField(
+        "photo may be shown publicly", default=False, help_text="Only editors can make a photo public."
+    )
+    death_cause = models.CharField("cause of death", max_length=300, blank=True)
+    died_in_custody = models.BooleanField(null=True, blank=True, help_text="Empty when not known.")
+    monitored = models.BooleanField(
+        "contact monitored",
+        default=True,
+        help_text="Whether we follow this prisoner's lawyer and family contact. Unmonitored prisoners show "
+        "“no contact data” and raise no alerts (imported records without contact data start unmonitored).",
+    )
     lawyer_threshold_days = lapse_rule.threshold_field(Party.LAWYER)
     family_threshold_days = lapse_rule.threshold_field(Party.FAMILY)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="prisoners", help_text="Where the facts of this record come from."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[tags, sources])
     objects = PrisonerQuerySet.as_manager()
 
     class Meta:
@@ -91,7 +149,23 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
 
     def clean(self):
         errors = {}
-        check_not_in_future(errors, "detained", self.detained_approx)
+        for field in ("detained", "born", "died", "monitored_from"):
+            check_not_in_future(errors, field, getattr(self, f"{field}_approx"))
+        born = self.born_approx
+        check_ends_after_start(
+            errors, born, self.died_approx, "died", "The death ({end}) is before the birth ({start})."
+        )
+        check_ends_after_start(
+            errors, born, self.detained_approx, "detained", "The detention ({end}) is before the birth ({start})."
+        )
+        if self.died is not None and self.status != Status.DECEASED:
+            errors.setdefault("status", []).append(
+                ValidationError("A prisoner with a date of death is deceased.", code="died_not_deceased")
+            )
+        if self.died_in_custody and self.status != Status.DECEASED:
+            errors.setdefault("status", []).append(
+                ValidationError("A prisoner who died in custody is deceased.", code="died_not_deceased")
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -140,8 +214,19 @@ class Prisoner(approximate_date("detained", "date detained", required=False), mo
     @property
     def current_sentence(self):
         if "sentences" in getattr(self, "_prefetched_objects_cache", {}):
-            return max(self.sentences.all(), key=lambda sentence: (sentence.date, sentence.pk), default=None)
-        return self.sentences.order_by("-date", "-pk").first()
+            return max(self.sentences.all(), key=lambda s: (s.date or datetime.date.min, s.pk), default=None)
+        return self.sentences.order_by(F("date").desc(nulls_last=True), "-pk").first()
+
+    @property
+    def death(self):
+        """The death, said plainly: "Died in custody on 3 March 2023. Cause of death: …" (or "")."""
+        if self.status != Status.DECEASED:
+            return ""
+        where = " in custody" if self.died_in_custody else ""
+        when = f" on {self.died_approx}" if self.died_approx and self.died_approx.precision == "day" else ""
+        when = when or (f" in {self.died_approx}" if self.died_approx else "")
+        text = f"Died{where}{when}."
+        return f"{text} Cause of death: {self.death_cause}." if self.death_cause else text
 
 
 class NameVariantBase(models.Model):
@@ -172,12 +257,68 @@ class NameVariant(NameVariantBase):
         ]
 
 
+class Recognition(approximate_date("date", "recognised on", required=False), models.Model):
+    """Recognition as a political prisoner by one or more organisations (often a joint statement)."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="recognitions")
+    organisations = models.ManyToManyField(Organisation, related_name="recognitions")
+    statement_url = models.URLField("statement URL", max_length=500, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[organisations])
+
+    class Meta:
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+
+    def __str__(self):
+        return f"Recognised {self.date_approx or '(date unknown)'}"
+
+    def clean(self):
+        errors = {}
+        check_not_in_future(errors, "date", self.date_approx)
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegisterEntry(models.Model):
+    """The prisoner's entry in another register (Viasna's list, AAPP, Memorial): its ID and page.
+
+    An import matches people by it, so a register ID belongs to one prisoner only."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="register_entries")
+    register = models.CharField(max_length=100, help_text="e.g. Viasna")
+    identifier = models.CharField("ID in that register", max_length=100)
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "register entries"
+        ordering = ["register", "identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("register"),
+                Lower("identifier"),
+                name="unique_register_identifier",
+                violation_error_message="Another prisoner already has this ID in this register.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.register} {self.identifier}"
+
+
 class FacilityKind(models.TextChoices):
     TEMPORARY_DETENTION = "temporary_detention", "temporary detention facility"
     PRE_TRIAL = "pre_trial", "pre-trial detention centre"
     PENAL_COLONY = "penal_colony", "penal colony"
+    SETTLEMENT_COLONY = "settlement_colony", "settlement colony"
+    JUVENILE_COLONY = "juvenile_colony", "juvenile colony"
     PRISON = "prison", "prison"
+    OPEN_TYPE = "open_type", "open-type correctional facility (restricted freedom)"
+    FORCED_LABOUR_CAMP = "forced_labour_camp", "forced-labour camp"
+    MEDICAL_LABOUR = "medical_labour", "medical-labour dispensary (LTP)"
     HOSPITAL = "hospital", "hospital"
+    PSYCHIATRIC = "psychiatric", "psychiatric hospital"
     OTHER = "other", "other"
 
 
@@ -204,6 +345,21 @@ class Facility(models.Model):
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    postal_address = models.TextField(blank=True, help_text="Where letters to prisoners held here go.")
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
     history = HistoricalRecords()
     objects = FacilityQuerySet.as_manager()
@@ -211,6 +367,20 @@ class Facility(models.Model):
     class Meta:
         verbose_name_plural = "facilities"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                # Spelled out in full: a CHECK that evaluates to NULL (one coordinate missing) passes.
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__range=(-90, 90),
+                    longitude__range=(-180, 180),
+                ),
+                name="facility_coordinates_both_or_neither",
+                violation_error_message="Give both coordinates (latitude −90 to 90, longitude −180 to 180) or neither.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -218,6 +388,15 @@ class Facility(models.Model):
     def get_absolute_url(self):
         """The facility's public page (404 unless a public record names it)."""
         return reverse("publicsite:facility", args=[self.slug])
+
+    @property
+    def coordinates(self):
+        return None if self.latitude is None else (self.latitude, self.longitude)
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: "Give both coordinates or neither."})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -325,8 +504,8 @@ class CustodyPeriod(
 
 class Charge(models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="charges")
-    article = models.CharField("criminal-code article", max_length=100, blank=True)
-    label = models.CharField("plain-language label", max_length=200)
+    article = models.CharField("criminal-code article", max_length=200, blank=True)
+    label = models.TextField("plain-language label", help_text="As long as the law's own wording needs.")
 
     history = HistoricalRecords()
 
@@ -345,30 +524,53 @@ class Regime(models.TextChoices):
     PRISON = "prison", "prison"
 
 
-class Sentence(approximate_date("date", "sentenced on"), models.Model):
+class SentenceKind(models.TextChoices):
+    IMPRISONMENT = "imprisonment", "imprisonment"
+    LIFE = "life", "life imprisonment"
+    DEATH = "death", "death penalty"
+    RESTRICTED_FREEDOM = "restricted_freedom", "restricted freedom"
+    CORRECTIONAL_LABOUR = "correctional_labour", "correctional labour"
+    SUSPENDED = "suspended", "suspended sentence"
+    FINE = "fine", "fine"
+
+
+# Kinds measured by a term of years and months; the others have none.
+TERM_KINDS = [
+    SentenceKind.IMPRISONMENT,
+    SentenceKind.RESTRICTED_FREEDOM,
+    SentenceKind.CORRECTIONAL_LABOUR,
+    SentenceKind.SUSPENDED,
+]
+
+
+class Sentence(approximate_date("date", "sentenced on", required=False), models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="sentences")
+    kind = models.CharField(max_length=20, choices=SentenceKind.choices, default=SentenceKind.IMPRISONMENT)
     court = models.CharField(max_length=200, blank=True)
     term_years = models.PositiveSmallIntegerField(default=0)
     term_months = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(11)])
+    fine = models.CharField("fine amount", max_length=100, blank=True, help_text="As written, e.g. 100 base units.")
     regime = models.CharField(max_length=12, choices=Regime.choices, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "pk"]
+        ordering = [F("date").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(term_years__gt=0) | Q(term_months__gt=0),
-                name="sentence_term_positive",
-                violation_error_message="A sentence needs a term of at least one month.",
+                condition=(Q(kind__in=TERM_KINDS) & (Q(term_years__gt=0) | Q(term_months__gt=0)))
+                | (~Q(kind__in=TERM_KINDS) & Q(term_years=0, term_months=0)),
+                name="sentence_term_matches_kind",
+                violation_error_message="Imprisonment, restricted freedom, correctional labour and suspended "
+                "sentences need a term of at least one month; life, death and fines have none.",
             )
         ]
 
     def __str__(self):
-        return f"{self.term} ({self.date_approx})"
+        return f"{self.term} ({self.date_approx or 'date unknown'})"
 
     @property
-    def term(self):
+    def duration(self):
         parts = []
         if self.term_years:
             parts.append(f"{self.term_years} year{'s' if self.term_years != 1 else ''}")
@@ -377,14 +579,47 @@ class Sentence(approximate_date("date", "sentenced on"), models.Model):
         return " ".join(parts)
 
     @property
+    def term(self):
+        """The sentence as people say it: "11 years", "life imprisonment", "fine (100 base units)"."""
+        match self.kind:
+            case SentenceKind.IMPRISONMENT:
+                return self.duration
+            case SentenceKind.FINE:
+                return f"fine ({self.fine})" if self.fine else "fine"
+            case SentenceKind.LIFE | SentenceKind.DEATH:
+                return self.get_kind_display()
+        return f"{self.duration} {self.get_kind_display()}"
+
+    @property
     def expected_release(self):
-        """Term counted from detention (time in custody counts), else from sentencing."""
+        """A prison term counted from detention (time in custody counts), else from sentencing;
+        None when neither date is known or the sentence has no release (life, death, non-custodial)."""
+        if self.kind != SentenceKind.IMPRISONMENT:
+            return None
         start = self.prisoner.detained_approx or self.date_approx
         return start and start.plus(years=self.term_years, months=self.term_months)
+
+    @property
+    def release_unknown_because(self):
+        """Why a prison term has no expected release, said plainly on the case page."""
+        if self.kind == SentenceKind.IMPRISONMENT and self.expected_release is None:
+            return "neither the detention nor the sentence date is known"
+        return ""
 
     def clean(self):
         errors = {}
         check_not_in_future(errors, "date", self.date_approx)
+        has_term = bool(self.term_years or self.term_months)
+        if self.kind in TERM_KINDS and not has_term:
+            errors.setdefault("term_years", []).append(
+                ValidationError(f"A sentence of {self.get_kind_display()} needs a term.", code="term_missing")
+            )
+        if self.kind not in TERM_KINDS and has_term:
+            errors.setdefault("term_years", []).append(
+                ValidationError(f"A sentence of {self.get_kind_display()} has no term.", code="term_not_allowed")
+            )
+        if self.kind != SentenceKind.FINE and self.fine:
+            errors.setdefault("fine", []).append(ValidationError("Only a fine has an amount.", code="fine_not_allowed"))
         if errors:
             raise ValidationError(errors)
 

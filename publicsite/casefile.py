@@ -13,11 +13,12 @@ from functools import cached_property
 
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 
 from casetracker.dates import ApproximateDate
-from events.models import Contact, Incident, IncidentKind, Party
+from events.models import Contact, Incident, IncidentKind, Party, Source
 from prisoners import lapse as lapse_rule
-from prisoners.models import CustodyPeriod, Facility, Prisoner, Representation
+from prisoners.models import CustodyPeriod, Facility, Prisoner, Recognition, Representation
 
 
 def public_lapse(prisoner, party):
@@ -53,6 +54,9 @@ def public_prisoners():
         "name_variants",
         "charges",
         "sentences",
+        "tags",
+        "register_entries",
+        Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
         Prefetch(
             "custody_periods",
             queryset=CustodyPeriod.objects.open().select_related("facility"),
@@ -60,6 +64,13 @@ def public_prisoners():
         ),
         Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
     )
+
+
+def public_photo_url(prisoner):
+    """Only a photo an editor made public; served through the public site, never from storage."""
+    if prisoner.photo and prisoner.photo_public:
+        return reverse("publicsite:prisoner_photo", args=[prisoner.slug])
+    return None
 
 
 def public_incidents():
@@ -144,6 +155,20 @@ class CaseFile:
     def __init__(self, prisoner):
         self.prisoner = prisoner
 
+    @property
+    def photo_url(self):
+        return public_photo_url(self.prisoner)
+
+    @property
+    def recognitions(self):
+        return self.prisoner.recognitions.all()
+
+    @cached_property
+    def record_sources(self):
+        """The public sources of the record's own facts (who, status, charges …)."""
+        sources = Source.objects.public().filter(prisoners=self.prisoner)
+        return list(sources.select_related("publisher").prefetch_related("signatories"))
+
     @cached_property
     def incidents(self):
         """Public incidents, in date order, with their facility, lawyer and public sources."""
@@ -186,5 +211,6 @@ class CaseFile:
 
     @cached_property
     def sources(self):
-        """Every public source the timeline cites, once, in order of first citation."""
-        return list({source.pk: source for entry in self.timeline for source in entry.sources}.values())
+        """Every public source the record and its timeline cite, once, in order of first citation."""
+        cited = [*self.record_sources, *(source for entry in self.timeline for source in entry.sources)]
+        return list({source.pk: source for source in cited}.values())

@@ -1,19 +1,27 @@
-"""Open data: the documented columns of /prisoners.csv and /prisoners.json, and one case as JSON.
+"""Open data: the documented columns of /prisoners.csv and .json and /facilities.csv and .json,
+and one case as JSON.
 
-Only public fields, read from prisoners fetched by `casefile.public_prisoners()`.
-Each column is documented once, here; the README and the /data/ page show these texts.
+Only public fields, read from prisoners fetched by `casefile.public_prisoners()` and facilities
+from `Facility.objects.public()`. Each column is documented once, here; the README and the /data/
+page show these texts. Exports are streamed row by row, so a register of any size costs the
+same memory.
 """
 
 import csv
 import datetime
-import io
+import decimal
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 from casetracker.dates import ApproximateDate
 from events.models import Party
+from prisoners.models import FacilityKind, SentenceKind
+from prisoners.status import Status
 
-from .casefile import public_lapse
+from .casefile import public_lapse, public_photo_url
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,8 @@ def _lapse_columns(party):
         Column(
             f"{party}_contact_basis",
             "what that date is: `contact` (last public contact), `custody` (start of detention, no contact on "
-            "record), `denial` (first reported denial of contact) or `unknown`",
+            "record), `monitoring` (start of our monitoring, when later than the detention), `denial` (first "
+            "reported denial of contact) or `unknown` (no contact data, or contact not monitored)",
             _lapse(party, "basis"),
         ),
         Column(
@@ -81,8 +90,40 @@ COLUMNS = [
         "other spellings, scripts and transliterations (a list; `; `-separated in CSV)",
         lambda p, url: [variant.name for variant in p.name_variants.all()],
     ),
-    Column("status", "`detained`, `released`, `exile`, `deceased` or `unknown`", lambda p, url: p.status),
+    Column(
+        "status",
+        "one of " + ", ".join(f"`{code}` ({label})" for code, label in Status.choices),
+        lambda p, url: p.status,
+    ),
     Column("bio", "short public biography", lambda p, url: p.bio),
+    Column("born", "date of birth as written (often a year)", lambda p, url: p.born_approx),
+    Column("gender", "`female`, `male`, `other` or empty", lambda p, url: p.gender),
+    Column("home_town", "where the prisoner is from", lambda p, url: p.home_town),
+    Column("home_region", "region the prisoner is from", lambda p, url: p.home_region),
+    Column("occupation", "occupation", lambda p, url: p.occupation),
+    Column("case_groups", "case groups (a list)", lambda p, url: [tag.name for tag in p.tags.all()]),
+    Column(
+        "photo_url",
+        "the prisoner's photo, where one may be shown publicly",
+        lambda p, url: (photo := public_photo_url(p)) and url(photo),
+    ),
+    Column("died", "date of death as written; empty unless deceased", lambda p, url: p.died_approx),
+    Column(
+        "died_in_custody",
+        "`true` when the prisoner died in custody, `false` when not, empty when not known",
+        lambda p, url: p.died_in_custody,
+    ),
+    Column("death_cause", "cause of death as reported", lambda p, url: p.death_cause),
+    Column(
+        "recognised_by",
+        "organisations that recognised the prisoner as a political prisoner (a list)",
+        lambda p, url: sorted({o.name for r in p.recognitions.all() for o in r.organisations.all()}),
+    ),
+    Column(
+        "register_ids",
+        "the prisoner's IDs in other registers, as `register: ID` (a list)",
+        lambda p, url: [f"{entry.register}: {entry.identifier}" for entry in p.register_entries.all()],
+    ),
     Column("detained", "date detained, as written (`September 2020`)", lambda p, url: p.detained_approx),
     Column(
         "detained_earliest",
@@ -107,12 +148,25 @@ COLUMNS = [
     ),
     Column("region", "region of that facility", _facility(lambda facility, url: facility.region)),
     Column(
+        "facility_postal_address",
+        "that facility's postal address, for letters",
+        _facility(lambda facility, url: facility.postal_address),
+    ),
+    Column(
         "charges",
         "charges, with the criminal-code article where known (a list; `; `-separated in CSV)",
         lambda p, url: [str(charge) for charge in p.charges.all()],
     ),
-    Column("sentence", "term of the latest sentence (`11 years`)", _sentence("term")),
-    Column("sentenced_on", "date of that sentence, as written", _sentence("date_approx")),
+    Column("sentence", "the latest sentence as said (`11 years`, `life imprisonment`, `fine (…)`)", _sentence("term")),
+    Column(
+        "sentence_kind",
+        "its kind: " + ", ".join(f"`{code}`" for code in SentenceKind.values),
+        _sentence("kind"),
+    ),
+    Column("sentence_years", "its term: years (0 for none)", _sentence("term_years")),
+    Column("sentence_months", "its term: months beyond the years", _sentence("term_months")),
+    Column("fine", "the fine's amount, as written", _sentence("fine")),
+    Column("sentenced_on", "date of that sentence, as written; empty when not known", _sentence("date_approx")),
     Column(
         "expected_release",
         "the term counted from detention (or else from sentencing), keeping its precision",
@@ -128,6 +182,28 @@ COLUMNS = [
 ]
 
 
+FACILITY_COLUMNS = [
+    Column("slug", "permanent identifier; the facility's page is /facilities/<slug>/", lambda f, url: f.slug),
+    Column("url", "the facility's page", lambda f, url: url(f.get_absolute_url())),
+    Column("name", "name", lambda f, url: f.name),
+    Column(
+        "name_variants", "other names and spellings (a list)", lambda f, url: [v.name for v in f.name_variants.all()]
+    ),
+    Column(
+        "kind",
+        "one of " + ", ".join(f"`{code}` ({label})" for code, label in FacilityKind.choices),
+        lambda f, url: f.kind,
+    ),
+    Column("city", "city or town", lambda f, url: f.city),
+    Column("region", "region", lambda f, url: f.region),
+    Column("country", "country", lambda f, url: f.country),
+    Column("postal_address", "postal address, for letters to those held there", lambda f, url: f.postal_address),
+    Column("latitude", "latitude (WGS 84, decimal degrees)", lambda f, url: f.latitude),
+    Column("longitude", "longitude (WGS 84, decimal degrees)", lambda f, url: f.longitude),
+    Column("held_count", "how many published prisoners are held there now", lambda f, url: f.held_count),
+]
+
+
 def _json_value(value):
     if isinstance(value, ApproximateDate):
         return str(value)
@@ -135,6 +211,8 @@ def _json_value(value):
         return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
     return value
 
 
@@ -153,18 +231,37 @@ def _csv_value(value):
     return "" if value is None else value
 
 
-def record(prisoner, absolute_url):
-    """One prisoner as a JSON object of the documented columns."""
-    return {column.name: _json_value(column.value(prisoner, absolute_url)) for column in COLUMNS}
+def record(item, absolute_url, columns=None):
+    """One prisoner (or facility, with FACILITY_COLUMNS) as a JSON object of the documented columns."""
+    return {column.name: _json_value(column.value(item, absolute_url)) for column in columns or COLUMNS}
 
 
-def as_csv(prisoners, absolute_url):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.name for column in COLUMNS])
-    for prisoner in prisoners:
-        writer.writerow([_csv_value(column.value(prisoner, absolute_url)) for column in COLUMNS])
-    return out.getvalue()
+class _Line:
+    """csv.writer writes into this and hands back the line, so rows can be streamed."""
+
+    def write(self, line):
+        return line
+
+
+def csv_lines(items, absolute_url, columns=None):
+    """The CSV export, line by line."""
+    columns = columns or COLUMNS
+    writer = csv.writer(_Line())
+    yield writer.writerow([column.name for column in columns])
+    for item in items:
+        yield writer.writerow([_csv_value(column.value(item, absolute_url)) for column in columns])
+
+
+def json_chunks(items, absolute_url, key, columns=None):
+    """The JSON export, `{"<key>": [...], "count": n}`, one record at a time."""
+    yield f'{{"{key}": ['
+    count = 0
+    for item in items:
+        yield (",\n" if count else "\n") + json.dumps(
+            record(item, absolute_url, columns), ensure_ascii=False, cls=DjangoJSONEncoder
+        )
+        count += 1
+    yield f'\n], "count": {count}}}\n'
 
 
 def _approximate(value):

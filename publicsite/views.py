@@ -3,7 +3,7 @@
 
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -55,27 +55,45 @@ def _filtered_for_export(request):
     return filterset.qs, None
 
 
-def prisoners_csv(request):
-    prisoners, error = _filtered_for_export(request)
-    if error:
-        return error
-    response = HttpResponse(
-        opendata.as_csv(prisoners, request.build_absolute_uri), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="prisoners.csv"'
+EXPORT_CHUNK = 500  # rows fetched at a time: memory stays flat however long the export
+
+
+def _csv_export(request, rows, filename, columns=None):
+    lines = opendata.csv_lines(rows.iterator(chunk_size=EXPORT_CHUNK), request.build_absolute_uri, columns)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
-def _json(data):
-    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+def _json_export(request, rows, key, columns=None):
+    chunks = opendata.json_chunks(rows.iterator(chunk_size=EXPORT_CHUNK), request.build_absolute_uri, key, columns)
+    return StreamingHttpResponse(chunks, content_type="application/json")
+
+
+def prisoners_csv(request):
+    prisoners, error = _filtered_for_export(request)
+    return error or _csv_export(request, prisoners, "prisoners.csv")
 
 
 def prisoners_json(request):
     prisoners, error = _filtered_for_export(request)
-    if error:
-        return error
-    records = [opendata.record(prisoner, request.build_absolute_uri) for prisoner in prisoners]
-    return _json({"count": len(records), "prisoners": records})
+    return error or _json_export(request, prisoners, "prisoners")
+
+
+def _public_facilities():
+    return Facility.objects.public().with_public_held_count().prefetch_related("name_variants").order_by("name", "pk")
+
+
+def facilities_csv(request):
+    return _csv_export(request, _public_facilities(), "facilities.csv", opendata.FACILITY_COLUMNS)
+
+
+def facilities_json(request):
+    return _json_export(request, _public_facilities(), "facilities", opendata.FACILITY_COLUMNS)
+
+
+def _json(data):
+    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 def _case_file(slug):
@@ -95,13 +113,21 @@ def prisoner_detail(request, slug):
     )
 
 
+def prisoner_photo(request, slug):
+    """A photo an editor made public, of a published prisoner; anything else is 404."""
+    prisoner = get_object_or_404(Prisoner.objects.public().filter(photo_public=True).exclude(photo=""), slug=slug)
+    try:
+        return FileResponse(prisoner.photo.open("rb"))
+    except FileNotFoundError:
+        raise Http404("No photo.") from None
+
+
 def prisoner_json(request, slug):
     return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
 
 
 def facility_list(request):
-    facilities = Facility.objects.public().with_public_held_count().prefetch_related("name_variants")
-    return render(request, "publicsite/facility_list.html", {"facilities": facilities})
+    return render(request, "publicsite/facility_list.html", {"facilities": _public_facilities()})
 
 
 def facility_detail(request, slug):
@@ -118,7 +144,11 @@ def facility_detail(request, slug):
 
 
 def open_data(request):
-    return render(request, "publicsite/open_data.html", {"columns": opendata.COLUMNS})
+    return render(
+        request,
+        "publicsite/open_data.html",
+        {"columns": opendata.COLUMNS, "facility_columns": opendata.FACILITY_COLUMNS},
+    )
 
 
 def robots_txt(request):

@@ -14,8 +14,11 @@ from prisoners.models import (
     Lawyer,
     NameVariant,
     Prisoner,
+    Recognition,
+    RegisterEntry,
     Representation,
     Sentence,
+    Tag,
 )
 from prisoners.status import Status
 
@@ -145,3 +148,34 @@ class FacilityNameVariantFactory(DjangoModelFactory):
 
     facility = factory.SubFactory(FacilityFactory)
     name = factory.Sequence(lambda n: f"Facility variant {n}")
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Case group {n}")
+
+
+class RegisterEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = RegisterEntry
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    register = "Viasna"
+    identifier = factory.Sequence(lambda n: str(1000 + n))
+
+
+class RecognitionFactory(DjangoModelFactory):
+    class Meta:
+        model = Recognition
+        skip_postgeneration_save = True
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    date = datetime.date(2021, 1, 1)
+    date_precision = Precision.MONTH
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)

@@ -66,7 +66,7 @@ def test_prisoner_page_links_to_its_incidents(demo, researcher, as_user):
     page = as_user(researcher).get(f"/admin/prisoners/prisoner/{maria.pk}/change/").content.decode()
     assert f"/admin/events/incident/?prisoner__id__exact={maria.pk}" in page
     assert f"{maria.incidents.count()} incidents" in page
-    assert "No lawyer contact for" in page and "overdue" in page
+    assert "No lawyer contact on record for at least" in page and "overdue" in page
 
 
 def test_a_transfer_closes_one_custody_period_and_opens_the_next_in_one_save(today, researcher, as_user):

@@ -125,6 +125,27 @@ def test_no_contact_data_opens_no_alert(clock):
     assert services.scan().opened == 0
 
 
+def test_an_imported_prisoner_without_contact_data_raises_no_alert(clock):
+    PrisonerFactory(detained=D(2014, 3, 1), monitored=False)
+    assert services.scan().opened == 0
+
+
+def test_alerts_open_for_custody_only(clock):
+    held = PrisonerFactory(status=Status.PRE_TRIAL, detained=D(2024, 1, 1))
+    for status in (Status.HOUSE_ARREST, Status.RESTRICTED_FREEDOM, Status.FORCED_LABOUR, Status.PAROLE):
+        PrisonerFactory(status=status, detained=D(2024, 1, 1))
+    assert services.scan().opened == 2
+    assert {alert.prisoner for alert in Alert.objects.all()} == {held}
+
+
+def test_house_arrest_resolves_the_alerts(cut_off):
+    services.scan()
+    cut_off.status = Status.HOUSE_ARREST
+    cut_off.save()
+    alert = Alert.objects.get()
+    assert (alert.state, alert.resolution) == ("resolved", Resolution.RELEASED)
+
+
 def test_one_digest_per_scan_to_every_alert_staff_member_with_email(demo, clock, staff):
     make_user("bea", ALERT_STAFF)
     make_user("nomail", ALERT_STAFF).__class__.objects.filter(username="nomail").update(email="")

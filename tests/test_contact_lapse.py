@@ -8,7 +8,7 @@ from casetracker.dates import Precision
 from events.models import IncidentKind, Party, Visibility
 from prisoners.lapse import LapseBasis
 from prisoners.models import Prisoner
-from prisoners.status import Status
+from prisoners.status import IN_CUSTODY, Status
 from tests.factories import ContactFactory, IncidentFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_counts_from_the_latest_possible_day_of_an_approximate_contact(today):
     assert result.basis == LapseBasis.CONTACT
     assert str(result.since) == "mid-February 2024"
     assert result.days == (today - D(2024, 2, 20)).days == 102
-    assert str(result) == "No family contact for 102 days (since mid-February 2024)"
+    assert str(result) == "No family contact on record for at least 102 days (since mid-February 2024)"
 
 
 def test_the_contact_with_the_latest_possible_day_wins(today):
@@ -152,3 +152,47 @@ def test_a_lapse_is_never_computed_behind_the_callers_back(today):
         prisoner.lapse(Party.LAWYER)
     assert Prisoner.objects.with_contact_lapse(public=True).get().lapse_public is True
     assert Prisoner.objects.with_contact_lapse().get().lapse_public is False
+
+
+NOT_IN_CUSTODY = [status for status in Status.values if status not in IN_CUSTODY]
+
+
+@pytest.mark.parametrize("status", sorted(NOT_IN_CUSTODY))
+def test_no_status_short_of_custody_is_ever_overdue(today, status):
+    prisoner = PrisonerFactory(status=status)
+    assert lapse(prisoner).days > 1000 and not lapse(prisoner).overdue
+    assert not Prisoner.objects.overdue().exists()
+
+
+def test_pre_trial_detention_is_custody(today):
+    prisoner = PrisonerFactory(status=Status.PRE_TRIAL)
+    assert lapse(prisoner).overdue
+    assert list(Prisoner.objects.overdue(Party.LAWYER)) == [prisoner]
+
+
+def test_an_unmonitored_prisoner_has_no_contact_data_and_is_never_overdue(today):
+    prisoner = PrisonerFactory(monitored=False, detained=D(2014, 3, 1))
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.INCOMMUNICADO, start=D(2015, 1, 1))
+    result = lapse(prisoner)
+    assert (result.basis, result.days, result.overdue) == (LapseBasis.UNKNOWN, None, False)
+    assert str(result) == "No lawyer contact data"
+    assert not Prisoner.objects.overdue().exists()
+
+
+def test_without_contact_counts_from_the_start_of_monitoring_when_later_than_detention(today):
+    prisoner = PrisonerFactory(detained=D(2014, 3, 1), monitored_from=D(2024, 3, 1), monitored_from_precision="month")
+    result = lapse(prisoner)
+    assert result.basis == LapseBasis.MONITORING
+    assert (str(result.since), result.days) == ("March 2024", (today - D(2024, 3, 31)).days)
+    assert str(result) == "No lawyer contact on record for at least 62 days (since March 2024)"
+
+
+def test_monitoring_that_began_before_the_detention_counts_from_the_detention(today):
+    prisoner = PrisonerFactory(detained=D(2023, 3, 1), monitored_from=D(2020, 1, 1))
+    assert lapse(prisoner).basis == LapseBasis.CUSTODY
+
+
+def test_a_contact_counts_whenever_monitoring_began(today):
+    prisoner = PrisonerFactory(detained=D(2014, 3, 1), monitored_from=D(2024, 3, 1))
+    ContactFactory(prisoner=prisoner, date=D(2020, 1, 1))
+    assert lapse(prisoner).basis == LapseBasis.CONTACT

@@ -16,8 +16,6 @@ PUBLIC_URLS = [
     CASE,
     "/prisoners/maria-kalesnikava.json",
     "/prisoners/maria-kalesnikava/feed/",
-    "/prisoners.csv",
-    "/prisoners.json",
     "/facilities/",
     "/feed/",
     "/sitemap.xml",
@@ -59,9 +57,9 @@ def test_a_deletion_shows_at_once(demo, client):
 
 def test_lapse_figures_roll_over_at_midnight(demo, client, clock):
     days = (datetime.date(2024, 6, 1) - datetime.date(2023, 2, 7)).days
-    assert f"No lawyer contact for {days} days" in client.get(CASE).content.decode()
+    assert f"No lawyer contact on record for at least {days} days" in client.get(CASE).content.decode()
     clock.shift(datetime.timedelta(days=1))
-    assert f"No lawyer contact for {days + 1} days" in client.get(CASE).content.decode()
+    assert f"No lawyer contact on record for at least {days + 1} days" in client.get(CASE).content.decode()
 
 
 def test_errors_are_not_cached(demo, client):
@@ -98,3 +96,11 @@ def test_with_redis_down_public_pages_and_admin_still_work(demo, client, setting
     client.force_login(editor)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/prisoners/prisoner/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/prisoners.csv", "/prisoners.json", "/facilities.csv", "/facilities.json"])
+def test_exports_are_streamed_never_held_in_the_cache(demo, client, url):
+    cache.clear()
+    response = client.get(url)
+    assert response.streaming and response.getvalue()
+    assert not [key for key in cache._cache if "publicsite:page:" in key]  # locmem: nothing stored

@@ -6,18 +6,25 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
 from events.models import IncidentKind, Visibility
+from prisoners.models import SentenceKind
 from prisoners.status import Status
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,
     IncidentFactory,
+    OrganisationFactory,
     PrisonerFactory,
+    RecognitionFactory,
+    RegisterEntryFactory,
+    SentenceFactory,
     SourceFactory,
+    TagFactory,
 )
 from tests.public_site import page_text
 
@@ -47,8 +54,14 @@ def test_shows_the_seed_case_completely(demo, client):
 def test_shows_the_public_lapses_highlighted_past_the_threshold(demo, client):
     response = client.get(CASE)
     page = page_text(response)
-    assert "No lawyer contact for 480 days (since 7 February 2023) Cut off: past the 30-day threshold" in page
-    assert "No family contact for 467 days (since mid-February 2023) Cut off: past the 30-day threshold" in page
+    assert (
+        "No lawyer contact on record for at least 480 days (since 7 February 2023) Cut off: past the 30-day threshold"
+        in page
+    )
+    assert (
+        "No family contact on record for at least 467 days (since mid-February 2023) Cut off: past the 30-day threshold"
+        in page
+    )
     assert "from the latest day “mid-February 2023” can mean" in page
     assert response.content.decode().count('class="lapse lapse-overdue"') == 2
 
@@ -57,7 +70,7 @@ def test_a_lapse_within_the_threshold_is_not_highlighted(today, client):
     prisoner = PrisonerFactory(slug="p")
     ContactFactory(prisoner=prisoner, date=D(2024, 5, 25))
     response = client.get("/prisoners/p/")
-    assert "No lawyer contact for 7 days (since 25 May 2024)" in page_text(response)
+    assert "No lawyer contact on record for at least 7 days (since 25 May 2024)" in page_text(response)
     assert response.content.decode().count("lapse-overdue") == 1  # the family lapse, counted from detention
 
 
@@ -143,8 +156,8 @@ def test_opengraph_and_twitter_meta_preview_the_case(demo, client):
     html = client.get(CASE).content.decode()
     summary = (
         "Maria Kalesnikava, detained since September 2020, held at Penal colony No. 4, Homiel. "
-        "No lawyer contact for 480 days (since 7 February 2023). "
-        "No family contact for 467 days (since mid-February 2023)."
+        "No lawyer contact on record for at least 480 days (since 7 February 2023). "
+        "No family contact on record for at least 467 days (since mid-February 2023)."
     )
     assert f'<meta property="og:description" content="{summary}">' in html
     assert '<meta property="og:title" content="Maria Kalesnikava">' in html
@@ -201,3 +214,66 @@ def test_internal_incidents_do_not_appear(today, client):
     IncidentFactory(prisoner=prisoner, description="kept inside", visibility=Visibility.INTERNAL)
     page = page_text(client.get("/prisoners/p/"))
     assert "shown" in page and "kept inside" not in page
+
+
+def test_a_death_is_said_plainly(today, client):
+    PrisonerFactory(
+        slug="p",
+        status=Status.DECEASED,
+        died=D(2023, 3, 3),
+        died_in_custody=True,
+        death_cause="denied medical care after a stroke",
+    )
+    page = page_text(client.get("/prisoners/p/"))
+    assert "Died in custody on 3 March 2023. Cause of death: denied medical care after a stroke." in page
+    assert "Contact with lawyer and family" not in page  # a lapse means nothing any more
+
+
+def test_the_person_recognitions_and_register_entries(today, client):
+    prisoner = PrisonerFactory(
+        slug="p", born=D(1982, 1, 1), born_precision=Precision.YEAR, home_town="Minsk", occupation="flautist"
+    )
+    prisoner.tags.set([TagFactory(name="Coordination Council")])
+    RecognitionFactory(prisoner=prisoner, organisations=[OrganisationFactory(name="Viasna")])
+    RegisterEntryFactory(prisoner=prisoner, register="Viasna", identifier="1234", url="https://prisoners.spring96.org/")
+    page = page_text(client.get("/prisoners/p/"))
+    assert "Born 1982 From Minsk Occupation flautist Case groups Coordination Council" in page
+    assert "Recognised as a political prisoner January 2021, by Viasna" in page
+    assert "In other registers Viasna: 1234" in page
+
+
+@pytest.mark.parametrize(
+    "sentence, shown",
+    [
+        ({"kind": SentenceKind.LIFE, "term_years": 0}, "Sentence Life imprisonment, sentenced 6 September 2021"),
+        ({"kind": SentenceKind.FINE, "term_years": 0, "fine": "100 base units"}, "Sentence Fine (100 base units)"),
+        (
+            {"kind": SentenceKind.RESTRICTED_FREEDOM, "term_years": 3},
+            "Sentence 3 years restricted freedom, sentenced 6 September 2021",
+        ),
+    ],
+)
+def test_sentences_short_of_prison_and_life(today, client, sentence, shown):
+    SentenceFactory(prisoner=PrisonerFactory(slug="p"), **sentence)
+    page = page_text(client.get("/prisoners/p/"))
+    assert shown in page and "Expected release" not in page
+
+
+def test_a_term_without_any_date_says_the_release_is_not_known(today, client):
+    SentenceFactory(prisoner=PrisonerFactory(slug="p", detained=None), date=None, term_years=5)
+    page = page_text(client.get("/prisoners/p/"))
+    assert "Sentence 5 years, date of sentence not known" in page
+    assert "Expected release Not known: neither the detention nor the sentence date is known." in page
+
+
+def test_a_photo_shows_only_once_an_editor_cleared_it(today, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    prisoner = PrisonerFactory(slug="p")
+    prisoner.photo.save("p.png", ContentFile(b"PNG bytes"))
+    assert "/prisoners/p/photo" not in client.get("/prisoners/p/").content.decode()
+    assert client.get("/prisoners/p/photo").status_code == 404
+    prisoner.photo_public = True
+    prisoner.save()
+    assert '<img class="photo" src="/prisoners/p/photo"' in client.get("/prisoners/p/").content.decode()
+    response = client.get("/prisoners/p/photo")
+    assert (response.status_code, response.getvalue()) == (200, b"PNG bytes")

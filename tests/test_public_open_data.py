@@ -13,7 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from casetracker.demo import OTHER_PRISONERS
 from prisoners.status import Status
 from publicsite.opendata import COLUMNS
-from tests.factories import ContactFactory, CustodyPeriodFactory, PrisonerFactory
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    OrganisationFactory,
+    PrisonerFactory,
+    RecognitionFactory,
+    RegisterEntryFactory,
+    SentenceFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -22,13 +32,13 @@ D = datetime.date
 def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8"))))
 
 
 def json_body(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    return json.loads(response.content)
+    return json.loads(response.getvalue())
 
 
 MARIA = {
@@ -169,7 +179,89 @@ def test_the_columns_are_documented_on_the_open_data_page_and_in_the_readme(toda
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(today, client):
     PrisonerFactory(name='=HYPERLINK("http://evil.example","x")', bio="+1 well known")
-    rows = list(csv.DictReader(io.StringIO(client.get("/prisoners.csv").content.decode())))
+    rows = csv_rows(client.get("/prisoners.csv"))
     assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert rows[0]["bio"] == "'+1 well known"
-    assert client.get("/prisoners.json").json()["prisoners"][0]["bio"] == "+1 well known"  # JSON is data, unchanged
+    assert json_body(client.get("/prisoners.json"))["prisoners"][0]["bio"] == "+1 well known"  # JSON is data, unchanged
+
+
+def test_every_fact_of_a_real_register_row_is_exported(today, client):
+    prisoner = PrisonerFactory(
+        name="Vitold Ashurak",
+        status=Status.DECEASED,
+        born=D(1970, 1, 1),
+        born_precision="year",
+        gender="male",
+        home_town="Biaroza",
+        home_region="Brest Region",
+        occupation="environmental activist",
+        died=D(2021, 5, 21),
+        died_in_custody=True,
+        death_cause="officially, cardiac arrest",
+    )
+    prisoner.tags.set([TagFactory(name="Biaroza case")])
+    RecognitionFactory(prisoner=prisoner, organisations=[OrganisationFactory(name="Viasna")])
+    RegisterEntryFactory(prisoner=prisoner, register="Viasna", identifier="57")
+    SentenceFactory(prisoner=prisoner, date=D(2021, 1, 18), term_years=5)
+    (row,) = json_body(client.get("/prisoners.json"))["prisoners"]
+    assert {key: row[key] for key in EXPORTED} == {
+        "status": "deceased",
+        "born": "1970",
+        "gender": "male",
+        "home_town": "Biaroza",
+        "home_region": "Brest Region",
+        "occupation": "environmental activist",
+        "case_groups": ["Biaroza case"],
+        "died": "21 May 2021",
+        "died_in_custody": True,
+        "death_cause": "officially, cardiac arrest",
+        "recognised_by": ["Viasna"],
+        "register_ids": ["Viasna: 57"],
+        "sentence": "5 years",
+        "sentence_kind": "imprisonment",
+        "sentence_years": 5,
+        "sentence_months": 0,
+        "photo_url": None,
+    }
+    (line,) = csv_rows(client.get("/prisoners.csv"))
+    assert (line["died_in_custody"], line["case_groups"], line["born"]) == ("true", "Biaroza case", "1970")
+
+
+EXPORTED = [
+    "status", "born", "gender", "home_town", "home_region", "occupation", "case_groups", "died", "died_in_custody",
+    "death_cause", "recognised_by", "register_ids", "sentence", "sentence_kind", "sentence_years", "sentence_months",
+    "photo_url",
+]  # fmt: skip
+
+
+def test_facilities_with_address_and_coordinates(today, client):
+    facility = FacilityFactory(
+        name="Penal colony No. 4",
+        city="Homiel",
+        postal_address="ul. Antonova 3, 246035 Homiel",
+        latitude="52.4345",
+        longitude="30.9754",
+    )
+    CustodyPeriodFactory(prisoner=PrisonerFactory(), facility=facility, start=D(2021, 1, 1))
+    FacilityFactory(name="Known only to staff")
+    body = json_body(client.get("/facilities.json"))
+    assert body["count"] == 1
+    (row,) = body["facilities"]
+    assert row == {
+        "slug": "penal-colony-no-4-homiel",
+        "url": "http://testserver/facilities/penal-colony-no-4-homiel/",
+        "name": "Penal colony No. 4",
+        "name_variants": [],
+        "kind": "penal_colony",
+        "city": "Homiel",
+        "region": "",
+        "country": "Belarus",
+        "postal_address": "ul. Antonova 3, 246035 Homiel",
+        "latitude": 52.4345,
+        "longitude": 30.9754,
+        "held_count": 1,
+    }
+    (line,) = csv_rows(client.get("/facilities.csv"))
+    assert (line["latitude"], line["held_count"]) == ("52.4345", "1")
+    page = client.get("/facilities/penal-colony-no-4-homiel/").content.decode()
+    assert "ul. Antonova 3, 246035 Homiel" in page and 'href="geo:52.434500,30.975400"' in page

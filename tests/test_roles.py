@@ -60,10 +60,23 @@ PRISONER_FORM = {
     "bio": "",
     "status": "detained",
     "detained_precision": "day",
+    "born_precision": "year",
+    "died_precision": "day",
+    "monitored": "on",
+    "monitored_from_precision": "day",
     "published": "on",
     **{
         f"{prefix}-{key}": value
-        for prefix in ("name_variants", "custody_periods", "charges", "sentences", "representations", "contacts")
+        for prefix in (
+            "name_variants",
+            "custody_periods",
+            "charges",
+            "sentences",
+            "representations",
+            "contacts",
+            "recognitions",
+            "register_entries",
+        )
         for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
     },
 }

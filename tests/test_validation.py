@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from casetracker.dates import Precision
 from events.models import Contact, Incident, IncidentKind
-from prisoners.models import CustodyPeriod, NameVariant, Sentence
+from prisoners.models import CustodyPeriod, NameVariant, Sentence, SentenceKind
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,
@@ -141,13 +141,34 @@ def test_a_duplicate_name_variant_is_refused_whatever_its_case():
     NameVariant(prisoner=PrisonerFactory(), name="Kolesnikova").full_clean()  # another prisoner may share it
 
 
-def test_a_sentence_needs_a_positive_term():
+def test_a_prison_sentence_needs_a_positive_term():
     sentence = Sentence(prisoner=PrisonerFactory(), date=D(2021, 9, 6), term_years=0, term_months=0)
     with pytest.raises(ValidationError) as error:
         sentence.full_clean()
-    assert "A sentence needs a term of at least one month." in str(error.value)
+    assert error.value.message_dict["term_years"] == ["A sentence of imprisonment needs a term."]
     with pytest.raises(IntegrityError), transaction.atomic():
         sentence.save()
+
+
+@pytest.mark.parametrize("kind", [SentenceKind.LIFE, SentenceKind.DEATH, SentenceKind.FINE])
+def test_life_death_and_fines_have_no_term(kind):
+    sentence = Sentence(prisoner=PrisonerFactory(), kind=kind, term_years=5)
+    with pytest.raises(ValidationError) as error:
+        sentence.full_clean()
+    assert error.value.message_dict["term_years"] == [f"A sentence of {sentence.get_kind_display()} has no term."]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sentence.save()
+
+
+def test_only_a_fine_has_an_amount():
+    sentence = Sentence(prisoner=PrisonerFactory(), term_years=2, fine="100 base units")
+    with pytest.raises(ValidationError) as error:
+        sentence.full_clean()
+    assert error.value.message_dict["fine"] == ["Only a fine has an amount."]
+
+
+def test_a_sentence_may_be_known_by_its_term_alone():
+    Sentence(prisoner=PrisonerFactory(detained=None), term_years=3).full_clean()
 
 
 @pytest.mark.parametrize("days", [0, 3651])
@@ -214,3 +235,37 @@ def test_the_admin_refuses_a_contact_before_detention(today, editor, as_user):
         "The contact (August 2020) is before the detention (September 2020)."
     ]
     assert Contact.objects.count() == 0
+
+
+def test_a_date_of_death_makes_no_sense_for_the_living():
+    prisoner = PrisonerFactory.build(died=D(2023, 3, 1), died_in_custody=True)
+    with pytest.raises(ValidationError) as error:
+        prisoner.full_clean()
+    assert messages(error, "status") == (
+        "A prisoner with a date of death is deceased. A prisoner who died in custody is deceased."
+    )
+
+
+def test_a_death_before_the_birth_is_refused():
+    prisoner = PrisonerFactory.build(status="deceased", born=D(1990, 1, 1), born_precision=Precision.YEAR)
+    prisoner.died = D(1989, 5, 1)
+    with pytest.raises(ValidationError) as error:
+        prisoner.full_clean()
+    assert messages(error, "died") == "The death (1 May 1989) is before the birth (1990)."
+
+
+def test_a_birth_in_the_future_is_refused(today):
+    prisoner = PrisonerFactory.build(born=D(2030, 1, 1), born_precision=Precision.YEAR)
+    with pytest.raises(ValidationError) as error:
+        prisoner.full_clean()
+    assert messages(error, "born") == "2030 is in the future."
+
+
+def test_facility_coordinates_come_as_a_pair_within_range():
+    facility = FacilityFactory.build(latitude=52.4, longitude=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        facility.save()
+    facility = FacilityFactory.build(latitude=95, longitude=30)
+    with pytest.raises(ValidationError) as error:
+        facility.full_clean()
+    assert "latitude" in error.value.message_dict
