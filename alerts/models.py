@@ -130,6 +130,8 @@ class Digest(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField()
+    new_count = models.PositiveIntegerField("new alerts", default=0)
+    reminder_count = models.PositiveIntegerField("reminders", default=0)
 
     class Meta:
         ordering = ["-created_at"]

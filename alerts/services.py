@@ -1,10 +1,13 @@
 """The contact-lapse scan and alert mail. Tasks and the scan_contacts command call these.
 
-A scan (1) opens and resolves alerts from the lapse annotation over all records,
-(2) records one digest of new and reminder alerts with a delivery row per
-recipient, and (3) sends pending deliveries. Each step is safe to run twice at
-once: alerts are unique per prisoner and party in the database, alerts are claimed
-for a digest by a conditional UPDATE, deliveries by a lease.
+A scan (1) checks a slice of the stored lapses against the rule (so every one is verified
+daily) and fills any missing, (2) opens alerts for prisoners newly past their threshold and
+resolves those no longer past it — only those, read through the lapse clock's indexes, in
+batches, so a scan with nothing new costs a few queries at any register size, (3) records
+one digest of new and reminder alerts with a delivery row per recipient, and (4) sends
+pending deliveries. Each step is safe to run twice at once: alerts are unique per prisoner
+and party in the database, alerts are claimed for a digest by a conditional UPDATE,
+deliveries by a lease.
 """
 
 import datetime
@@ -16,12 +19,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, Exists, F, OuterRef, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from casetracker.iterables import batched
 from casetracker.roles import ALERT_STAFF
 from events.models import Party
+from prisoners import clocks
+from prisoners import lapse as lapse_rule
 from prisoners.models import Prisoner
 
 from .models import Alert, Delivery, Digest, DigestEntry
@@ -45,34 +52,55 @@ class ScanResult:
         return f"{self.opened} alerts opened, {self.resolved} resolved, {digest}"
 
 
+BATCH = 1000
+DIGEST_LISTED = 50  # alerts listed by name in one mail; the rest are counted and linked
+CHECK_SLICES = 24  # the scan verifies 1/24 of the stored lapses each time: all of them daily, run hourly
+
+
 def update_alerts(now=None, prisoner_ids=None, open_new=True):
     """Open alerts for new lapses past their threshold; resolve those that no longer are."""
     now = now or timezone.now()
-    prisoners = Prisoner.objects.with_contact_lapse(today=timezone.localdate(now))
-    unresolved = Alert.objects.unresolved()
-    if prisoner_ids is not None:
-        prisoners, unresolved = prisoners.filter(pk__in=prisoner_ids), unresolved.filter(prisoner_id__in=prisoner_ids)
-    existing = {(alert.prisoner_id, alert.party): alert for alert in unresolved}
-
-    to_open, to_resolve = [], defaultdict(list)
-    for prisoner in prisoners:
-        for party in Party.values:
-            lapse = prisoner.lapse(party)
-            alert = existing.get((prisoner.pk, party))
-            if lapse.overdue and alert is None and open_new:
-                to_open.append(Alert.open_for(prisoner, lapse, now))
-            elif not lapse.overdue and alert is not None:
-                to_resolve[alert.resolution_for(prisoner, lapse)].append(alert.pk)
-
-    # A concurrent scan may open the same alert first: the unique constraint keeps one,
-    # and only rows stamped with this scan's `now` count as opened here.
-    Alert.objects.bulk_create(to_open, ignore_conflicts=True)
-    opened = Alert.objects.filter(opened_at=now).count() if to_open else 0
-    resolved = sum(
-        Alert.objects.unresolved().filter(pk__in=pks).update(resolved_at=now, resolution=reason)
-        for reason, pks in to_resolve.items()
-    )
+    today = timezone.localdate(now)
+    prisoners = Prisoner.objects.all() if prisoner_ids is None else Prisoner.objects.filter(pk__in=prisoner_ids)
+    prisoners = prisoners.with_contact_lapse(today=today)
+    opened = resolved = 0
+    for party in Party.values:
+        overdue = prisoners.filter(lapse_rule.overdue_condition(party, today=today))
+        unresolved = Alert.objects.unresolved().filter(party=party)
+        if prisoner_ids is not None:
+            unresolved = unresolved.filter(prisoner_id__in=prisoner_ids)
+        resolved += _resolve(unresolved.exclude(prisoner__in=overdue.values("pk")), prisoners, party, now)
+        if open_new:
+            has_alert = Alert.objects.unresolved().filter(prisoner=OuterRef("pk"), party=party)
+            opened += _open(overdue.exclude(Exists(has_alert)), party, now)
     return opened, resolved
+
+
+def _open(prisoners, party, now):
+    """Open an alert for each of these prisoners, in batches (memory stays flat)."""
+    opened = 0
+    for batch in batched(prisoners.order_by("pk").iterator(chunk_size=BATCH), BATCH):
+        # A concurrent scan may open the same alert first: the unique constraint keeps one,
+        # and only rows stamped with this scan's `now` count as opened here.
+        Alert.objects.bulk_create([Alert.open_for(p, p.lapse(party), now) for p in batch], ignore_conflicts=True)
+        opened += Alert.objects.filter(opened_at=now, party=party, prisoner__in=[p.pk for p in batch]).count()
+    return opened
+
+
+def _resolve(ending, prisoners, party, now):
+    """Resolve these alerts, each with why (contact resumed, released, within the threshold)."""
+    resolved = 0
+    for batch in batched(ending.order_by("pk").iterator(chunk_size=BATCH), BATCH):
+        current = prisoners.in_bulk([alert.prisoner_id for alert in batch])
+        reasons = defaultdict(list)
+        for alert in batch:
+            prisoner = current[alert.prisoner_id]
+            reasons[alert.resolution_for(prisoner, prisoner.lapse(party))].append(alert.pk)
+        resolved += sum(
+            Alert.objects.unresolved().filter(pk__in=pks).update(resolved_at=now, resolution=reason)
+            for reason, pks in reasons.items()
+        )
+    return resolved
 
 
 def alert_recipients():
@@ -112,26 +140,8 @@ def record_digest(now=None):
         if not new and not reminders:
             transaction.set_rollback(True)
             return None
-        claimed = list(Alert.objects.filter(last_digest=digest, notified_at=now).select_related("prisoner"))
-        lapses = {
-            prisoner.pk: prisoner
-            for prisoner in Prisoner.objects.with_contact_lapse(today=timezone.localdate(now)).filter(
-                pk__in=[alert.prisoner_id for alert in claimed]
-            )
-        }
-        entries = DigestEntry.objects.bulk_create(
-            [
-                DigestEntry(
-                    digest=digest,
-                    alert=alert,
-                    kind=DigestEntry.Kind.REMINDER if alert.reminders_sent else DigestEntry.Kind.NEW,
-                    days=lapses[alert.prisoner_id].lapse(alert.party).days,
-                    threshold=lapses[alert.prisoner_id].lapse(alert.party).threshold,
-                )
-                for alert in claimed
-            ]
-        )
-        render_digest(digest, entries)
+        digest.new_count, digest.reminder_count = new, reminders
+        render_digest(digest, _listed_entries(digest, now))
         Delivery.objects.bulk_create(
             [
                 Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now)
@@ -141,14 +151,44 @@ def record_digest(now=None):
     return digest
 
 
+def _listed_entries(digest, now):
+    """The alerts a digest names: new ones first, the longest cut off first, at most DIGEST_LISTED."""
+    claimed = Alert.objects.filter(last_digest=digest, notified_at=now).select_related("prisoner")
+    first = claimed.order_by(
+        Case(When(reminders_sent=0, then=0), default=1), F("since_latest").asc(nulls_last=True), "prisoner__name"
+    )[:DIGEST_LISTED]
+    alerts = list(first)
+    lapses = Prisoner.objects.with_contact_lapse(today=timezone.localdate(now)).in_bulk(
+        [alert.prisoner_id for alert in alerts]
+    )
+    return DigestEntry.objects.bulk_create(
+        [
+            DigestEntry(
+                digest=digest,
+                alert=alert,
+                kind=DigestEntry.Kind.REMINDER if alert.reminders_sent else DigestEntry.Kind.NEW,
+                days=lapses[alert.prisoner_id].lapse(alert.party).days,
+                threshold=lapses[alert.prisoner_id].lapse(alert.party).threshold,
+            )
+            for alert in alerts
+        ]
+    )
+
+
 def render_digest(digest, entries):
-    entries = sorted(entries, key=lambda e: (e.kind != DigestEntry.Kind.NEW, -e.days, e.alert.prisoner.name))
-    new = sum(1 for e in entries if e.kind == DigestEntry.Kind.NEW)
-    context = {"digest": digest, "entries": entries, "new": new, "reminders": len(entries) - new}
+    listed = len(entries)
+    context = {
+        "digest": digest,
+        "entries": entries,
+        "new": digest.new_count,
+        "reminders": digest.reminder_count,
+        "unlisted": digest.new_count + digest.reminder_count - listed,
+        "alert_list_url": settings.SITE_URL.rstrip("/") + reverse("admin:alerts_alert_changelist") + "?state=open",
+    }
     digest.subject = render_to_string("alerts/digest_subject.txt", context).strip()
     digest.body_text = render_to_string("alerts/digest.txt", context)
     digest.body_html = render_to_string("alerts/digest.html", context)
-    digest.save(update_fields=["subject", "body_text", "body_html"])
+    digest.save(update_fields=["subject", "body_text", "body_html", "new_count", "reminder_count"])
 
 
 def backoff(attempts):
@@ -186,9 +226,17 @@ def seconds_until_next_attempt(now=None):
     return None if upcoming is None else max((upcoming - now).total_seconds(), 0)
 
 
+def check_stored_lapses(now):
+    """Fill any missing stored lapse, and verify this hour's slice of the rest (all of them daily)."""
+    clocks.check(ids=Prisoner.objects.filter(clock__isnull=True).values("pk"))
+    this_hour = Prisoner.objects.annotate(slice=F("pk") % CHECK_SLICES).filter(slice=now.hour % CHECK_SLICES)
+    clocks.check(ids=this_hour.values("pk"))
+
+
 def scan(now=None):
-    """Open/resolve alerts and record the digest; sending is a separate step."""
+    """Verify stored lapses, open/resolve alerts and record the digest; sending is a separate step."""
     now = now or timezone.now()
+    check_stored_lapses(now)
     opened, resolved = update_alerts(now)
     return ScanResult(opened=opened, resolved=resolved, digest=record_digest(now))
 

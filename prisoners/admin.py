@@ -132,7 +132,7 @@ class FamilyLapseFilter(ContactLapseFilter):
 
 def lapse_column(party):
     # "No contact data" sorts with the longest lapses: unknown is never silently fine.
-    ordering = F(lapse_rule.names(party).days).asc(nulls_last=True)
+    ordering = F(lapse_rule.names(party).since_latest).desc(nulls_last=True)  # shortest lapse first
 
     @admin.display(description=f"days since {party} contact", ordering=ordering)
     def column(self, prisoner):

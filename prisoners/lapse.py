@@ -12,23 +12,28 @@ The lapse is a minimum: no contact *on record* for at least that many days. A pr
 custody is overdue when it exceeds their own threshold for that party, else the configured
 default.
 
-Everything is computed for all prisoners in one SQL query (`annotate`), under annotation
-names given by `names(party)`; `read` turns them into a `Lapse`. The admin, the public site,
-the filters and the alerts all go through here.
+`since()` is the rule for one prisoner and party. Its result is stored per prisoner (a
+`ContactClock` row, kept current on every write by prisoners.clocks, for all records and for
+public ones only), so the lapse of 100,000 prisoners is read, not recomputed: `annotate` adds
+the lapse of every prisoner in a queryset under the names given by `names(party)`, `read`
+turns them into a `Lapse`, `overdue_condition` and `longest_first` filter and sort on the
+stored dates through their indexes. The admin, the public site, the filters and the alerts
+all go through here.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casetracker.dates import ApproximateDate, DaysBetween
 from casetracker.env import ConfigurationError
-from events.models import Contact, Incident, IncidentKind, Party
+from events.models import IncidentKind, Party
 
 from .status import in_custody_condition
 
@@ -168,121 +173,101 @@ class Lapse:
         return f"No {self.party} contact on record for at least {self.days} days (since {self.since})"
 
 
-# Building the annotation, step by step.
+@dataclass(frozen=True)
+class Since:
+    """Where one party's lapse counts from: the basis and its date (None when unknown)."""
+
+    basis: str
+    date: ApproximateDate | None = None
 
 
-def _last_contact(contacts, party):
-    """Subqueries for the date of the contact with the latest possible day."""
-    last = contacts.filter(prisoner=OuterRef("pk"), party=party).order_by("-date_latest", "-date")
-    return {part: Subquery(last.values(column)[:1]) for part, column in _DATE_PARTS.items()}
+NO_DATA = Since(LapseBasis.UNKNOWN)
 
 
-def _first_denial(incidents, party):
-    """Subqueries for the start of the earliest denial of contact with `party`."""
-    first = incidents.filter(prisoner=OuterRef("pk"), kind__in=DENIAL_KINDS[party]).order_by("start", "start_latest")
-    return {part: Subquery(first.values(f"start{suffix}")[:1]) for part, suffix in _START_PARTS.items()}
+def since(*, monitored, detained, monitored_from, last_contact, first_denial):
+    """The rule itself, for one prisoner and party (every date an ApproximateDate or None)."""
+    if not monitored:
+        return NO_DATA
+    if last_contact is not None:
+        return Since(LapseBasis.CONTACT, last_contact)
+    if detained is not None:
+        if monitored_from is not None and monitored_from.latest > detained.latest:
+            return Since(LapseBasis.MONITORING, monitored_from)
+        return Since(LapseBasis.CUSTODY, detained)
+    if first_denial is not None:
+        return Since(LapseBasis.DENIAL, first_denial)
+    return NO_DATA
 
 
-_DATE_PARTS = {"day": "date", "precision": "date_precision", "latest": "date_latest"}
-_START_PARTS = {"day": "", "precision": "_precision", "latest": "_latest"}
+# Where each prisoner's `since` is stored: the ContactClock row (prisoners.clocks keeps it
+# current), one set of columns per scope (all records, or public ones only) and party.
+CLOCK = "clock"
 
 
-def _by_basis(party, output_field, on_contact, on_custody, on_monitoring, on_denial, default=None):
-    """One value per basis, in the rule's order of preference."""
-    return Case(
-        When(monitored=False, then=default),
-        When(Q(**{f"_{party}_contact_latest__isnull": False}), then=on_contact),
-        When(detained__isnull=False, monitored_from_latest__gt=F("detained_latest"), then=on_monitoring),
-        When(detained__isnull=False, then=on_custody),
-        When(Q(**{f"_{party}_denial_latest__isnull": False}), then=on_denial),
-        default=default,
-        output_field=output_field,
-    )
+def clock_field(party, part, *, public=False):
+    """A ContactClock column: part is "basis", "since", "since_precision" or "since_latest"."""
+    return f"{'public_' if public else ''}{party}_{part}"
 
 
-def _since(queryset, party, contacts, incidents):
-    """Annotate the basis and the date the lapse counts from."""
-    contact, denial = _last_contact(contacts, party), _first_denial(incidents, party)
-    name = names(party)
-    queryset = queryset.annotate(
-        **{f"_{party}_contact_latest": contact["latest"], f"_{party}_denial_latest": denial["latest"]}
-    )
-    date, text = models.DateField(), models.CharField()
-    return queryset.annotate(
-        **{
-            name.basis: _by_basis(
-                party,
-                text,
-                Value(LapseBasis.CONTACT),
-                Value(LapseBasis.CUSTODY),
-                Value(LapseBasis.MONITORING),
-                Value(LapseBasis.DENIAL),
-                default=Value(LapseBasis.UNKNOWN),
-            ),
-            name.since_day: _by_basis(party, date, contact["day"], F("detained"), F("monitored_from"), denial["day"]),
-            name.since_precision: _by_basis(
-                party,
-                text,
-                contact["precision"],
-                F("detained_precision"),
-                F("monitored_from_precision"),
-                denial["precision"],
-            ),
-            name.since_latest: _by_basis(
-                party,
-                date,
-                F(f"_{party}_contact_latest"),
-                F("detained_latest"),
-                F("monitored_from_latest"),
-                F(f"_{party}_denial_latest"),
-            ),
-        }
-    )
-
-
-def _days_and_verdict(queryset, party, today):
-    """Annotate the days since then, the threshold and whether it is passed (in custody only)."""
-    name = names(party)
-    queryset = queryset.annotate(
-        **{
-            name.threshold: Coalesce(
-                F(name.own_threshold), Value(default_threshold(party)), output_field=models.IntegerField()
-            ),
-            name.days: DaysBetween(Value(today, output_field=models.DateField()), F(name.since_latest)),
-        }
-    )
-    return queryset.annotate(
-        **{
-            name.overdue: Case(
-                When(in_custody_condition() & Q(**{f"{name.days}__gt": F(name.threshold)}), then=True),
-                default=False,
-                output_field=models.BooleanField(),
-            )
-        }
-    )
+def _stored(party, part, public):
+    return F(f"{CLOCK}__{clock_field(party, part, public=public)}")
 
 
 def annotate(queryset, *, public=False, today=None):
-    """Every party's lapse for every prisoner in `queryset`, in one query.
+    """Every party's lapse for every prisoner in `queryset`, read from the stored clocks.
 
-    `public=True` counts only what the public site may show, so a shorter lapse never
-    betrays an internal contact.
+    `public=True` reads the lapse counted from public records only, so a shorter lapse
+    never betrays an internal contact.
     """
     today = today or timezone.localdate()
-    contacts = Contact.objects.public() if public else Contact.objects.all()
-    incidents = Incident.objects.public() if public else Incident.objects.all()
     queryset = queryset.annotate(**{PUBLIC_FLAG: Value(public, output_field=models.BooleanField())})
     for party in Party.values:
-        queryset = _days_and_verdict(_since(queryset, party, contacts, incidents), party, today)
+        name = names(party)
+        queryset = queryset.annotate(
+            **{
+                name.basis: Coalesce(_stored(party, "basis", public), Value(LapseBasis.UNKNOWN)),
+                name.since_day: _stored(party, "since", public),
+                name.since_precision: _stored(party, "since_precision", public),
+                name.since_latest: _stored(party, "since_latest", public),
+                name.threshold: Coalesce(
+                    F(name.own_threshold), Value(default_threshold(party)), output_field=models.IntegerField()
+                ),
+            }
+        ).annotate(**{name.days: DaysBetween(Value(today, output_field=models.DateField()), F(name.since_latest))})
+        queryset = queryset.annotate(
+            **{
+                name.overdue: Case(
+                    When(_overdue(party, today), then=True), default=False, output_field=models.BooleanField()
+                )
+            }
+        )
     return queryset
 
 
-def overdue_condition(party=None):
-    """Filter for prisoners cut off from `party` (or from either) past the threshold."""
+def _overdue(party, today):
+    """In custody, and the lapse past the threshold. On the default threshold this is a range
+    on the stored date (the clock's index serves it); on a prisoner's own, days past their own."""
+    name = names(party)
+    cutoff = today - datetime.timedelta(days=default_threshold(party))
+    on_default = Q(**{f"{name.own_threshold}__isnull": True, f"{name.since_latest}__lt": cutoff})
+    on_own = Q(**{f"{name.own_threshold}__isnull": False, f"{name.days}__gt": F(name.own_threshold)})
+    return in_custody_condition() & (on_default | on_own)
+
+
+def overdue_condition(party=None, *, today=None):
+    """Filter an annotated queryset for prisoners in custody cut off from `party` (or from
+    either) past the threshold."""
+    today = today or timezone.localdate()
     condition = Q()
     for each in [party] if party else Party.values:
-        condition |= Q(**{names(each).overdue: True})
+        condition |= _overdue(each, today)
     return condition
+
+
+def longest_first(party):
+    """Ordering of an annotated queryset: the longest lapse first, no contact data last (the
+    stored date ascending, which the clock's index serves)."""
+    return F(names(party).since_latest).asc(nulls_last=True)
 
 
 def read(prisoner, party):

@@ -51,7 +51,8 @@ class PrisonerQuerySet(models.QuerySet):
 
     def overdue(self, party=None, **lapse_options):
         """Prisoners in custody cut off from `party` (or from either) past the threshold."""
-        return self.with_contact_lapse(**lapse_options).filter(lapse_rule.overdue_condition(party))
+        today = lapse_options.get("today")
+        return self.with_contact_lapse(**lapse_options).filter(lapse_rule.overdue_condition(party, today=today))
 
     def in_custody(self):
         return self.filter(in_custody_condition())
@@ -227,6 +228,44 @@ class Prisoner(
         when = when or (f" in {self.died_approx}" if self.died_approx else "")
         text = f"Died{where}{when}."
         return f"{text} Cause of death: {self.death_cause}." if self.death_cause else text
+
+
+def _clock_fields(party, public=False):
+    """A party's stored lapse start (basis, day, precision, latest day), for all records or public ones."""
+    scope = "public records only" if public else "all records"
+    return (
+        models.CharField(f"{party} lapse counted from ({scope})", max_length=10, choices=lapse_rule.LapseBasis.choices),
+        models.DateField(null=True),
+        models.CharField(max_length=5, blank=True),
+        models.DateField(null=True, db_index=True),
+    )
+
+
+class ContactClock(models.Model):
+    """Where each of a prisoner's lapses counts from, stored so that 100,000 lapses are read,
+    sorted and filtered through indexes instead of recomputed (as healthchecks stores a check's
+    deadline). Derived data: prisoners.clocks keeps it current on every write, in the same
+    transaction, and `check_lapses` finds and repairs any drift. Not historied."""
+
+    prisoner = models.OneToOneField(Prisoner, on_delete=models.CASCADE, primary_key=True, related_name="clock")
+    # Column names as lapse.clock_field(party, part, public=…) gives them.
+    lawyer_basis, lawyer_since, lawyer_since_precision, lawyer_since_latest = _clock_fields(Party.LAWYER)
+    family_basis, family_since, family_since_precision, family_since_latest = _clock_fields(Party.FAMILY)
+    (
+        public_lawyer_basis,
+        public_lawyer_since,
+        public_lawyer_since_precision,
+        public_lawyer_since_latest,
+    ) = _clock_fields(Party.LAWYER, public=True)
+    (
+        public_family_basis,
+        public_family_since,
+        public_family_since_precision,
+        public_family_since_latest,
+    ) = _clock_fields(Party.FAMILY, public=True)
+
+    def __str__(self):
+        return f"Contact clock of {self.prisoner_id}"
 
 
 class NameVariantBase(models.Model):

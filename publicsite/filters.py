@@ -18,7 +18,7 @@ IN_CUSTODY_FIRST = Case(When(in_custody_condition(), then=Value(0)), default=Val
 
 
 def longest_without(party):
-    return [IN_CUSTODY_FIRST, F(lapse_rule.names(party).days).desc(nulls_last=True)]
+    return [IN_CUSTODY_FIRST, lapse_rule.longest_first(party)]
 
 
 # sort key -> (label, ordering); name and pk end every ordering, so pages never shuffle.
