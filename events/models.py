@@ -172,7 +172,13 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
         ordering = ["start", "start_latest", "pk"]
         permissions = [("publish_incident", "Can make an incident public")]
         constraints = [ends_after_start_constraint()]
-        indexes = [models.Index(fields=["prisoner", "kind", "start"])]
+        indexes = [
+            models.Index(fields=["prisoner", "kind", "start"]),
+            # Newest first (the overview, facility pages, the admin) and most recently changed (feeds).
+            models.Index(fields=["start", "start_latest", "id"], name="incident_chronological"),
+            models.Index(fields=["updated", "id"], name="incident_recently_changed"),
+            models.Index(fields=["facility", "start", "start_latest", "id"], name="incident_at_facility"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.date_range} ({self.prisoner})"
@@ -244,7 +250,10 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
                 violation_error_message="Only a lawyer contact can name a lawyer.",
             )
         ]
-        indexes = [models.Index(fields=["prisoner", "party", "date_latest"])]
+        indexes = [
+            models.Index(fields=["prisoner", "party", "date_latest"]),
+            models.Index(fields=["date", "id"], name="contact_chronological"),
+        ]
 
     def __str__(self):
         return f"{self.get_party_display()} contact, {self.date_approx} ({self.prisoner})"

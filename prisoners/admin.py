@@ -92,6 +92,10 @@ class RepresentationInline(CaseInline):
 
 
 class ContactInline(CaseInline):
+    """The latest contacts only (SHOWN): a case with hundreds keeps its page light; the rest
+    are a click away in the contact list."""
+
+    SHOWN = 20
     model = Contact
     fields = ["party", "date", "date_precision", "channel", "lawyer", "contact_person", "visibility"]
     autocomplete_fields = ["lawyer"]
@@ -154,7 +158,7 @@ class PrisonerAdmin(CaseAdmin):
     list_filter = ["status", "published", "monitored", LawyerLapseFilter, FamilyLapseFilter, "tags"]
     search_fields = ["name", "name_variants__name", "register_entries__identifier"]
     folded_search_fields = ["name_folded", "name_variants__folded"]
-    readonly_fields = ["incidents_link", "lapse_summary", "created", "updated"]
+    readonly_fields = ["incidents_link", "contacts_link", "lapse_summary", "created", "updated"]
     autocomplete_fields = ["tags", "sources"]
     inlines = [
         NameVariantInline,
@@ -193,7 +197,7 @@ class PrisonerAdmin(CaseAdmin):
             },
         ),
         ("Sources of this record", {"fields": ["sources"]}),
-        ("Incidents", {"fields": ["incidents_link"]}),
+        ("Incidents and contacts", {"fields": ["incidents_link", "contacts_link"]}),
         ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
     publish_field = "published"
@@ -232,6 +236,27 @@ class PrisonerAdmin(CaseAdmin):
             lines.append((lapse, verdict, lapse.threshold))
         return format_html_join(mark_safe("<br>"), "{} — {} (threshold {} days)", lines)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ContactInline) and obj is not None and obj.pk:
+            latest = obj.contacts.order_by("-date_latest", "-pk").values_list("pk", flat=True)[: ContactInline.SHOWN]
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=list(latest))
+        return kwargs
+
+    @admin.display(description="contacts")
+    def contacts_link(self, prisoner):
+        if prisoner.pk is None:
+            return "—"
+        count = prisoner.contacts.count()
+        shown = f"the latest {ContactInline.SHOWN} are below; " if count > ContactInline.SHOWN else ""
+        return format_html(
+            '{}<a href="{}?prisoner__id__exact={}">all {} contacts</a>',
+            shown,
+            reverse("admin:events_contact_changelist"),
+            prisoner.pk,
+            count,
+        )
+
     @admin.display(description="incidents")
     def incidents_link(self, prisoner):
         if prisoner.pk is None:
@@ -261,11 +286,33 @@ class FacilityAdmin(CaseAdmin):
     search_fields = ["name", "city", "name_variants__name"]
     folded_search_fields = ["name_folded", "name_variants__folded"]
     inlines = [FacilityNameVariantInline]
-    fields = ["name", "slug", "kind", ("city", "region", "country"), "postal_address", ("latitude", "longitude")]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        ("city", "region", "country"),
+        "postal_address",
+        ("latitude", "longitude"),
+        "records_here",
+    ]
+    readonly_fields = ["records_here"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "slug"] if obj else fields
+
+    @admin.display(description="records here")
+    def records_here(self, facility):
+        if facility.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?facility__id__exact={}">incidents here</a> · <a href="{}?facility__id__exact={}">custody '
+            "periods here</a>",
+            reverse("admin:events_incident_changelist"),
+            facility.pk,
+            reverse("admin:prisoners_custodyperiod_changelist"),
+            facility.pk,
+        )
 
 
 @admin.register(Tag)

@@ -140,6 +140,14 @@ class Prisoner(
         ordering = ["name"]
         permissions = [("publish_prisoner", "Can publish or unpublish a prisoner")]
         constraints = [lapse_rule.threshold_constraint(party) for party in Party.values]
+        # The public list's sorts and filters, and the admin's, at 100,000 prisoners.
+        indexes = [
+            models.Index(fields=["published", "name", "id"], name="prisoner_by_name"),
+            models.Index(
+                fields=["published", "detained", "detained_latest", "name", "id"], name="prisoner_by_detention"
+            ),
+            models.Index(fields=["status", "published"], name="prisoner_by_status"),
+        ]
 
     def __str__(self):
         return self.name
@@ -489,6 +497,13 @@ class CustodyPeriod(
         verbose_name_plural = "custody periods"
         ordering = [F("start").asc(nulls_first=True), "pk"]  # unknown start = earliest
         constraints = [ends_after_start_constraint()]
+        # Who is held where now: open periods only, by facility and by prisoner.
+        indexes = [
+            models.Index(
+                fields=["facility", "prisoner"], condition=Q(end__isnull=True), name="custody_open_at_facility"
+            ),
+            models.Index(fields=["prisoner"], condition=Q(end__isnull=True), name="custody_open_of_prisoner"),
+        ]
         # PostgreSQL also refuses overlapping periods (exclusion constraint, migration 0002).
 
     def __str__(self):

@@ -1,3 +1,6 @@
+"""The sitemap: an index (/sitemap.xml) of one file per section, each split at the protocol's
+50,000 URLs (?p=2 …), so every public page is listed however large the register."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -20,6 +23,9 @@ class PrisonerSitemap(Sitemap):
 
     def lastmod(self, prisoner):
         return prisoner.last_updated
+
+    def get_latest_lastmod(self):
+        return None  # the index would otherwise compute every case's last update to name one date
 
 
 class FacilitySitemap(Sitemap):

@@ -1,5 +1,5 @@
 from csp.decorators import csp_replace
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
 
@@ -44,6 +44,12 @@ urlpatterns = [
     path("facilities/<slug:slug>/", public(views.facility_detail), name="facility"),
     path("data/", public(views.open_data), name="open_data"),
     path("feed/", public(IncidentFeed()), name="feed"),
-    path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public(index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "publicsite:sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", public(views.robots_txt), name="robots"),
 ]

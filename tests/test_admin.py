@@ -3,10 +3,20 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from prisoners.admin import ContactInline
 from prisoners.models import CustodyPeriod, Prisoner
 from tests.admin_forms import add_inline_row, admin_form_data
-from tests.factories import ContactFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
+from tests.factories import (
+    ContactFactory,
+    CustodyPeriodFactory,
+    FacilityFactory,
+    IncidentFactory,
+    LawyerFactory,
+    PrisonerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -123,9 +133,34 @@ def test_every_model_has_an_admin_page(editor, as_user):
         assert client.get(f"/admin/{path}/add/").status_code == 200, path
 
 
-def test_incident_list_filters_and_date_hierarchy(demo, researcher, as_user):
+def test_incident_list_filters_by_kind_and_year(demo, researcher, as_user):
     client = as_user(researcher)
     shizo = client.get("/admin/events/incident/", {"kind__exact": "shizo"}).context["cl"].result_list
     assert [i.kind for i in shizo] == ["shizo"]
     in_2023 = client.get("/admin/events/incident/", {"start__year": "2023"}).context["cl"].result_list
     assert all(i.start.year == 2023 for i in in_2023) and len(in_2023) >= 5
+
+
+def test_a_prisoners_page_costs_the_same_queries_however_long_the_record(today, editor, as_user):
+    prisoner = PrisonerFactory()
+    lawyer = LawyerFactory()
+    client = as_user(editor)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/")
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    def add_contacts(n):
+        for day in range(n):
+            ContactFactory(prisoner=prisoner, lawyer=lawyer, date=D(2023, 1, 1) + datetime.timedelta(days=day))
+
+    add_contacts(ContactInline.SHOWN)
+    few, _ = queries()
+    add_contacts(100)
+    for _ in range(50):
+        IncidentFactory(prisoner=prisoner)
+    many, page = queries()
+    assert many == few
+    assert "the latest 20 are below" in page and "all 120 contacts</a>" in page

@@ -1,11 +1,14 @@
 """Staff see who is cut off now, filter alerts and acknowledge them with a note."""
 
+import datetime
+
 import pytest
 
 from alerts import services
 from alerts.models import Alert
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user
+from tests.factories import PrisonerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,13 @@ def test_the_admin_index_says_who_is_cut_off_now(alerts, alert_staff, as_user):
     assert "12 open</a>" in page
     assert "Alert staff without an email address receive no alert mail:\n    nomail." in page
     assert "No lawyer contact past threshold:</strong>" in page
+
+
+def test_the_admin_index_names_only_the_longest_cut_off_with_their_days(clock, alert_staff, as_user):
+    for n in range(15):
+        PrisonerFactory(name=f"Held {n:02}", detained=datetime.date(2020, 1, n + 1))
+    page = as_user(alert_staff).get("/admin/").content.decode()
+    assert "15 prisoners</a>; the longest cut off:" in page
+    assert page.count("days (since") == 2 * 10  # ten per party, however many are cut off
+    assert "Held 00</a> — 1613 days (since 1 January 2020)" in page and "Held 14" not in page
+    assert "All 15</a>" in page

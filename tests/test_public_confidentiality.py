@@ -124,8 +124,13 @@ def seeded(demo, settings, tmp_path):
 def public_urls(client, seeded):
     """Every public address: fixed pages, every case and facility the sitemap lists, their JSON and
     feeds, the exports, searches (for the canary too), filters, and the unpublished records' addresses."""
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
-    listed = [urlsplit(loc.text).path for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    loc = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+    sections = [urlsplit(entry.text) for entry in ET.fromstring(client.get("/sitemap.xml").content).iter(loc)]
+    listed = [
+        urlsplit(entry.text).path
+        for section in sections
+        for entry in ET.fromstring(client.get(f"{section.path}?{section.query}").content).iter(loc)
+    ]
     cases = [path for path in listed if path.startswith("/prisoners/") and path != "/prisoners/"]
     hidden, secret_site = seeded["hidden"].slug, seeded["secret_site"].slug
     return [
@@ -134,6 +139,7 @@ def public_urls(client, seeded):
         *(path + "feed/" for path in cases),
         "/feed/",
         "/sitemap.xml",
+        *(section.path for section in sections),
         "/robots.txt",
         "/prisoners.csv",
         "/prisoners.json",

@@ -1,10 +1,12 @@
 """Following a case: Atom feeds site-wide and per case, the sitemap and robots.txt."""
 
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 
 from events.models import Visibility
+from publicsite.sitemaps import PrisonerSitemap
 from tests.factories import FacilityFactory, IncidentFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +57,24 @@ def test_an_unknown_or_unpublished_case_has_no_feed(today, client):
     assert client.get("/prisoners/nobody/feed/").status_code == 404
 
 
+def sitemap_urls(client):
+    """Every URL the sitemap index leads to: loc -> lastmod."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    urls = {}
+    for entry in ET.fromstring(index.content):
+        address = urlsplit(entry.findtext(f"{SITEMAP}loc"))
+        section = client.get(f"{address.path}?{address.query}")
+        assert section.status_code == 200
+        for url in ET.fromstring(section.content):
+            urls[url.findtext(f"{SITEMAP}loc")] = url.findtext(f"{SITEMAP}lastmod")
+    return urls
+
+
 def test_sitemap_lists_public_pages_only(demo, client):
     PrisonerFactory(slug="hidden", published=False)
     IncidentFactory(prisoner=PrisonerFactory(published=False), facility=FacilityFactory(name="Secret site"))
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    urls = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in ET.fromstring(response.content)}
+    urls = sitemap_urls(client)
     base = "http://testserver"
     assert {
         f"{base}/",
@@ -74,6 +88,23 @@ def test_sitemap_lists_public_pages_only(demo, client):
     } <= set(urls)
     assert len(urls) == 4 + 6 + 2
     assert urls[f"{base}/prisoners/maria-kalesnikava/"].startswith("2024-06-01")
+
+
+def test_the_sitemap_is_an_index_split_at_the_protocols_limit(today, client, settings, monkeypatch):
+    monkeypatch.setattr(PrisonerSitemap, "limit", 2)  # 50,000 in production; 2 here to see the split
+    for n in range(5):
+        PrisonerFactory(slug=f"p{n}")
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = sorted(entry.findtext(f"{SITEMAP}loc") for entry in index)
+    assert sections == [
+        "http://testserver/sitemap-facilities.xml",
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-prisoners.xml",
+        "http://testserver/sitemap-prisoners.xml?p=2",
+        "http://testserver/sitemap-prisoners.xml?p=3",
+    ]
+    assert len(sitemap_urls(client)) == 4 + 5
+    assert client.get("/sitemap-prisoners.xml?p=4").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, client):
