@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, IntegerField, Value, When
 
 from events.models import Party
 from prisoners import lapse as lapse_rule
@@ -10,22 +10,27 @@ from prisoners.models import Facility, Prisoner
 from prisoners.status import Status, in_custody_condition
 
 from .casefile import public_prisoners
+from .pagination import Key, SeekPaginator
 
 MAX_QUERY_LENGTH = 200
 
 # A lapse only means something while in custody: the others follow.
-IN_CUSTODY_FIRST = Case(When(in_custody_condition(), then=Value(0)), default=Value(1))
+CUSTODY_RANK = Case(When(in_custody_condition(), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def longest_without(party):
-    return [IN_CUSTODY_FIRST, lapse_rule.longest_first(party)]
+    # The longest lapse is the earliest stored date; no contact data sorts last.
+    return [Key("custody_rank"), Key(lapse_rule.names(party).since_latest), Key("name")]
 
 
-# sort key -> (label, ordering); name and pk end every ordering, so pages never shuffle.
+# sort -> (label, keys); the primary key ends every one (SeekPaginator), so pages never shuffle.
 SORTS = {
-    "name": ("Name (A–Z)", []),
-    "detained": ("Date detained (earliest first)", [F("detained").asc(nulls_last=True), "detained_latest"]),
-    "-detained": ("Date detained (most recent first)", [F("detained").desc(nulls_last=True), "-detained_latest"]),
+    "name": ("Name (A–Z)", [Key("name")]),
+    "detained": ("Date detained (earliest first)", [Key("detained"), Key("detained_latest"), Key("name")]),
+    "-detained": (
+        "Date detained (most recent first)",
+        [Key("detained", descending=True), Key("detained_latest", descending=True), Key("name")],
+    ),
     Party.LAWYER: ("Longest without lawyer contact", longest_without(Party.LAWYER)),
     Party.FAMILY: ("Longest without family contact", longest_without(Party.FAMILY)),
 }
@@ -74,7 +79,16 @@ class PrisonerFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         queryset = public_prisoners() if queryset is None else queryset
-        super().__init__(data, queryset.order_by("name", "pk"), **kwargs)
+        super().__init__(data, queryset.annotate(custody_rank=CUSTODY_RANK), **kwargs)
+
+    @property
+    def qs(self):
+        """The matching prisoners, in the chosen sort order."""
+        return super().qs.order_by(*self.paginator(0).ordering())
+
+    def paginator(self, per_page):
+        self.is_valid()  # fills cleaned_data with every filter that is valid; a bad sort falls back to name
+        return SeekPaginator(super().qs, SORTS[self.form.cleaned_data.get("sort") or "name"][1], per_page)
 
     def search(self, queryset, name, value):
         return queryset.filter(pk__in=Prisoner.objects.search(value).values("pk"))
@@ -90,7 +104,7 @@ class PrisonerFilter(django_filters.FilterSet):
         return queryset.filter(lapse_rule.overdue_condition(party)) if value else queryset
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORTS[value][1], "name", "pk")
+        return queryset  # applied by `qs` and `paginator`, which need the keys themselves
 
     def error_messages(self):
         """What was wrong with the query, one message per field."""

@@ -1,7 +1,6 @@
 """The public site. Every view reads through the `.public()` querysets, by way of
 `publicsite.casefile`; business rules live on the models."""
 
-from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +12,7 @@ from prisoners.models import Facility, Prisoner
 from . import opendata
 from .casefile import CaseFile, public_incidents, public_prisoners
 from .filters import PrisonerFilter
+from .pagination import InvalidCursor, Key, SeekPaginator
 
 PAGE_SIZE = 25
 LATEST_INCIDENTS = 8
@@ -33,15 +33,20 @@ def home(request):
 
 def prisoner_list(request):
     filterset = PrisonerFilter(request.GET)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = filterset.paginator(PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except InvalidPage:
-        raise Http404("No such page of results.")
+        page = paginator.page(after=request.GET.get("after"), before=request.GET.get("before"))
+    except InvalidCursor:
+        raise Http404("No such page of results.") from None
     return render(
         request,
         "publicsite/prisoner_list.html",
-        {"filter": filterset, "page": page, "filter_errors": filterset.error_messages()},
+        {
+            "filter": filterset,
+            "page": page,
+            "count": paginator.queryset.count(),
+            "filter_errors": filterset.error_messages(),
+        },
     )
 
 
@@ -130,15 +135,31 @@ def facility_list(request):
     return render(request, "publicsite/facility_list.html", {"facilities": _public_facilities()})
 
 
+FACILITY_HELD_PAGE = 50
+FACILITY_INCIDENTS_PAGE = 20
+NEWEST_FIRST = [Key("start", descending=True), Key("start_latest", descending=True), Key("pk", descending=True)]
+
+
+def _seek(request, paginator, prefix):
+    """A page of one of several lists on a page, each paged by its own `<prefix>_after`/`_before`."""
+    try:
+        return paginator.page(after=request.GET.get(f"{prefix}_after"), before=request.GET.get(f"{prefix}_before"))
+    except InvalidCursor:
+        raise Http404("No such page of results.") from None
+
+
 def facility_detail(request, slug):
     facility = get_object_or_404(Facility.objects.public(), slug=slug)
+    held = public_prisoners().held_at(facility)
+    incidents = public_incidents().filter(facility=facility)
     return render(
         request,
         "publicsite/facility_detail.html",
         {
             "facility": facility,
-            "held": public_prisoners().held_at(facility),
-            "incidents": public_incidents().filter(facility=facility).most_recent_first(),
+            "held": _seek(request, SeekPaginator(held, [Key("name")], FACILITY_HELD_PAGE), "held"),
+            "held_count": held.count(),
+            "incidents": _seek(request, SeekPaginator(incidents, NEWEST_FIRST, FACILITY_INCIDENTS_PAGE), "incidents"),
         },
     )
 

@@ -1,6 +1,8 @@
 """The overview, the facility pages, the open data page and the not-found page."""
 
 import datetime
+import re
+import urllib.parse
 
 import pytest
 
@@ -125,3 +127,23 @@ def test_every_page_has_a_skip_link_navigation_and_the_site_feed(demo, client, u
 @pytest.mark.parametrize("url", ["/", "/prisoners/", "/prisoners.csv", "/feed/"])
 def test_public_pages_only_answer_reads(demo, client, url):
     assert client.post(url).status_code == 405
+
+
+def test_a_large_facility_pages_who_is_held_there_and_its_incidents(today, client):
+    colony = FacilityFactory(name="Big colony")
+    for n in range(60):
+        prisoner = PrisonerFactory(name=f"Held {n:02}")
+        CustodyPeriodFactory(prisoner=prisoner, facility=colony)
+        IncidentFactory(prisoner=prisoner, facility=colony, start=D(2023, 1, 1) + datetime.timedelta(days=n))
+    page = client.get(f"/facilities/{colony.slug}/")
+    text = page_text(page)
+    held = text[text.index("Held here now") : text.index("Incidents here")]
+    assert "Held here now (60)" in held and "Held 49" in held and "Held 50" not in held
+    assert text.count(": punishment isolation cell (ShIZO)") == 20
+    assert "1 March 2023" in text  # newest first
+    html = page.content.decode()
+    more = re.search(r'href="\?held_after=([^"]+)" rel="next">More people held here', html).group(1)
+    rest = page_text(client.get(f"/facilities/{colony.slug}/", {"held_after": urllib.parse.unquote(more)}))
+    rest = rest[rest.index("Held here now") : rest.index("Incidents here")]
+    assert "Held 50" in rest and "Held 59" in rest and "Held 49" not in rest
+    assert client.get(f"/facilities/{colony.slug}/", {"incidents_after": "broken"}).status_code == 404

@@ -1,6 +1,10 @@
 """The public prisoner list: search across every name variant, filters, sorting, pagination, bad input."""
 
+import csv
 import datetime
+import html
+import io
+import re
 
 import pytest
 from django.db import connection
@@ -95,30 +99,84 @@ def test_sorts_by_name_date_detained_and_days_since_contact(today, client):
     assert names(client.get(LIST, {"sort": "family"})) == ["Bea", "Cy", "Di", "Al"]
 
 
-def test_pagination_keeps_the_filters(today, client):
-    for n in range(PAGE_SIZE + 3):
+def follow(client, response, rel):
+    """The page a "Next" or "Previous" link leads to."""
+    link = re.search(rf'<a href="\?([^"]+)" rel="{rel}">', response.content.decode())
+    return client.get(f"{LIST}?{html.unescape(link.group(1))}")
+
+
+def test_pages_follow_each_other_and_keep_the_filters(today, client):
+    for n in range(2 * PAGE_SIZE + 3):
         PrisonerFactory(name=f"Held {n:02}")
     PrisonerFactory(name="Freed", status=Status.RELEASED)
     first = client.get(LIST, {"status": "detained", "sort": "name"})
-    assert len(names(first)) == PAGE_SIZE
-    html = first.content.decode()
-    assert 'href="?status=detained&amp;sort=name&amp;page=2" rel="next"' in html
-    assert "Showing 1–25 of 28 people." in html
-    second = client.get(LIST, {"status": "detained", "sort": "name", "page": 2})
-    assert names(second) == ["Held 25", "Held 26", "Held 27"]
-    assert 'href="?status=detained&amp;sort=name&amp;page=1" rel="prev"' in second.content.decode()
+    assert names(first) == [f"Held {n:02}" for n in range(PAGE_SIZE)]
+    assert "53 people, 25 on this page." in first.content.decode()
+    assert 'rel="prev"' not in first.content.decode()
+    second = follow(client, first, "next")
+    assert names(second) == [f"Held {n:02}" for n in range(PAGE_SIZE, 2 * PAGE_SIZE)]
+    third = follow(client, second, "next")
+    assert names(third) == ["Held 50", "Held 51", "Held 52"] and 'rel="next"' not in third.content.decode()
+    assert "status=detained" in third.request["QUERY_STRING"] and "sort=name" in third.request["QUERY_STRING"]
+    assert names(follow(client, third, "prev")) == names(second)
+    back_to_first = follow(client, second, "prev")
+    assert names(back_to_first) == names(first) and 'rel="prev"' not in back_to_first.content.decode()
 
 
-def test_download_links_keep_the_filters_but_not_the_page(today, client):
+@pytest.mark.parametrize("sort", ["name", "detained", "-detained", "lawyer", "family"])
+def test_every_sort_pages_through_everyone_once_in_order(today, client, sort):
+    for n in range(2 * PAGE_SIZE + 7):
+        prisoner = PrisonerFactory(
+            name=f"P{n % 5}",  # ties, broken by the primary key
+            detained=None if n % 4 == 0 else D(2020, 1 + n % 3, 1),
+            status=Status.RELEASED if n % 6 == 0 else Status.DETAINED,
+        )
+        if n % 3 == 0:
+            ContactFactory(prisoner=prisoner, party="family", date=D(2024, 1, 1 + n % 7))
+    everyone = names(client.get(LIST, {"sort": sort, "q": ""}))  # the first page
+    page = client.get(LIST, {"sort": sort})
+    seen = names(page)
+    while 'rel="next"' in page.content.decode():
+        page = follow(client, page, "next")
+        seen += names(page)
+    assert len(seen) == 2 * PAGE_SIZE + 7 and seen[:PAGE_SIZE] == everyone
+    ordered = [
+        row["name"]
+        for row in csv.DictReader(io.StringIO(client.get("/prisoners.csv", {"sort": sort}).getvalue().decode()))
+    ]
+    assert seen == ordered  # the pages and the export agree on the order
+
+
+def test_download_links_keep_the_filters_but_not_the_position(today, client):
     PrisonerFactory()
-    html = client.get(LIST, {"status": "detained", "page": "1"}).content.decode()
+    html = client.get(LIST, {"status": "detained", "after": "", "before": ""}).content.decode()
     assert 'href="/prisoners.csv?status=detained">CSV</a>' in html
     assert 'href="/prisoners.json?status=detained">JSON</a>' in html
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "99", "-1", "1.5", "\x00"])
-def test_a_bad_page_number_is_not_found(demo, client, page):
-    assert client.get(LIST, {"page": page}).status_code == 404
+@pytest.mark.parametrize("cursor", ["abc", "0", "-1", "\x00", "W1siYSJdLFsxXV0", "eyJub3QiOiAibGlzdCJ9"])
+def test_a_damaged_page_link_is_not_found(demo, client, cursor):
+    assert client.get(LIST, {"after": cursor}).status_code == 404
+    assert client.get(LIST, {"before": cursor}).status_code == 404
+
+
+def test_a_page_link_of_another_sort_is_not_found(today, client):
+    for n in range(PAGE_SIZE + 1):
+        PrisonerFactory(name=f"Held {n:02}")
+    cursor = client.get(LIST, {"sort": "detained"}).context["page"].next_cursor
+    assert client.get(LIST, {"sort": "name", "after": cursor}).status_code == 404
+
+
+def test_any_page_costs_the_same_queries(today, client):
+    for n in range(3 * PAGE_SIZE):
+        PrisonerFactory(name=f"Held {n:02}")
+    first = client.get(LIST)
+    with CaptureQueriesContext(connection) as on_first:
+        client.get(LIST, {"q": ""})
+    page = follow(client, follow(client, first, "next"), "next")
+    with CaptureQueriesContext(connection) as on_third:
+        client.get(f"{LIST}?{page.request['QUERY_STRING']}&q=")
+    assert len(on_third.captured_queries) == len(on_first.captured_queries)
 
 
 @pytest.mark.parametrize(

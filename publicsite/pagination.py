@@ -1,0 +1,135 @@
+"""Seek ("keyset") pagination: a page starts right after the last row of the one before.
+
+An OFFSET makes the database walk past every earlier row, so page 2,000 of a register costs
+2,000 times page 1; a seek filters on the sort keys of the row the previous page ended with,
+which an index answers directly, so every page costs the same. Pages are linked by opaque
+cursors (`?after=…`, `?before=…`) instead of numbers.
+
+Keys sort NULLs last in both directions (an unknown date after every known one); the last key
+must be unique (the primary key), so that no two rows tie and none is skipped or repeated.
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F, Q
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str  # a field or annotation of the rows
+    descending: bool = False
+
+    def order(self, reverse=False):
+        # NULLs last when reading forwards; reading backwards (towards a previous page) they come first.
+        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        descending = self.descending != reverse
+        return F(self.name).desc(**nulls) if descending else F(self.name).asc(**nulls)
+
+
+@dataclass
+class SeekPage:
+    object_list: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def has_next(self):
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self):
+        return self.previous_cursor is not None
+
+    @property
+    def has_other_pages(self):
+        return self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+class SeekPaginator:
+    def __init__(self, queryset, keys, per_page):
+        self.keys = [*keys, Key("pk")] if keys[-1].name != "pk" else list(keys)
+        self.queryset = queryset
+        self.per_page = per_page
+
+    def ordering(self, reverse=False):
+        return [key.order(reverse) for key in self.keys]
+
+    def page(self, after=None, before=None):
+        """The page after cursor `after`, or before cursor `before`, or the first page."""
+        if before:
+            rows = self.queryset.filter(self._beyond(self.decode(before), backwards=True))
+            rows = list(rows.order_by(*self.ordering(reverse=True))[: self.per_page + 1])
+            more_before = len(rows) > self.per_page
+            items = rows[: self.per_page][::-1]
+            previous = self.cursor(items[0]) if more_before else None
+            return SeekPage(items, self.cursor(items[-1]) if items else None, previous)
+        rows = self.queryset
+        if after:
+            rows = rows.filter(self._beyond(self.decode(after)))
+        rows = list(rows.order_by(*self.ordering())[: self.per_page + 1])
+        items = rows[: self.per_page]
+        more_after = len(rows) > self.per_page
+        previous = self.cursor(items[0]) if after and items else None
+        return SeekPage(items, self.cursor(items[-1]) if more_after else None, previous)
+
+    def _beyond(self, values, backwards=False):
+        """Rows after (or before) the position `values` in key order: for the first key that
+        differs, that key lies beyond; every key before it is equal."""
+        condition, equal = Q(pk__in=[]), Q()
+        for key, value in zip(self.keys, values, strict=True):
+            later = key.descending == backwards  # ascending forwards: greater values come later
+            if value is None:
+                if backwards:  # every non-NULL value comes before the NULLs
+                    condition |= equal & Q(**{f"{key.name}__isnull": False})
+                equal &= Q(**{f"{key.name}__isnull": True})
+            else:
+                step = Q(**{f"{key.name}__{'gt' if later else 'lt'}": value})
+                if not backwards:
+                    step |= Q(**{f"{key.name}__isnull": True})  # NULLs follow every value
+                condition |= equal & step
+                equal &= Q(**{key.name: value})
+        return condition
+
+    # Cursors: the sort keys' names and the row's values, as JSON, base64url.
+
+    def cursor(self, row):
+        values = [getattr(row, key.name) for key in self.keys]
+        payload = json.dumps([[key.name for key in self.keys], values], cls=DjangoJSONEncoder)
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def decode(self, cursor):
+        try:
+            names, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        except (ValueError, TypeError, binascii.Error):
+            raise InvalidCursor("This link to a page of results is damaged.") from None
+        if names != [key.name for key in self.keys] or not isinstance(values, list):
+            raise InvalidCursor("This link to a page of results belongs to another sort order.")
+        try:
+            return [None if value is None else self._field(name).to_python(value) for name, value in zip(names, values)]
+        except (ValidationError, TypeError):
+            raise InvalidCursor("This link to a page of results is damaged.") from None
+
+    def _field(self, name):
+        annotation = self.queryset.query.annotations.get(name)
+        if annotation is not None:
+            return annotation.output_field
+        model = self.queryset.model
+        try:
+            return model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise InvalidCursor(f"Cannot page by {name}.") from None
