@@ -2,7 +2,7 @@
 
 Researcher: view, add and change case data and see its history; cannot delete,
 publish a prisoner, make an incident, contact or source public, or revert.
-Editor: everything a researcher can, plus publish, delete and revert history.
+Editor: everything a researcher can, plus publish, delete, revert history and import register files.
 Alert staff: view case data; view and acknowledge alerts; receive alert mail.
 """
 
@@ -19,6 +19,7 @@ ALERT_STAFF = "Alert staff"
 ROLES = {"editor": EDITOR, "researcher": RESEARCHER, "alerts": ALERT_STAFF}
 
 ALERT_APPS = ("alerts",)
+IMPORT_PERMISSIONS = ["registers.run_import", "registers.view_importrun", "registers.add_importrun"]
 PUBLISH_PERMISSIONS = [
     "prisoners.publish_prisoner",
     "events.publish_incident",
@@ -52,7 +53,8 @@ def role_permissions():
         RESEARCHER: researcher,
         EDITOR: _perms(case_apps, ["view", "add", "change", "delete"])
         + _perms(case_apps, ["view", "change"], historical=True)
-        + PUBLISH_PERMISSIONS,
+        + PUBLISH_PERMISSIONS
+        + IMPORT_PERMISSIONS,
         ALERT_STAFF: _perms(case_apps, ["view"]) + _perms(ALERT_APPS, ["view", "change"]),
     }
 

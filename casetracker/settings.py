@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     *CASE_APPS,
     "alerts",
     "publicsite",
+    "registers",
 ]
 
 MIDDLEWARE = [

@@ -24,14 +24,30 @@ from . import lapse as lapse_rule
 from .status import IN_CUSTODY, Status, in_custody_condition
 
 
-def unique_slug(instance, text, max_length=80):
+def _slug_base(model, text, max_length=80):
+    return slugify(fold(text))[: max_length - 6] or model.__name__.lower()
+
+
+def unique_slug(instance, text):
     """A permanent URL slug from any script: 'Калеснікава' -> 'kalesnikava'."""
-    base = slugify(fold(text))[:max_length] or type(instance).__name__.lower()
-    slug, n = base, 2
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    while others.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slugs(type(instance), [text], exclude=instance.pk)[0]
+
+
+def unique_slugs(model, texts, exclude=None):
+    """Slugs for several new records at once (one query): unique among themselves and on record."""
+    bases = [_slug_base(model, text) for text in texts]
+    similar = Q()
+    for base in set(bases):
+        similar |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+    taken = set(model._default_manager.filter(similar).exclude(pk=exclude).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 class PrisonerQuerySet(models.QuerySet):
@@ -559,15 +575,24 @@ class CustodyPeriod(
 class Charge(models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="charges")
     article = models.CharField("criminal-code article", max_length=200, blank=True)
-    label = models.TextField("plain-language label", help_text="As long as the law's own wording needs.")
+    label = models.TextField("plain-language label", blank=True, help_text="As long as the law's own wording needs.")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(article="", label=""),
+                name="charge_article_or_label",
+                violation_error_message="Give the article, the label or both.",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.label} ({self.article})" if self.article else self.label
+        if self.article and self.label:
+            return f"{self.label} ({self.article})"
+        return self.label or self.article
 
 
 class Regime(models.TextChoices):

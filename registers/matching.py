@@ -1,0 +1,146 @@
+"""Finding an imported row's person or facility on record: by register ID, by any name in any script,
+and what only resembles someone (a decision for the researcher, never a silent second copy)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+
+from casetracker.names import name_keys, similarity
+from casetracker.text import fold
+from events.models import Incident, IncidentKind
+from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, RegisterEntry
+
+from .parsing import ParseError
+
+NEAR = 0.5  # trigram similarity of folded names from which a facility is "probably the same"
+
+
+def _row_names(values):
+    return [fold(name) for name in [values["name"], *(values.get("name_variants") or [])] if fold(name)]
+
+
+@dataclass
+class PeopleOnRecord:
+    """The prisoners a batch of rows may be: by register ID, by exact folded name, by slug."""
+
+    by_id: dict = field(default_factory=dict)  # (register, identifier) lower-cased -> prisoner
+    by_name: dict = field(default_factory=dict)  # folded name -> prisoners
+    by_slug: dict = field(default_factory=dict)
+
+    @staticmethod
+    def id_keys(values):
+        return [(register.lower(), identifier.lower()) for register, identifier in values.get("register_id") or []]
+
+    def exact(self, values):
+        """Prisoners on record with a name (or variant) equal, folded, to one of the row's."""
+        found = {}
+        for name in _row_names(values):
+            for prisoner in self.by_name.get(name, []):
+                found[prisoner.pk] = prisoner
+        return sorted(found.values(), key=lambda prisoner: prisoner.pk)
+
+    def near(self, values):
+        """Prisoners whose names resemble the row's (a transliteration, a typo): see people_near."""
+        return people_near(values)
+
+    @staticmethod
+    def spelling(prisoner, values):
+        """Which of the prisoner's names the row matched, to show next to the candidate."""
+        row = set(_row_names(values))
+        names = [prisoner.name, *(variant.name for variant in prisoner.name_variants.all())]
+        return next((name for name in names if fold(name) in row), prisoner.name)
+
+
+def people_on_record(rows):
+    """One look-up per kind for a whole batch of parsed rows, and everything the import compares
+    with for the prisoners found, fetched with them (a few queries per batch, not per row)."""
+    rows = list(rows)
+    found = PeopleOnRecord()
+    matches = Q(pk__in=[])
+    ids_by_register = {}
+    for values in rows:
+        for register, identifier in PeopleOnRecord.id_keys(values):
+            ids_by_register.setdefault(register, set()).add(identifier)
+    entries = RegisterEntry.objects.annotate(register_key=Lower("register"), identifier_key=Lower("identifier"))
+    for register, identifiers in ids_by_register.items():  # the unique index on (register, ID) serves this
+        matches |= Q(pk__in=entries.filter(register_key=register, identifier_key__in=identifiers).values("prisoner"))
+    names = {name for values in rows for name in _row_names(values)}
+    if names:
+        matches |= Q(name_folded__in=names) | Q(pk__in=NameVariant.objects.filter(folded__in=names).values("prisoner"))
+    slugs = {values.get("match") for values in rows if values.get("match")}
+    if slugs:
+        matches |= Q(slug__in=slugs)
+    for prisoner in Prisoner.objects.filter(matches).prefetch_related(*COMPARED):
+        for entry in prisoner.register_entries.all():
+            found.by_id[(entry.register.lower(), entry.identifier.lower())] = prisoner
+        for name in {prisoner.name_folded, *(variant.folded for variant in prisoner.name_variants.all())}:
+            if name in names:
+                found.by_name.setdefault(name, []).append(prisoner)
+        if prisoner.slug in slugs:
+            found.by_slug[prisoner.slug] = prisoner
+    return found
+
+
+# What an update compares a row with: fetched with the prisoners a batch finds.
+COMPARED = [
+    "name_variants",
+    "charges",
+    "sentences",
+    Prefetch("custody_periods", queryset=CustodyPeriod.objects.select_related("facility")),
+    "register_entries",
+    Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
+    "tags",
+    "contacts",
+    Prefetch("incidents", queryset=Incident.objects.filter(kind=IncidentKind.RELEASE), to_attr="releases"),
+]
+
+
+def people_near(values):
+    """Prisoners on record whose name resembles the row's."""
+    return []
+
+
+class FacilityIndex:
+    """Every facility on record by each of its names (registers name a few hundred facilities)."""
+
+    def __init__(self):
+        self.facilities = list(Facility.objects.prefetch_related("name_variants"))
+        self.names = {}
+        for facility in self.facilities:
+            names = {facility.name_folded, *(variant.folded for variant in facility.name_variants.all())}
+            for name in names | {f"{name} {fold(facility.city)}".strip() for name in names}:
+                self.names.setdefault(name, set()).add(facility)
+
+    def find(self, name, city="", slug=None):
+        if slug:
+            return next((facility for facility in self.facilities if facility.slug == slug), None)
+        found = self.names.get(fold(f"{name} {city}")) or self.names.get(fold(name)) or set()
+        if city:
+            found = {facility for facility in found if not facility.city or fold(facility.city) == fold(city)}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def parser(self, cell):
+        """The facility a cell names, by any of its names (and city); ParseError when none or several."""
+        text = " ".join(str(cell or "").split())
+        if not text:
+            return None
+        found = self.names.get(fold(text), set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            where = "; ".join(f"{facility} ({facility.slug})" for facility in found)
+            raise ParseError(f'"{text}" names several facilities on record ({where}): add the city.')
+        raise ParseError(f'"{text}" is not a facility on record: import the facilities first, or use a name on record.')
+
+    def near(self, name, city=""):
+        """Facilities whose names resemble this one (a transliteration, a typo)."""
+        keys, folded = name_keys(name), fold(name)
+        near = []
+        for facility in self.facilities:
+            if city and facility.city and fold(facility.city) != fold(city):
+                continue
+            names = [facility.name, *(variant.name for variant in facility.name_variants.all())]
+            if any(name_keys(other) == keys or similarity(fold(other), folded) >= NEAR for other in names):
+                near.append(facility)
+        return near

@@ -1,0 +1,38 @@
+"""A register file on its way in: uploaded, previewed (a dry run), then imported or refused.
+
+Kept so the editor who confirms imports exactly the file that was previewed, and as a record
+of what came in, when and from whom. Technical records: no simple-history here (the imported
+records carry their own history, with the file's name as the change reason)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportRun(models.Model):
+    class Kind(models.TextChoices):
+        PRISONERS = "prisoners", "prisoners"
+        FACILITIES = "facilities", "facilities"
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "previewed, not imported yet"
+        IMPORTED = "imported", "imported"
+        REFUSED = "refused", "refused: the file has problems"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    register = models.CharField(max_length=100, blank=True, help_text="Whose IDs the file's register_id column holds.")
+    columns = models.JSONField("column mapping", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    summary = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("run_import", "Can import register files")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_kind_display()}, {self.created_at:%Y-%m-%d %H:%M})"
