@@ -33,10 +33,7 @@ from .models import ContactClock, Prisoner
 log = logging.getLogger(__name__)
 
 BATCH = 2000
-DENIAL_PARTIES = {}  # incident kind -> parties it proves were denied
-for _party, _kinds in lapse_rule.DENIAL_KINDS.items():
-    for _kind in _kinds:
-        DENIAL_PARTIES.setdefault(_kind, []).append(_party)
+ANY_DENIAL = sorted({kind for kinds in lapse_rule.DENIAL_KINDS.values() for kind in kinds})
 
 lapse_changed = Signal()  # sent with prisoner_ids whose stored lapse changed
 
@@ -69,7 +66,7 @@ def _last_contacts(ids):
 def _first_denials(ids):
     """(prisoner, kind, visibility) -> the start of the earliest incident of a denial kind."""
     incidents = _first_per_group(
-        Incident.objects.filter(prisoner_id__in=ids, kind__in=list(DENIAL_PARTIES)),
+        Incident.objects.filter(prisoner_id__in=ids, kind__in=ANY_DENIAL),
         ["prisoner_id", "kind", "visibility"],
         [F("start").asc(), F("start_latest").asc()],
     )
@@ -212,7 +209,7 @@ _deleting = threading.local()  # prisoners whose deletion is under way: their re
 
 def _moves_a_lapse(instance, loaded):
     """A contact always may; an incident only when it is (or was) a denial of contact."""
-    return isinstance(instance, Contact) or instance.kind in DENIAL_PARTIES or loaded[1] in DENIAL_PARTIES
+    return isinstance(instance, Contact) or instance.kind in ANY_DENIAL or loaded[1] in ANY_DENIAL
 
 
 def _remember(sender, instance, **kwargs):
