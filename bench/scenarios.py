@@ -92,7 +92,7 @@ class Scenario:
     what: str
     run: Callable  # (context) -> dict: what one run produced (rows, bytes, …)
     target: str
-    judge: Callable  # (result, all results) -> True / False: is the target met?
+    judge: Callable  # (result, all results) -> is the target met? (None: nothing to judge)
     seconds: float | Callable = 1.0  # the time target, or (context) -> it; a run past 10x it is not repeated
     isolated: bool = False  # in a process of its own: its peak RSS is its own
     repeat: bool = True
@@ -118,7 +118,9 @@ def under(seconds, queries=None):
 
 def lapse_judge(result, results):
     reference_p50 = results.get("lapse_reference", {}).get("p50")
-    return reference_p50 is not None and result["p50"] <= 1.3 * reference_p50 and result["p50"] < 2
+    if reference_p50 is None:
+        return None  # nothing to compare with (not run, or it failed)
+    return result["p50"] <= 1.3 * reference_p50 and result["p50"] < 2
 
 
 def export_judge(result, results):

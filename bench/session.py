@@ -127,7 +127,9 @@ def run(options, url, log=print):
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report.to_json(meta, info, scenarios, results))
     log("\n" + report.table(scenarios, results))
-    log("\n" + report.notes(scenarios, results))
+    notes = report.notes(scenarios, results)
+    if notes:
+        log("\n" + notes)
     log(f"\nResults: {output}")
     if not agreed:
         log("\nFAILED: the lapse reference and the app disagree (or the check did not finish): one of them is wrong.")
