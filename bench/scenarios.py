@@ -229,6 +229,10 @@ def latest_incidents(context):
     return {"rows": len(list(public_incidents().most_recent_first()[:LATEST_INCIDENTS]))}
 
 
+def log_in(context):
+    context.editor  # the editor's login is not part of any page's queries or time
+
+
 def page(path, admin=False, look_for=None):
     """A page (`path`: a string or (context) -> string), requested by the public or the editor;
     `look_for`: text whose presence the row reports (a search's target)."""
@@ -446,25 +450,27 @@ SCENARIOS = [
         sitemap_judge, seconds=1, isolated=True, inspect=crawl_sitemap, describe=describe_sitemap,
     ),
     Scenario(
-        "admin_index", "admin index (cut off now)", page("/admin/", admin=True), "< 300 ms", under(0.3), seconds=0.3
+        "admin_index", "admin index (cut off now)", page("/admin/", admin=True), "< 300 ms", under(0.3), seconds=0.3,
+        prepare=log_in,
     ),
     Scenario(
         "admin_incidents", "admin incident list", page("/admin/events/incident/", admin=True), "< 300 ms",
-        under(0.3), seconds=0.3,
+        under(0.3), seconds=0.3, prepare=log_in,
     ),
     Scenario(
         "admin_incidents_search", f"admin incident list ?q={ADMIN_SEARCH}",
         page(f"/admin/events/incident/?q={ADMIN_SEARCH}", admin=True), "< 300 ms", under(0.3), seconds=0.3,
+        prepare=log_in,
     ),
     Scenario(
         "admin_prisoners_by_lawyer", "admin prisoner list by lawyer lapse",
         page(f"/admin/prisoners/prisoner/?o=-{lawyer_lapse_column()}", admin=True), "< 300 ms", under(0.3),
-        seconds=0.3,
+        seconds=0.3, prepare=log_in,
     ),
     Scenario(
         "admin_change_heavy", "admin change page (500 incidents, 100 contacts)",
         page(lambda c: f"/admin/prisoners/prisoner/{c.info['heavy_prisoner']['id']}/change/", admin=True),
-        f"< 300 ms, ≤ {CHANGE_PAGE_QUERIES} queries", under(0.3, CHANGE_PAGE_QUERIES), seconds=0.3,
+        f"< 300 ms, ≤ {CHANGE_PAGE_QUERIES} queries", under(0.3, CHANGE_PAGE_QUERIES), seconds=0.3, prepare=log_in,
     ),
     Scenario(
         "facility_largest", "largest facility page", page(lambda c: f"/facilities/{c.info['big_facility']['slug']}/"),
