@@ -1,6 +1,7 @@
 """`python -m bench` (`make bench`): arguments, the bench database, Django set up for it."""
 
 import argparse
+import functools
 import os
 import sys
 
@@ -71,7 +72,7 @@ def main(argv=None):
         unknown = set(options.only or []) - scenarios.BY_KEY.keys()
         if unknown:
             parser().error(f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(scenarios.BY_KEY)}")
-        return session.run(options, url)
+        return session.run(options, url, log=functools.partial(print, flush=True))  # progress shows as it goes
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
