@@ -56,6 +56,7 @@ ALERT_STAFF_USERNAMES = [f"bench-alerts-{n}" for n in range(1, 6)]
 KALESNIKAVA = "Maria Kalesnikava"
 KALESNIKAVA_VARIANTS = ["Kolesnikova", "Калеснікава", "Колесникова", "Maryia Kalesnikava"]
 HEAVY_INCIDENTS, HEAVY_CONTACTS = 500, 100
+BIG_COLONY_NUMBER = 15  # "Penal colony No. 15", facility 1
 BIG_COLONY_CHANCE = 0.11  # of those held after trial (45 % of all): the big colony holds ~5 % of all prisoners
 
 FIRST_ARRESTS = datetime.date(2020, 6, 1)  # the 2020 election campaign
@@ -247,7 +248,7 @@ class Generator:
         self.source_count = max(50, prisoners // 5)
         self.timings, self.counts, self.phases = {}, {}, {}
 
-    # Small helpers. Dates are handled as ordinals in the hot loops.
+    # Small helpers.
 
     def approx(self, day, precisions=PRECISIONS):
         """(earliest, precision, latest) of `day` as a report would give it, never ending in the future."""
@@ -349,8 +350,9 @@ class Generator:
             kind = "penal_colony" if i == 1 else rng.choice(kinds)  # id 1: the big colony
             city, city_ru, region, lat, lon = CITIES[2] if i == 1 else rng.choice(CITIES)
             numbers[kind] += 1
+            number = BIG_COLONY_NUMBER if i == 1 else numbers[kind]
             english, russian = names[kind]
-            name = english.format(n=numbers[kind] + (14 if i == 1 else 0))
+            name = english.format(n=number)
             slug = unique(slugify(fold(f"{name} {city}"))[:80], slugs)
             country = "Russia" if region in RUSSIAN_REGIONS else "Belarus"
             address = f"ul. Kalinina {rng.randint(1, 120)}\n{rng.randint(210000, 247999)} {city}\n{country}"
@@ -360,7 +362,7 @@ class Generator:
                 else (None, None)
             )
             rows.append((i, name, fold(name), slug, kind, city, region, country, address, *coordinates))
-            variant = russian.format(n=numbers[kind] + (14 if i == 1 else 0), city=city_ru)
+            variant = russian.format(n=number, city=city_ru)
             variants.append((len(variants) + 1, i, variant, fold(variant), "Russian"))
             self.facilities_by_kind[kind].append(i)
         self.copy(

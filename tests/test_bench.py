@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bench import cli, database
+from bench import cli, database, hooks
 from bench.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +72,12 @@ def test_the_bench_refuses_anything_but_postgresql(url, monkeypatch, capsys):
     monkeypatch.setenv("BENCH_DATABASE_URL", url)
     assert cli.main(["--prisoners", "1000"]) == 2
     assert "The bench runs on PostgreSQL only" in capsys.readouterr().err
+
+
+def test_after_load_runs_the_derived_data_commands_the_app_has_and_says_which(monkeypatch):
+    monkeypatch.setattr(
+        hooks, "DERIVED_DATA_COMMANDS", [("no_such_command", ["--repair"]), ("check", ["--tag", "models"])]
+    )
+    said = []
+    assert hooks.after_load(said.append) == ["check --tag models"]
+    assert said == ["  after_load: ran check --tag models"]
