@@ -87,7 +87,7 @@ def write_marker(cursor, prisoners, version, info):
     )
 
 
-def _deferrable_schema(cursor, tables):
+def _rebuilt_after_load(cursor, tables):
     """Foreign keys and plain indexes on `tables`: dropped while loading, rebuilt once afterwards,
     which is many times faster than checking and indexing row by row. Primary keys, unique and
     exclusion constraints stay, so the load is checked as it goes."""
@@ -110,7 +110,7 @@ def _deferrable_schema(cursor, tables):
 def bulk_load(cursor, tables):
     """Load `tables` without per-row foreign-key checks and index maintenance; both are restored
     (and so every foreign key validated, every unique index checked) when the block ends."""
-    foreign_keys, indexes = _deferrable_schema(cursor, tables)
+    foreign_keys, indexes = _rebuilt_after_load(cursor, tables)
     for table, name, _ in foreign_keys:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
