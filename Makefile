@@ -1,10 +1,12 @@
-# Casetracker: `make run` starts the app with the demo case, `make test` runs the tests.
+# Casetracker: `make run` starts the app with the demo case, `make test` runs the tests,
+# `make bench` measures the app on a generated register (README, "Benchmark").
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+PRISONERS ?= 10000
 
-.PHONY: install run test test-fast lint lock clean
+.PHONY: install run test test-fast lint lock clean bench
 
 install: $(VENV)/.installed
 
@@ -27,6 +29,11 @@ test: install
 # Everything but the browser, subprocess and worker tests (marker `slow`): for quick local runs.
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# On PostgreSQL (BENCH_DATABASE_URL, default casetracker_bench_<PRISONERS> on the local server):
+# generates the register once, then measures; BENCH_ARGS e.g. "--regenerate" or "--only lapse,scan_first".
+bench: install
+	$(BIN)/python -m bench --prisoners $(PRISONERS) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,26 @@
+"""What the app derives from the loaded rows by itself.
+
+The generator writes rows with COPY, past every save() and signal. Derived data the app keeps
+of its own (a stored contact lapse, a name-search index: other branches are adding these) must
+then be rebuilt the way the app rebuilds it: by its management commands, when they exist.
+"""
+
+from django.core.management import call_command, get_commands
+
+# (command, arguments), run in this order when the app has them.
+DERIVED_DATA_COMMANDS = [
+    ("check_lapses", ["--repair"]),
+    ("reindex_names", []),
+]
+
+
+def after_load(log=print):
+    """Run every derived-data command the app has; returns the command lines that ran."""
+    available = get_commands()
+    ran = []
+    for name, arguments in DERIVED_DATA_COMMANDS:
+        if name in available:
+            call_command(name, *arguments)
+            ran.append(" ".join([name, *arguments]))
+    log(f"  after_load: ran {', '.join(ran)}" if ran else "  after_load: no derived-data command to run")
+    return ran
