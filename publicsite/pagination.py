@@ -78,14 +78,16 @@ class SeekPaginator:
             items = rows[: self.per_page][::-1]
             previous = self.cursor(items[0]) if more_before else None
             return SeekPage(items, self.cursor(items[-1]) if items else None, previous)
-        rows = self.queryset
-        if after:
-            rows = rows.filter(self._beyond(self.decode(after)))
-        rows = list(rows.order_by(*self.ordering())[: self.per_page + 1])
+        rows = self.after(after) if after else self.queryset.order_by(*self.ordering())
+        rows = list(rows[: self.per_page + 1])
         items = rows[: self.per_page]
         more_after = len(rows) > self.per_page
         previous = self.cursor(items[0]) if after and items else None
         return SeekPage(items, self.cursor(items[-1]) if more_after else None, previous)
+
+    def after(self, cursor):
+        """The rows after a cursor, in order: what the page after it reads."""
+        return self.queryset.filter(self._beyond(self.decode(cursor))).order_by(*self.ordering())
 
     def _beyond(self, values, backwards=False):
         """Rows after (or before) the position `values` in key order: for the first key that
