@@ -1,4 +1,4 @@
-"""The filters of the public prisoner list, shared by the page and the CSV and JSON exports."""
+"""The filters of the public prisoner list (shared by the page and the CSV and JSON exports) and facility list."""
 
 import django_filters
 from django import forms
@@ -36,14 +36,26 @@ def public_regions():
     return [(region, region) for region in sorted(set(regions))]
 
 
-class PrisonerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+def name_query(help_text):
+    """The name search box: any spelling, script or word order (prisoners.search), at most MAX_QUERY_LENGTH
+    characters; NUL bytes are refused by the form, so they never reach the database."""
+    return django_filters.CharFilter(
         label="Name",
         method="search",
         max_length=MAX_QUERY_LENGTH,
-        help_text="Any spelling or script: Kolesnikova, Калеснікава …",
+        help_text=help_text,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "id_q_help"}),
     )
+
+
+class ErrorMessages:
+    def error_messages(self):
+        """What was wrong with the query, one message per field."""
+        return [f"{self.form.fields[field].label}: {' '.join(errors)}" for field, errors in self.form.errors.items()]
+
+
+class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
+    q = name_query("Any spelling, script or word order: Maria Kolesnikova, Калеснікава, Kalesn …")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     facility = django_filters.ModelChoiceFilter(
         label="Held at",
@@ -65,7 +77,7 @@ class PrisonerFilter(django_filters.FilterSet):
         label="Sort by",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         method="sort_by",
-        empty_label=None,
+        empty_label="Best match, then name",
     )
 
     class Meta:
@@ -77,7 +89,7 @@ class PrisonerFilter(django_filters.FilterSet):
         super().__init__(data, queryset.order_by("name", "pk"), **kwargs)
 
     def search(self, queryset, name, value):
-        return queryset.filter(pk__in=Prisoner.objects.search(value).values("pk"))
+        return queryset.search(value)  # best match first, unless sorted otherwise
 
     def held_at(self, queryset, name, value):
         return queryset.held_at(value)
@@ -92,6 +104,13 @@ class PrisonerFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1], "name", "pk")
 
-    def error_messages(self):
-        """What was wrong with the query, one message per field."""
-        return [f"{self.form.fields[field].label}: {' '.join(errors)}" for field, errors in self.form.errors.items()]
+
+class FacilityFilter(ErrorMessages, django_filters.FilterSet):
+    q = name_query("Any spelling or script: Homiel, Gomel, Гомель …")
+
+    class Meta:
+        model = Facility
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

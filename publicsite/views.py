@@ -12,10 +12,11 @@ from prisoners.models import Facility, Prisoner
 
 from . import opendata
 from .casefile import CaseFile, public_incidents, public_prisoners
-from .filters import PrisonerFilter
+from .filters import FacilityFilter, PrisonerFilter
 
 PAGE_SIZE = 25
 LATEST_INCIDENTS = 8
+FACILITIES_WITH_PRISONERS = 3  # facilities a name search on the prisoner list also names
 
 
 def home(request):
@@ -32,16 +33,25 @@ def home(request):
 
 
 def prisoner_list(request):
+    """The list, and the results of any name search (the header's search box comes here)."""
     filterset = PrisonerFilter(request.GET)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404("No such page of results.")
+    query = filterset.form.cleaned_data.get("q") or ""
     return render(
         request,
         "publicsite/prisoner_list.html",
-        {"filter": filterset, "page": page, "filter_errors": filterset.error_messages()},
+        {
+            "filter": filterset,
+            "page": page,
+            "filter_errors": filterset.error_messages(),
+            "query": query,
+            "suggestions": Prisoner.objects.public().suggestions(query) if query and not paginator.count else [],
+            "facilities": _public_facilities().search(query)[:FACILITIES_WITH_PRISONERS] if query else [],
+        },
     )
 
 
@@ -127,7 +137,20 @@ def prisoner_json(request, slug):
 
 
 def facility_list(request):
-    return render(request, "publicsite/facility_list.html", {"facilities": _public_facilities()})
+    filterset = FacilityFilter(request.GET, _public_facilities())
+    facilities = list(filterset.qs)
+    query = filterset.form.cleaned_data.get("q") or ""
+    return render(
+        request,
+        "publicsite/facility_list.html",
+        {
+            "filter": filterset,
+            "facilities": facilities,
+            "query": query,
+            "filter_errors": filterset.error_messages(),
+            "suggestions": Facility.objects.public().suggestions(query) if query and not facilities else [],
+        },
+    )
 
 
 def facility_detail(request, slug):
