@@ -8,12 +8,18 @@ finds a record in one of three ways, ranked in this order:
 1. exact: the folded query is one of the record's folded spellings ("maria kalesnikava");
 2. every word: each query word starts a word of the record's names, folded or by key, in any order and across its
    variants ("Kolesnikova Maria", "Мария Колесникова", "Kalesn");
-3. near: the folded query is at least NEAR similar to a folded spelling by pg_trgm's trigram similarity (typos).
+3. near: each query word does that, or is at least NEAR similar to one of those words by pg_trgm's trigram similarity
+   ("Kalesnikva", "Maria Kolesnikvoa"): a typo costs a word a few of its trigrams, while a different name sharing
+   only its ending keeps few (bepaouski / zhukouski 0.25). Compared as whole names, two people sharing a common given
+   name score as high as a typo does (Darya Bepaouski / Darya Zhukouski 0.46).
 
-Within a rank the record with the most similar spelling comes first, then by folded name and id in byte order, so
-PostgreSQL (pg_trgm, through a GIN index) and SQLite (`similarity` registered as an SQL function) give the same
-results in the same order. Every condition is an index lookup, except near matches on SQLite, which compare each
-spelling (SQLite is the embedded default, for small registers).
+Within a rank the record whose nearest spelling is most similar to the whole query comes first (pg_trgm similarity
+of the folded query and spellings), then by folded name and id in byte order, so PostgreSQL (pg_trgm, GIN indexes)
+and SQLite (`similarity` registered as an SQL function) give the same results in the same order. When nothing is
+found, `suggestions` offers the spellings nearest the whole query. Duplicate candidates add the records that share
+the query's rarest word (usually the surname): a given name in another form (Mikalai / Nikolai Statkevich) is
+joined by neither keys nor trigrams. Every condition is an index lookup, except similarity on SQLite, which compares
+each word or spelling (SQLite is the embedded default, for small registers).
 
 Public code searches `.public()` querysets, so an unpublished record is never found, suggested or echoed.
 """
@@ -36,11 +42,23 @@ SEARCHABLE = {"prisoner": "name_variants", "facility": "name_variants", "lawyer"
 # Name variant models -> the searchable record (and foreign key) they belong to.
 VARIANT_OF = {"namevariant": "prisoner", "facilitynamevariant": "facility"}
 
-NEAR = 0.3  # pg_trgm's own default similarity_threshold, which its % operator (and so the GIN index) applies
-SUGGEST = 0.15  # the nearest names offered when nothing is found may be further off
+# A word with a typo scores 0.375-0.75 against the word meant (lsik / losik, kolesnikvoa / kolesnikova); different
+# surnames sharing an ending 0.22-0.28 (lukashevich / pashkevich). pg_trgm's own default threshold, which its %
+# operator (and so the GIN index) applies.
+NEAR = 0.3
+SUGGEST = 0.15  # the nearest whole names offered when nothing is found may be further off
 MAX_WORDS = 8  # longer queries are cut: no name has more words, and each word is a subquery
 
 EXACT, EVERY_WORD, NEAR_MATCH = 0, 1, 2  # search_rank
+RAREST_WORD = 3  # a duplicate candidate found by the rarest word of its names alone
+RARE = 20  # records at most that may carry a word for it to point at a person
+DUPLICATE_ORDER = {EXACT: 0, EVERY_WORD: 1, RAREST_WORD: 2, NEAR_MATCH: 3}  # a shared surname before a near one
+
+# Rank, then score (highest first), as one sort key: rank + (1 - score) / 2 is exact in doubles for float4 scores, so
+# it orders exactly as (rank, -score). PostgreSQL cannot compute it before it has the matches (the score reads the
+# index), so it joins them first; sorting by the rank alone, it would sort every record by rank and scan them in that
+# order against the matches, which takes seconds for a query as common as "Maria" at 100,000 prisoners.
+BEST_FIRST = F("search_rank") + (1.0 - F("search_score")) / 2
 
 
 class IndexedName(models.Model):
@@ -55,7 +73,7 @@ class IndexedName(models.Model):
             models.Index(fields=["kind", "owner_id"], name="indexedname_owner"),
             models.Index(fields=["kind", "folded"], name="indexedname_folded"),
         ]
-        # On PostgreSQL also a GIN trigram index on `folded`, for near matches (migration 0004).
+        # On PostgreSQL also a GIN trigram index on `folded`, for the nearest names (migration 0004).
 
     def __str__(self):
         return f"{self.kind} {self.owner_id}: {self.folded}"
@@ -85,6 +103,7 @@ class IndexedWord(models.Model):
             ),
             models.Index(fields=["kind", "owner_id"], name="indexedword_owner"),
         ]
+        # On PostgreSQL also a GIN trigram index on `word`, for near matches (migration 0004).
 
     def __str__(self):
         return f"{self.kind} {self.owner_id}: {self.word} ({self.key})"
@@ -180,9 +199,15 @@ class NameQuery:
     def __bool__(self):
         return bool(self.words)
 
-    def word_condition(self, word, key):
+    @staticmethod
+    def word_condition(word, key):
         """The SQL twin of `matches_every_word`, for one query word: it starts a name's word, folded or by key."""
         return StartsWith("word", word) | StartsWith("key", key)
+
+    @staticmethod
+    def near_word_condition(word, key):
+        """For one query word: that, or the name's word is at least NEAR similar to it."""
+        return NameQuery.word_condition(word, key) | Near("word", word, NEAR)
 
     def matches_every_word(self, name_words):
         """Whether each query word starts one of these folded words, or its key starts theirs."""
@@ -193,15 +218,21 @@ class NameQuery:
         )
 
 
-def _matches(kind, query):
-    """Ids of the records of `kind` whose names match `query` exactly, by every word, and nearly."""
-    names = IndexedName.objects.filter(kind=kind)
-    exact = names.filter(folded=query.folded).values("owner_id")
-    every_word = None
+def _owners_matching_every_word(kind, query, condition):
+    """Ids of the records of `kind` that have, for each query word, a word of their names meeting `condition`."""
+    found = None
     for word, key in query.words:
-        owners = IndexedWord.objects.filter(query.word_condition(word, key), kind=kind).values("owner_id")
-        every_word = owners if every_word is None else every_word.filter(owner_id__in=owners)
-    near = names.filter(Near("folded", query.folded, NEAR)).values("owner_id")
+        owners = IndexedWord.objects.filter(condition(word, key), kind=kind).values("owner_id")
+        found = owners if found is None else found.filter(owner_id__in=owners)
+    return found
+
+
+def _matches(kind, query):
+    """Ids of the records of `kind` whose names match `query` exactly, by every word, and nearly. Each set holds the
+    one before it: an exact spelling has every word, and every word is near."""
+    exact = IndexedName.objects.filter(kind=kind, folded=query.folded).values("owner_id")
+    every_word = _owners_matching_every_word(kind, query, query.word_condition)
+    near = _owners_matching_every_word(kind, query, query.near_word_condition)
     return exact, every_word, near
 
 
@@ -247,8 +278,7 @@ class SearchableQuerySet(models.QuerySet):
         query = NameQuery(query)
         if not query:
             return self.none()
-        exact, every_word, near = _matches(self._kind, query)
-        return self.filter(pk__in=exact.union(every_word, near))
+        return self.filter(pk__in=_matches(self._kind, query)[2])
 
     def search(self, query, *, also=None):
         """Records whose names match `query`, best first: `search_rank` (EXACT, EVERY_WORD, NEAR_MATCH), then
@@ -258,7 +288,7 @@ class SearchableQuerySet(models.QuerySet):
         if not query:
             return self.filter(also) if also is not None else self.none()
         exact, every_word, near = _matches(self._kind, query)
-        found = Q(pk__in=exact.union(every_word, near))
+        found = Q(pk__in=near)
         if also is not None:
             found |= also
         return (
@@ -271,7 +301,7 @@ class SearchableQuerySet(models.QuerySet):
                 ),
                 search_score=_nearest_similarity(self._kind, query),
             )
-            .order_by("search_rank", F("search_score").desc(nulls_last=True), ByteOrder("name_folded"), "pk")
+            .order_by(BEST_FIRST.asc(nulls_last=True), ByteOrder("name_folded"), "pk")
         )
 
     def suggestions(self, query, limit=5):
@@ -290,21 +320,43 @@ class SearchableQuerySet(models.QuerySet):
         with trigram_threshold(SUGGEST, using=self.db):
             return [(record, best_spelling(record, query)) for record in found[:limit]]
 
+    def rarest_word(self, names):
+        """Of the words of these names, the one that the fewest records' names carry, when some do but no more than
+        RARE (by the word index): usually the surname. "" when there is none: a given name is carried by too many
+        to point at anyone, and a word no one carries points at no one."""
+        distinct = {key: word for name in names for word, key in NameQuery(name).words}  # one count per key
+        words_of = IndexedWord.objects.filter(kind=self._kind)
+        counts = {
+            word: words_of.filter(NameQuery.word_condition(word, key)).values("owner_id").distinct()[: RARE + 1].count()
+            for key, word in distinct.items()
+        }
+        rare = {word: count for word, count in counts.items() if 0 < count <= RARE}
+        return min(rare, key=rare.get, default="")
+
     def duplicate_candidates(self, names, limit=5):
         """Records that may be the one these names (a new record's name and variants, or an imported row's) belong
-        to: up to `limit` Candidates, best first, found by `search` for each name. Importers call this for each row."""
-        best = {}
-        for name in dict.fromkeys(filter(None, names)):
-            for record in self.with_variants().search(name)[:limit]:
-                rank = (record.search_rank, -(record.search_score or 0))
-                if record.pk not in best or rank < best[record.pk][0]:
-                    best[record.pk] = (rank, record, name)
-        ranked = sorted(best.values(), key=lambda found: (found[0], found[1].name_folded, found[1].pk))[:limit]
-        candidates = []
-        for _, record, name in ranked:
-            spelling = best_spelling(record, name).text
-            candidates.append(Candidate(record, spelling, similarity(" ".join(words(name)), " ".join(words(spelling)))))
-        return candidates
+        to: up to `limit` Candidates, best first. Found by `search` for each distinct spelling, and by the rarest of
+        their words alone (Mikola Statkevich for Nikolai Statkevich), ranked after every word and before near
+        matches. Importers call this for each row."""
+        queries = list({query.folded: query for query in map(NameQuery, names) if query}.values())
+        records, best = self.with_variants(), {}
+
+        def keep(record, rank, query):
+            spelling = best_spelling(record, query).text
+            score = similarity(query.folded, " ".join(words(spelling)))
+            found = (DUPLICATE_ORDER[rank], -score, record.name_folded, record.pk)
+            if record.pk not in best or found < best[record.pk][0]:
+                best[record.pk] = (found, Candidate(record, spelling, score))
+
+        for query in queries:
+            for record in records.search(query.text)[:limit]:
+                keep(record, record.search_rank, query)
+        if any(len(query.words) > 1 for query in queries) and (rarest := self.rarest_word(q.text for q in queries)):
+            for record in records.search(rarest)[:limit]:
+                if record.search_rank <= EVERY_WORD:  # the word itself, not a word near it
+                    for query in queries:
+                        keep(record, RAREST_WORD, query)
+        return [candidate for _, candidate in sorted(best.values(), key=lambda item: item[0])[:limit]]
 
 
 def spellings(record):

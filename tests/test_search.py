@@ -104,7 +104,7 @@ def test_the_issues_queries_find_the_right_person_first(demo, query, person):
 
 
 def test_exact_spelling_first_then_every_word_then_near_then_name_and_id(today):
-    near = Person(name="Maria Kolesnichenko")
+    near = Person(name="Mariya Kolesnichenko")  # kolesnichenko / kolesnikova: 0.37
     second_exact = Person(name="Maria Kolesnikova")
     every_word = Person(name="Kolesnikova Maria")  # the same trigrams as the query: similarity 1, but not exact
     by_key = Person(name="Maryia Kalesnikava")
@@ -123,7 +123,7 @@ def test_exact_spelling_first_then_every_word_then_near_then_name_and_id(today):
     ]
     # The score is pg_trgm's similarity of the nearest spelling, to the float4 PostgreSQL returns, on both databases.
     assert [p.search_score for p in found] == [1.0, 1.0, 1.0, similarity("maria kolesnikova", "maryia kalesnikava"),
-                                               similarity("maria kolesnikova", "maria kolesnichenko")]  # fmt: skip
+                                               similarity("maria kolesnikova", "mariya kolesnichenko")]  # fmt: skip
 
 
 def test_ties_break_by_name_then_id_in_byte_order(today):
@@ -151,8 +151,8 @@ def test_every_word_must_be_found_but_may_come_from_different_variants(today):
     def ranks(query):
         return [(p.name, p.search_rank) for p in Prisoner.objects.search(query)]
 
-    assert ranks("Maria Колесникова") == [("Maria Kalesnikava", EVERY_WORD), ("Maria Kovalenko", NEAR_MATCH)]
-    assert {rank for _, rank in ranks("Maria Kovalenko Kalesnikava")} == {NEAR_MATCH}  # no one has all three words
+    assert ranks("Maria Колесникова") == [("Maria Kalesnikava", EVERY_WORD)]
+    assert ranks("Maria Kovalenko Kalesnikava") == []  # no one has all three words
 
 
 def test_facilities_and_lawyers_are_found_by_all_their_names(today):
@@ -180,10 +180,21 @@ def test_the_spelling_that_matched_is_named(demo, query, matched):
     assert matched_spelling(maria, query) == matched
 
 
+def test_a_typo_costs_a_word_few_trigrams_but_a_shared_given_name_is_not_a_match(today):
+    Person(name="Ihar Losik")
+    Person(name="Darya Zhukouski")
+    Person(name="Aliaksandr Pashkevich")
+    # Word by word: lsik / losik 0.375; zhukouski / bepaouski 0.25 and pashkevich / lukashevich 0.28 fall short.
+    assert [(p.name, p.search_rank) for p in Prisoner.objects.search("Lsik")] == [("Ihar Losik", NEAR_MATCH)]
+    assert names(Prisoner.objects.search("Darya Bepaouski")) == []
+    assert names(Prisoner.objects.search("Aliaksandr Lukashevich")) == []
+
+
 def test_suggestions_offer_the_nearest_names_when_nothing_matches(demo):
-    assert names(Prisoner.objects.public().search("Lpsik")) == []
-    assert [(p.name, spelling.text) for p, spelling in Prisoner.objects.public().suggestions("Lpsik")] == [
-        ("Ihar Losik", "Ihar Losik")
+    # The press writes Nikolai for Mikola: another form of the given name, which no key or word trigram joins.
+    assert names(Prisoner.objects.public().search("Nikolai Statkevich")) == []
+    assert [(p.name, spelling.text) for p, spelling in Prisoner.objects.public().suggestions("Nikolai Statkevich")] == [
+        ("Mikola Statkevich", "Mikola Statkevich")
     ]
     assert Prisoner.objects.public().suggestions("Qwxz Vbnm") == []
 
