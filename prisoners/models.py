@@ -239,7 +239,6 @@ class Language(models.TextChoices):
 
 class NameVariantBase(models.Model):
     name = models.CharField(max_length=200)
-    folded = FoldedField(source="name")
     language = models.CharField(
         max_length=10,
         choices=Language.choices,
