@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from casetracker.admin_base import PRISONER_FOLDED_SEARCH, FoldedSearchMixin
+from casetracker.admin_base import NameSearchMixin
 from prisoners.models import CustodyPeriod, Facility, Prisoner
 
 from .models import Alert, Delivery, Digest
@@ -50,7 +50,7 @@ class AcknowledgeForm(forms.Form):
 
 
 @admin.register(Alert)
-class AlertAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
     list_display = [
         "prisoner",
         "party",
@@ -64,8 +64,7 @@ class AlertAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     list_filter = [AlertStateFilter, "party", CurrentFacilityFilter]
     list_select_related = ["prisoner", "acknowledged_by"]
-    search_fields = ["prisoner__name", "prisoner__name_variants__name"]
-    folded_search_fields = PRISONER_FOLDED_SEARCH
+    search_fields = ["prisoner"]
     date_hierarchy = "opened_at"
     actions = ["acknowledge"]
     fields = [

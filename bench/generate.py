@@ -363,7 +363,7 @@ class Generator:
             )
             rows.append((i, name, fold(name), slug, kind, city, region, country, address, *coordinates))
             variant = russian.format(n=number, city=city_ru)
-            variants.append((len(variants) + 1, i, variant, fold(variant), "Russian"))
+            variants.append((len(variants) + 1, i, variant, "ru", "Russian"))
             self.facilities_by_kind[kind].append(i)
         self.copy(
             Facility,
@@ -371,7 +371,7 @@ class Generator:
              "latitude", "longitude"],
             rows,
         )  # fmt: skip
-        self.copy(FacilityNameVariant, ["id", "facility", "name", "folded", "note"], variants)
+        self.copy(FacilityNameVariant, ["id", "facility", "name", "language", "note"], variants)
         self.big_colony = {"id": 1, "slug": rows[0][3], "name": rows[0][1]}
 
     # Prisoners.
@@ -523,9 +523,9 @@ class Generator:
                     if name.lower() not in seen:
                         seen.add(name.lower())
                         n += 1
-                        yield n, person.id, name, fold(name), note
+                        yield n, person.id, name, "", note  # the language is not known
 
-        self.copy(NameVariant, ["id", "prisoner", "name", "folded", "note"], variants())
+        self.copy(NameVariant, ["id", "prisoner", "name", "language", "note"], variants())
 
     def load_case_records(self):
         rng, people = self.rng, self.people

@@ -1,17 +1,23 @@
-"""Admin behaviour shared by every case-data model: history, publishing rights, search, and
-lists that stay fast on tables of millions of rows."""
+"""Admin behaviour shared by every case-data model: history, publishing rights, search, duplicate checks,
+and lists that stay fast on tables of millions of rows."""
 
+import copy
 import json
-from functools import cached_property
+import operator
+from functools import cached_property, reduce
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from casetracker.names import clean_query
 from casetracker.text import fold
 
 
@@ -36,24 +42,139 @@ class PublishGuardMixin:
         return fields
 
 
-# Records about a prisoner are found by any of the prisoner's names.
-PRISONER_FOLDED_SEARCH = ["prisoner__name_folded", "prisoner__name_variants__folded"]
+class NameSearchMixin:
+    """Admin search by any spelling of a name: any script or transliteration, any word order, small typos.
 
-
-class FoldedSearchMixin:
-    """Search also matches folded names: any script, any case, any transliteration."""
+    In `search_fields`, "name" on a record searchable by name (a prisoner, facility or lawyer: its manager has
+    `name_matches`) stands for all its names, searched through the name index, best match first; a relation to such
+    a record ("prisoner", "facility", "lawyer") finds records by that record's names, resolved to ids through the
+    index first, never by a LIKE over millions of incidents. Other entries work as Django's own (register IDs, charge
+    labels); `folded_search_fields` (small tables only) contain the folded term. The term is cleaned first: no NUL
+    byte reaches the database, and it is cut at MAX_QUERY_LENGTH characters.
+    """
 
     folded_search_fields = ()
 
+    def _named_by(self, field):
+        """The record searchable by name that a `search_fields` entry stands for, or None."""
+        if field == "name":
+            model = self.model
+        else:
+            try:
+                model = self.model._meta.get_field(field).related_model
+            except FieldDoesNotExist:
+                return None
+        return model if model is not None and hasattr(model._default_manager, "name_matches") else None
+
+    def _django_search(self, request, queryset, term, fields):
+        # Django's own search reads the admin's search fields: give it a copy that lists only these.
+        plain = copy.copy(self)
+        plain.search_fields = fields
+        return super(NameSearchMixin, plain).get_search_results(request, queryset, term)
+
     def get_search_results(self, request, queryset, search_term):
-        matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
-        if not folded or not self.folded_search_fields:
-            return matches, may_have_duplicates
-        condition = Q(pk__in=matches.values("pk"))
-        for field in self.folded_search_fields:
-            condition |= Q(**{f"{field}__contains": folded})
-        return queryset.filter(condition), True
+        term = clean_query(search_term)
+        fields = self.get_search_fields(request)
+        named = {field: model for field in fields if (model := self._named_by(field)) is not None}
+        if not term or not (named or self.folded_search_fields):
+            return super().get_search_results(request, queryset, term)
+        conditions = []
+        if plain := [field for field in fields if field not in named]:
+            found, _ = self._django_search(request, queryset, term, plain)
+            conditions.append(Q(pk__in=found.values("pk")))
+        if folded := fold(term):
+            conditions += [Q(**{f"{field}__contains": folded}) for field in self.folded_search_fields]
+        for field, model in named.items():
+            if field != "name":
+                conditions.append(Q(**{f"{field}__in": model._default_manager.name_matches(term).values("pk")}))
+        also = reduce(operator.or_, conditions) if conditions else None
+        if "name" in named:
+            found = queryset.search(term, also=also)
+            # A column the user sorted by keeps its order (the changelist orders before it searches).
+            return (found.order_by(*queryset.query.order_by) if request.GET.get(ORDER_VAR) else found), False
+        return (queryset.filter(also) if also is not None else queryset.none()), False
+
+
+# The most name-variant rows a duplicate check reads from an add form (Django's own limit on a formset's forms).
+MAX_VARIANT_FORMS = 1000
+
+
+class DuplicateCheckForm:
+    """An add form that refuses, once, to create a record whose names match or nearly match records on file: it
+    lists them with links, and saves only when "save anyway" is ticked for exactly the records it listed."""
+
+    name_variants_prefix = None  # the inline formset holding the new record's name variants, if any
+
+    def clean(self):
+        cleaned_data = super().clean()
+        names = [cleaned_data.get("name") or "", *self._variant_names()]
+        candidates = self._meta.model._default_manager.duplicate_candidates(names)
+        listed = {str(candidate.record.pk) for candidate in candidates}
+        seen = set((cleaned_data.get("duplicates_seen") or "").split(","))
+        if candidates and not (cleaned_data.get("save_anyway") and listed <= seen):
+            # The re-rendered form carries the list it showed, unticked: a tick counts for these records only.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("duplicates_seen")] = ",".join(sorted(listed))
+            self.data.pop(self.add_prefix("save_anyway"), None)
+            raise ValidationError(self._possible_duplicates(candidates), code="possible_duplicate")
+        return cleaned_data
+
+    def _variant_names(self):
+        """The names typed into the same submission's name-variant rows (not deleted)."""
+        prefix = self.name_variants_prefix
+        try:
+            total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_VARIANT_FORMS) if prefix else 0
+        except ValueError:
+            return []
+        rows = (f"{prefix}-{i}-" for i in range(total))
+        return [self.data.get(f"{row}name", "") for row in rows if not self.data.get(f"{row}DELETE")]
+
+    def _possible_duplicates(self, candidates):
+        opts = self._meta.model._meta
+        items = format_html_join(
+            "",
+            '<li><a href="{}" target="_blank" rel="noopener">{}</a>{}</li>',
+            (
+                (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[candidate.record.pk]),
+                    candidate.record,
+                    f" (matched: {candidate.matched})" if candidate.matched != candidate.record.name else "",
+                )
+                for candidate in candidates
+            ),
+        )
+        tick = self["save_anyway"]
+        return format_html(
+            "This {} may already be on file. Check these before adding a second record:<ul>{}</ul>{} {}{}",
+            opts.verbose_name,
+            items,
+            tick.as_widget(),
+            tick.label_tag(),
+            self["duplicates_seen"].as_widget(),
+        )
+
+
+class DuplicateCheckMixin:
+    """The add form checks the new record's names (and those in the `name_variants_prefix` inline) for records
+    already on file (DuplicateCheckForm): a researcher never silently creates a second copy of a person."""
+
+    name_variants_prefix = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Only the form that is submitted: Django also builds forms just to read their field names.
+        if obj is None and kwargs.get("fields") is not None:
+            kwargs["form"] = type(
+                self.form.__name__,
+                (DuplicateCheckForm, self.form),
+                {
+                    "name_variants_prefix": self.name_variants_prefix,
+                    "save_anyway": forms.BooleanField(
+                        required=False, label="Save anyway: the new record is none of these"
+                    ),
+                    "duplicates_seen": forms.CharField(required=False, widget=forms.HiddenInput),
+                },
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 class LargeTablePaginator(Paginator):
@@ -92,7 +213,7 @@ class LargeTablePaginator(Paginator):
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-class CaseAdmin(PublishGuardMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
     """Base admin for case data: history with diffs; revert only with the history change right."""
 
     publish_values = None  # (public value, internal value) of `publish_field`, for the bulk actions

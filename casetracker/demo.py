@@ -19,6 +19,7 @@ from prisoners.models import (
     Facility,
     FacilityKind,
     FacilityNameVariant,
+    Language,
     Lawyer,
     NameVariant,
     Prisoner,
@@ -150,13 +151,13 @@ def load_demo():
         {"kind": FacilityKind.PENAL_COLONY, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
     )
     for variant in ["Female penal colony N4 in Homiel", "Gomel penal colony No. 4"]:
-        up(FacilityNameVariant, {"facility": colony, "name": variant})
+        up(FacilityNameVariant, {"facility": colony, "name": variant}, {"language": Language.ENGLISH})
     hospital = up(
         Facility,
         {"name": "Homiel emergency hospital"},
         {"kind": FacilityKind.HOSPITAL, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
     )
-    up(FacilityNameVariant, {"facility": hospital, "name": "Gomel emergency hospital"})
+    up(FacilityNameVariant, {"facility": hospital, "name": "Gomel emergency hospital"}, {"language": Language.ENGLISH})
 
     maria = up(
         Prisoner,
@@ -176,14 +177,14 @@ def load_demo():
         },
     )
     variants = [
-        ("Maryia Kalesnikava", "transliteration"),
-        ("Kalesnikova", "spelling also used in the joint statement"),
-        ("Kolesnikova", "transliteration from Russian"),
-        ("Калеснікава", "Belarusian"),
-        ("Колесникова", "Russian"),
+        ("Maryia Kalesnikava", Language.ENGLISH, "transliteration"),
+        ("Kalesnikova", Language.ENGLISH, "spelling also used in the joint statement"),
+        ("Kolesnikova", Language.ENGLISH, "transliteration from Russian"),
+        ("Калеснікава", Language.BELARUSIAN, "Belarusian"),
+        ("Колесникова", Language.RUSSIAN, "Russian"),
     ]
-    for name, note in variants:
-        up(NameVariant, {"prisoner": maria, "name": name}, {"note": note})
+    for name, language, note in variants:
+        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note})
 
     for label in ["extremism", "trying to seize power", "calls for actions causing harm to national security"]:
         up(Charge, {"prisoner": maria, "label": label})

@@ -5,6 +5,8 @@ A name is seen as "Maria Kalesnikava" in a rights group's list, "Мария Ко
 words; `name_key` reduces one word to a phonetic key that is equal for all those spellings; a query
 matches a name when each query word's key equals, or is a prefix of, the key of some word of the name.
 `similarity` is PostgreSQL's pg_trgm similarity, so SQLite can rank near matches exactly as PostgreSQL does.
+`clean_query` makes typed text safe for a database (no NUL byte, at most MAX_QUERY_LENGTH characters); `words`
+ignores symbols such as emoji. The search itself, and the index it reads, are in prisoners.search.
 
 A key is the word's consonants, each reduced to a sound class, with each run of vowels reduced to one
 of three letters and the final vowels (grammatical and gender endings) dropped:
@@ -18,6 +20,7 @@ Kalesnikava, Kolesnikova, Kolesnikowa, Калеснікава and Колесни
 
 import re
 import struct
+import unicodedata
 
 from casetracker.text import fold
 
@@ -84,9 +87,32 @@ def _vowel_class(match):
     return "i"
 
 
+# Longest query a search takes (a name's spelling is never longer).
+MAX_QUERY_LENGTH = 200
+
+
+def _blank(text, unwanted):
+    return "".join(" " if unwanted(unicodedata.category(char)) else char for char in text)
+
+
+def _control(category):
+    return category[0] == "C"  # control and format characters: NUL, zero-width joiners, unassigned code points
+
+
+def _control_or_symbol(category):
+    # Symbols too: anyascii spells an emoji as a word (😀 -> ":grinning:") and a flag as a country code.
+    return _control(category) or category == "So"
+
+
+def clean_query(text):
+    """What someone typed, safe for any database: no NUL or other control character, single spaces, at most
+    MAX_QUERY_LENGTH characters."""
+    return " ".join(_blank((text or "")[: MAX_QUERY_LENGTH * 2], _control).split())[:MAX_QUERY_LENGTH]
+
+
 def words(text):
     """The folded words of a name or query: 'Palina Sharenda-Panasiuk' -> ['palina', 'sharenda', 'panasiuk']."""
-    return fold((text or "").translate(_BEFORE_FOLD)).split()
+    return fold(_blank((text or "").translate(_BEFORE_FOLD), _control_or_symbol)).split()
 
 
 def name_key(word):

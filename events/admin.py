@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from casetracker.admin_base import PRISONER_FOLDED_SEARCH, CaseAdmin
+from casetracker.admin_base import CaseAdmin
 
 from .models import Contact, Incident, Organisation, Source, Visibility
 
@@ -15,8 +15,8 @@ class IncidentAdmin(CaseAdmin):
         "verification",
     ]
     list_select_related = ["prisoner", "facility"]
-    search_fields = ["prisoner__name", "prisoner__name_variants__name", "description", "facility__name"]
-    folded_search_fields = [*PRISONER_FOLDED_SEARCH, "facility__name_folded", "facility__name_variants__folded"]
+    # By the names of the prisoner, facility and lawyer, through the name index (never a LIKE over millions).
+    search_fields = ["prisoner", "facility", "lawyer"]
     autocomplete_fields = ["prisoner", "facility", "lawyer", "sources"]
     # Newest first, through the chronological index. No date hierarchy and no "facilities used"
     # filter: both read every one of millions of rows to draw their links (the start-date filter
@@ -42,8 +42,7 @@ class ContactAdmin(CaseAdmin):
     list_display = ["prisoner", "party", "date_display", "channel", "contact_person", "visibility"]
     list_filter = ["party", "channel", ("date", admin.DateFieldListFilter), "visibility"]
     list_select_related = ["prisoner"]
-    search_fields = ["prisoner__name", "prisoner__name_variants__name", "contact_person", "lawyer__name"]
-    folded_search_fields = PRISONER_FOLDED_SEARCH
+    search_fields = ["prisoner", "lawyer"]
     autocomplete_fields = ["prisoner", "lawyer", "sources"]
     ordering = ["-date", "-id"]  # newest first, through the chronological index
     fieldsets = [

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from casetracker.admin_base import PRISONER_FOLDED_SEARCH, CaseAdmin, CaseInline
+from casetracker.admin_base import CaseAdmin, CaseInline, DuplicateCheckMixin
 from events.models import Contact, Party
 
 from . import lapse as lapse_rule
@@ -29,7 +29,7 @@ from .models import (
 
 class NameVariantInline(CaseInline):
     model = NameVariant
-    fields = ["name", "note"]
+    fields = ["name", "language", "note"]
     show_change_link = False
 
 
@@ -153,11 +153,11 @@ def lapse_column(party):
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(CaseAdmin):
+class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
     list_display = ["name", "status", "detained_display", "lawyer_lapse", "family_lapse", "published"]
     list_filter = ["status", "published", "monitored", LawyerLapseFilter, FamilyLapseFilter, "tags"]
-    search_fields = ["name", "name_variants__name", "register_entries__identifier"]
-    folded_search_fields = ["name_folded", "name_variants__folded"]
+    search_fields = ["name", "=register_entries__identifier"]  # every name variant (casetracker.admin_base)
+    name_variants_prefix = "name_variants"
     readonly_fields = ["incidents_link", "contacts_link", "lapse_summary", "created", "updated"]
     autocomplete_fields = ["tags", "sources"]
     inlines = [
@@ -275,16 +275,16 @@ class PrisonerAdmin(CaseAdmin):
 
 class FacilityNameVariantInline(CaseInline):
     model = FacilityNameVariant
-    fields = ["name", "note"]
+    fields = ["name", "language", "note"]
     show_change_link = False
 
 
 @admin.register(Facility)
-class FacilityAdmin(CaseAdmin):
+class FacilityAdmin(DuplicateCheckMixin, CaseAdmin):
     list_display = ["name", "kind", "city", "region", "country"]
     list_filter = ["kind", "country", "region"]
-    search_fields = ["name", "city", "name_variants__name"]
-    folded_search_fields = ["name_folded", "name_variants__folded"]
+    search_fields = ["name", "city"]
+    name_variants_prefix = "name_variants"
     inlines = [FacilityNameVariantInline]
     fields = [
         "name",
@@ -323,25 +323,22 @@ class TagAdmin(CaseAdmin):
 
 
 @admin.register(Lawyer)
-class LawyerAdmin(CaseAdmin):
+class LawyerAdmin(DuplicateCheckMixin, CaseAdmin):
     list_display = ["name"]
     search_fields = ["name"]
-    folded_search_fields = ["name_folded"]
 
 
 @admin.register(NameVariant)
 class NameVariantAdmin(CaseAdmin):
-    list_display = ["name", "prisoner", "note"]
-    search_fields = ["name", "prisoner__name"]
-    folded_search_fields = ["folded", *PRISONER_FOLDED_SEARCH]
+    list_display = ["name", "prisoner", "language", "note"]
+    search_fields = ["prisoner"]
     autocomplete_fields = ["prisoner"]
 
 
 @admin.register(FacilityNameVariant)
 class FacilityNameVariantAdmin(CaseAdmin):
-    list_display = ["name", "facility", "note"]
-    search_fields = ["name", "facility__name"]
-    folded_search_fields = ["folded"]
+    list_display = ["name", "facility", "language", "note"]
+    search_fields = ["facility"]
     autocomplete_fields = ["facility"]
 
 
@@ -349,8 +346,7 @@ class FacilityNameVariantAdmin(CaseAdmin):
 class CustodyPeriodAdmin(CaseAdmin):
     list_display = ["prisoner", "facility", "period"]
     list_filter = ["facility"]
-    search_fields = ["prisoner__name", "facility__name"]
-    folded_search_fields = PRISONER_FOLDED_SEARCH
+    search_fields = ["prisoner", "facility"]
     autocomplete_fields = ["prisoner", "facility"]
     fields = ["prisoner", "facility", ("start", "start_precision"), ("end", "end_precision"), "note"]
 
@@ -358,8 +354,7 @@ class CustodyPeriodAdmin(CaseAdmin):
 @admin.register(Charge)
 class ChargeAdmin(CaseAdmin):
     list_display = ["label", "article", "prisoner"]
-    search_fields = ["label", "article", "prisoner__name"]
-    folded_search_fields = PRISONER_FOLDED_SEARCH
+    search_fields = ["label", "article", "prisoner"]
     autocomplete_fields = ["prisoner"]
 
 
@@ -367,8 +362,7 @@ class ChargeAdmin(CaseAdmin):
 class SentenceAdmin(CaseAdmin):
     list_display = ["prisoner", "date_display", "term", "court", "regime"]
     list_filter = ["regime"]
-    search_fields = ["prisoner__name", "court"]
-    folded_search_fields = PRISONER_FOLDED_SEARCH
+    search_fields = ["prisoner", "court"]
     autocomplete_fields = ["prisoner"]
     fields = ["prisoner", ("date", "date_precision"), "court", ("term_years", "term_months"), "regime"]
 
@@ -380,7 +374,6 @@ class SentenceAdmin(CaseAdmin):
 @admin.register(Representation)
 class RepresentationAdmin(CaseAdmin):
     list_display = ["lawyer", "prisoner", "start_approx", "end_approx"]
-    search_fields = ["lawyer__name", "prisoner__name"]
-    folded_search_fields = ["lawyer__name_folded", *PRISONER_FOLDED_SEARCH]
+    search_fields = ["lawyer", "prisoner"]
     autocomplete_fields = ["prisoner", "lawyer"]
     fields = ["prisoner", "lawyer", ("start", "start_precision"), ("end", "end_precision")]

@@ -21,6 +21,7 @@ from casetracker.text import FoldedField, fold
 from events.models import Incident, Organisation, Party, Source
 
 from . import lapse as lapse_rule
+from .search import SearchableQuerySet
 from .status import IN_CUSTODY, Status, in_custody_condition
 
 
@@ -50,16 +51,9 @@ def unique_slugs(model, texts, exclude=None):
     return slugs
 
 
-class PrisonerQuerySet(models.QuerySet):
+class PrisonerQuerySet(SearchableQuerySet):
     def public(self):
         return self.filter(published=True)
-
-    def search(self, query):
-        """Match any name variant in any script or transliteration."""
-        folded = fold(query)
-        if not folded:
-            return self
-        return self.filter(Q(name_folded__contains=folded) | Q(name_variants__folded__contains=folded)).distinct()
 
     def with_contact_lapse(self, *, public=False, today=None):
         """Annotate every party's contact lapse (see prisoners.lapse), all in one query."""
@@ -292,9 +286,28 @@ class ContactClock(models.Model):
         return f"Contact clock of {self.prisoner_id}"
 
 
+class Language(models.TextChoices):
+    """The language a name is written in (BCP 47), so screen readers pronounce it right."""
+
+    BELARUSIAN = "be", "Belarusian"
+    BELARUSIAN_LATIN = "be-Latn", "Belarusian in Łacinka"
+    RUSSIAN = "ru", "Russian"
+    UKRAINIAN = "uk", "Ukrainian"
+    CRIMEAN_TATAR = "crh", "Crimean Tatar"
+    ENGLISH = "en", "English (or another language's Latin transliteration)"
+    POLISH = "pl", "Polish"
+    GERMAN = "de", "German"
+    LITHUANIAN = "lt", "Lithuanian"
+
+
 class NameVariantBase(models.Model):
     name = models.CharField(max_length=200)
-    folded = FoldedField(source="name")
+    language = models.CharField(
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
+        help_text="The language of this spelling, so screen readers pronounce it right (Калеснікава: Belarusian).",
+    )
     note = models.CharField(max_length=100, blank=True, help_text="e.g. Belarusian Cyrillic, Russian transliteration")
 
     class Meta:
@@ -385,7 +398,7 @@ class FacilityKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class FacilityQuerySet(models.QuerySet):
+class FacilityQuerySet(SearchableQuerySet):
     def public(self):
         """Facilities a public page may name: where a published prisoner is or was held,
         or where a public incident happened."""
@@ -709,6 +722,7 @@ class Lawyer(models.Model):
     note = models.TextField("internal notes", blank=True)
 
     history = HistoricalRecords()
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

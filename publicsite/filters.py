@@ -1,4 +1,4 @@
-"""The filters of the public prisoner list, shared by the page and the CSV and JSON exports."""
+"""The filters of the public prisoner list (shared by the page and the CSV and JSON exports) and facility list."""
 
 import django_filters
 from django import forms
@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from events.models import Party
 from prisoners import lapse as lapse_rule
+from prisoners import search
 from prisoners.models import Facility, Prisoner
 from prisoners.status import Status, in_custody_condition
 
@@ -22,6 +23,9 @@ def longest_without(party):
     # The longest lapse is the earliest stored date; no contact data sorts last.
     return [Key("custody_rank"), Key(lapse_rule.names(party).since_latest), Key("name")]
 
+
+# A name search's own order (prisoners.search): best match first, then name.
+BEST_MATCH = [Key("search_order"), Key("name")]
 
 # sort -> (label, keys); the primary key ends every one (SeekPaginator), so pages never shuffle.
 SORTS = {
@@ -41,14 +45,26 @@ def public_regions():
     return [(region, region) for region in sorted(set(regions))]
 
 
-class PrisonerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+def name_query(help_text):
+    """The name search box: any spelling, script or word order (prisoners.search), at most MAX_QUERY_LENGTH
+    characters; NUL bytes are refused by the form, so they never reach the database."""
+    return django_filters.CharFilter(
         label="Name",
         method="search",
         max_length=MAX_QUERY_LENGTH,
-        help_text="Any spelling or script: Kolesnikova, Калеснікава …",
+        help_text=help_text,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "id_q_help"}),
     )
+
+
+class ErrorMessages:
+    def error_messages(self):
+        """What was wrong with the query, one message per field."""
+        return [f"{self.form.fields[field].label}: {' '.join(errors)}" for field, errors in self.form.errors.items()]
+
+
+class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
+    q = name_query("Any spelling, script or word order: Maria Kolesnikova, Калеснікава, Kalesn …")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     facility = django_filters.ModelChoiceFilter(
         label="Held at",
@@ -70,7 +86,7 @@ class PrisonerFilter(django_filters.FilterSet):
         label="Sort by",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         method="sort_by",
-        empty_label=None,
+        empty_label="Best match, then name",
     )
 
     class Meta:
@@ -87,11 +103,20 @@ class PrisonerFilter(django_filters.FilterSet):
         return super().qs.order_by(*self.paginator(0).ordering())
 
     def paginator(self, per_page):
-        self.is_valid()  # fills cleaned_data with every filter that is valid; a bad sort falls back to name
-        return SeekPaginator(super().qs, SORTS[self.form.cleaned_data.get("sort") or "name"][1], per_page)
+        self.is_valid()  # fills cleaned_data with every filter that is valid; a bad sort falls back
+        found = super().qs
+        sort = self.form.cleaned_data.get("sort")
+        if sort:
+            keys = SORTS[sort][1]
+        else:
+            keys = BEST_MATCH if "search_order" in found.query.annotations else SORTS["name"][1]
+        return SeekPaginator(found, keys, per_page)
 
     def search(self, queryset, name, value):
-        return queryset.filter(pk__in=Prisoner.objects.search(value).values("pk"))
+        found = queryset.search(value)  # best match first, unless sorted otherwise
+        if "search_rank" not in found.query.annotations:
+            return found  # a query without words finds no one
+        return found.annotate(search_order=search.BEST_FIRST)
 
     def held_at(self, queryset, name, value):
         return queryset.held_at(value)
@@ -106,6 +131,13 @@ class PrisonerFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset  # applied by `qs` and `paginator`, which need the keys themselves
 
-    def error_messages(self):
-        """What was wrong with the query, one message per field."""
-        return [f"{self.form.fields[field].label}: {' '.join(errors)}" for field, errors in self.form.errors.items()]
+
+class FacilityFilter(ErrorMessages, django_filters.FilterSet):
+    q = name_query("Any spelling or script: Homiel, Gomel, Гомель …")
+
+    class Meta:
+        model = Facility
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

@@ -17,6 +17,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
+from prisoners.search import IndexedName, IndexedWord
+
 VERSION_KEY = "publicsite:version"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
 
@@ -66,8 +68,8 @@ def cached_page(view):
 def connect_invalidation():
     for label in settings.CASE_APPS:
         for model in apps.get_app_config(label).get_models():
-            if model._meta.model_name.startswith("historical"):
-                continue  # history rows come with a change already signalled
+            if model._meta.model_name.startswith("historical") or model in (IndexedName, IndexedWord):
+                continue  # history and name-index rows follow a change to case data, which has signalled already
             post_save.connect(invalidate, sender=model, dispatch_uid=f"publicsite-save-{model._meta.label}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"publicsite-delete-{model._meta.label}")
             for field in model._meta.many_to_many:

@@ -11,11 +11,12 @@ from prisoners.models import Facility, Prisoner
 
 from . import opendata
 from .casefile import CaseFile, public_incidents, public_prisoners
-from .filters import PrisonerFilter
+from .filters import FacilityFilter, PrisonerFilter
 from .pagination import InvalidCursor, Key, SeekPaginator
 
 PAGE_SIZE = 25
 LATEST_INCIDENTS = 8
+FACILITIES_WITH_PRISONERS = 3  # facilities a name search on the prisoner list also names
 
 
 def home(request):
@@ -32,20 +33,26 @@ def home(request):
 
 
 def prisoner_list(request):
+    """The list, and the results of any name search (the header's search box comes here)."""
     filterset = PrisonerFilter(request.GET)
     paginator = filterset.paginator(PAGE_SIZE)
     try:
         page = paginator.page(after=request.GET.get("after"), before=request.GET.get("before"))
     except InvalidCursor:
         raise Http404("No such page of results.") from None
+    query = filterset.form.cleaned_data.get("q") or ""
+    count = paginator.queryset.count()
     return render(
         request,
         "publicsite/prisoner_list.html",
         {
             "filter": filterset,
             "page": page,
-            "count": paginator.queryset.count(),
+            "count": count,
             "filter_errors": filterset.error_messages(),
+            "query": query,
+            "suggestions": Prisoner.objects.public().suggestions(query) if query and not count else [],
+            "facilities": _public_facilities().search(query)[:FACILITIES_WITH_PRISONERS] if query else [],
         },
     )
 
@@ -132,7 +139,20 @@ def prisoner_json(request, slug):
 
 
 def facility_list(request):
-    return render(request, "publicsite/facility_list.html", {"facilities": _public_facilities()})
+    filterset = FacilityFilter(request.GET, _public_facilities())
+    facilities = list(filterset.qs)
+    query = filterset.form.cleaned_data.get("q") or ""
+    return render(
+        request,
+        "publicsite/facility_list.html",
+        {
+            "filter": filterset,
+            "facilities": facilities,
+            "query": query,
+            "filter_errors": filterset.error_messages(),
+            "suggestions": Facility.objects.public().suggestions(query) if query and not facilities else [],
+        },
+    )
 
 
 FACILITY_HELD_PAGE = 50

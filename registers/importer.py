@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from casetracker.iterables import batched
 from casetracker.text import fold
 from events.models import Contact, Incident, IncidentKind, Organisation, Party
-from prisoners import clocks
+from prisoners import clocks, search
 from prisoners.models import (
     Charge,
     CustodyPeriod,
@@ -335,7 +335,9 @@ class PrisonerImporter(Importer):
         created = self.create(new)
         self.flush()
         outcomes = self.report.outcomes[-len(rows) :]
-        clocks.refresh([*created, *(outcome.record.pk for outcome in outcomes if outcome.action == "update")])
+        written = [*created, *(outcome.record.pk for outcome in outcomes if outcome.action == "update")]
+        clocks.refresh(written)
+        search.reindex_many(Prisoner, written)  # their names and variants were written past the signals
         self.release(outcomes)
 
     # Reading a row.
@@ -724,7 +726,9 @@ class FacilityImporter(Importer):
                 self.update(outcome, facility, values)
         self.create(new)
         self.flush()
-        self.release(self.report.outcomes[-len(rows) :])
+        outcomes = self.report.outcomes[-len(rows) :]
+        search.reindex_many(Facility, [o.record.pk for o in outcomes if o.action in ("create", "update")])
+        self.release(outcomes)
 
     def read(self, outcome, cells):
         if not outcome.name:

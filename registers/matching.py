@@ -6,18 +6,22 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
-from casetracker.names import name_keys, similarity
+from casetracker.names import words
 from casetracker.text import fold
 from events.models import Incident, IncidentKind
-from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, RegisterEntry
+from prisoners.models import CustodyPeriod, Facility, Prisoner, Recognition, RegisterEntry
+from prisoners.search import IndexedName
 
 from .parsing import ParseError
 
-NEAR = 0.5  # trigram similarity of folded names from which a facility is "probably the same"
+
+def folded(name):
+    """A name as the name index keeps it (prisoners.search): its folded words."""
+    return " ".join(words(name))
 
 
 def _row_names(values):
-    return [fold(name) for name in [values["name"], *(values.get("name_variants") or [])] if fold(name)]
+    return [folded(name) for name in [values["name"], *(values.get("name_variants") or [])] if folded(name)]
 
 
 @dataclass
@@ -49,7 +53,7 @@ class PeopleOnRecord:
         """Which of the prisoner's names the row matched, to show next to the candidate."""
         row = set(_row_names(values))
         names = [prisoner.name, *(variant.name for variant in prisoner.name_variants.all())]
-        return next((name for name in names if fold(name) in row), prisoner.name)
+        return next((name for name in names if folded(name) in row), prisoner.name)
 
 
 def people_on_record(rows):
@@ -67,14 +71,15 @@ def people_on_record(rows):
         matches |= Q(pk__in=entries.filter(register_key=register, identifier_key__in=identifiers).values("prisoner"))
     names = {name for values in rows for name in _row_names(values)}
     if names:
-        matches |= Q(name_folded__in=names) | Q(pk__in=NameVariant.objects.filter(folded__in=names).values("prisoner"))
+        spellings = IndexedName.objects.filter(kind="prisoner", folded__in=names).values("owner_id")
+        matches |= Q(pk__in=spellings)
     slugs = {values.get("match") for values in rows if values.get("match")}
     if slugs:
         matches |= Q(slug__in=slugs)
     for prisoner in Prisoner.objects.filter(matches).prefetch_related(*COMPARED):
         for entry in prisoner.register_entries.all():
             found.by_id[(entry.register.lower(), entry.identifier.lower())] = prisoner
-        for name in {prisoner.name_folded, *(variant.folded for variant in prisoner.name_variants.all())}:
+        for name in {folded(prisoner.name), *(folded(variant.name) for variant in prisoner.name_variants.all())}:
             if name in names:
                 found.by_name.setdefault(name, []).append(prisoner)
         if prisoner.slug in slugs:
@@ -97,8 +102,9 @@ COMPARED = [
 
 
 def people_near(values):
-    """Prisoners on record whose name resembles the row's."""
-    return []
+    """Prisoners on record whose name resembles the row's (a transliteration, a typo, a surname shared)."""
+    names = [values["name"], *(values.get("name_variants") or [])]
+    return [candidate.record for candidate in Prisoner.objects.duplicate_candidates(names)]
 
 
 class FacilityIndex:
@@ -108,7 +114,7 @@ class FacilityIndex:
         self.facilities = list(Facility.objects.prefetch_related("name_variants"))
         self.names = {}
         for facility in self.facilities:
-            names = {facility.name_folded, *(variant.folded for variant in facility.name_variants.all())}
+            names = {fold(facility.name), *(fold(variant.name) for variant in facility.name_variants.all())}
             for name in names | {f"{name} {fold(facility.city)}".strip() for name in names}:
                 self.names.setdefault(name, set()).add(facility)
 
@@ -133,14 +139,8 @@ class FacilityIndex:
             raise ParseError(f'"{text}" names several facilities on record ({where}): add the city.')
         raise ParseError(f'"{text}" is not a facility on record: import the facilities first, or use a name on record.')
 
-    def near(self, name, city=""):
-        """Facilities whose names resemble this one (a transliteration, a typo)."""
-        keys, folded = name_keys(name), fold(name)
-        near = []
-        for facility in self.facilities:
-            if city and facility.city and fold(facility.city) != fold(city):
-                continue
-            names = [facility.name, *(variant.name for variant in facility.name_variants.all())]
-            if any(name_keys(other) == keys or similarity(fold(other), folded) >= NEAR for other in names):
-                near.append(facility)
-        return near
+    @staticmethod
+    def near(name, city=""):
+        """Facilities whose names resemble this one (a transliteration, a typo), in that city if it is given."""
+        candidates = (candidate.record for candidate in Facility.objects.duplicate_candidates([name]))
+        return [f for f in candidates if not (city and f.city) or fold(f.city) == fold(city)]

@@ -281,3 +281,28 @@ def test_the_columns_are_documented_and_every_export_column_is_known():
     for columns, export in ((PRISONER_COLUMNS, opendata.COLUMNS), (FACILITY_COLUMNS, opendata.FACILITY_COLUMNS)):
         known = set(by_header(columns)) | {header_key(name) for name in DERIVED_EXPORT_COLUMNS}
         assert {column.name for column in export if header_key(column.name) not in known} == set()
+
+
+@pytest.mark.parametrize(
+    "on_record, in_the_file",
+    [
+        ("Алесь Грыдзін", "Ales Gridin"),
+        ("Maria Kalesnikava", "Мария Колесникова"),
+        ("Siarhei Tsikhanouski", "Sergei Tikhanovsky"),
+        ("Viktar Babaryka", "Viktor Babariko"),
+    ],
+)
+def test_the_same_person_in_another_script_or_transliteration_waits_for_a_decision(today, on_record, in_the_file):
+    person = PrisonerFactory(name=on_record)
+    report = run(f"name\n{in_the_file}\n")
+    assert not report.written and report.outcomes[0].candidates[0][0] == person
+    assert report.problems[0].message.startswith(f"Probably already on record: {on_record} ({person.slug}).")
+    assert run(f"name,match\n{in_the_file},{person.slug}\n").counts == {"update": 1}  # decided: it is them
+    person.refresh_from_db()
+    assert list(person.name_variants.values_list("name", flat=True)) == [in_the_file]
+
+
+def test_imported_people_are_found_by_the_name_search(colony, client):
+    assert run(VIASNA).written
+    found = Prisoner.objects.search("Bialiatski")
+    assert [prisoner.name for prisoner in found] == ["Ales Bialiatski"]

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import resolve
 
 from events.models import IncidentKind, Visibility
+from prisoners.models import Prisoner
 from publicsite.urls import urlpatterns
 from tests.factories import (
     ChargeFactory,
@@ -155,6 +156,14 @@ def public_urls(client, seeded):
         f"/prisoners.json?q={SEARCH}",
         "/prisoners/?q=Hiddenvariant",
         "/prisoners.json?q=Hiddenvariant",
+        # Near misses, which would suggest the nearest names or match nearly, and the facility search: neither may
+        # reach an unpublished prisoner, a facility known only from internal records, or a lawyer on a contact.
+        "/prisoners/?q=Hidenvariant",
+        "/prisoners/?q=zqxcanarx+hiden+persn",
+        "/prisoners/?q=zqxcanarx+lawyer+named",
+        f"/facilities/?q={SEARCH}",
+        "/facilities/?q=zqxcanarx+secret+site",
+        "/facilities/?q=secret",
         f"/prisoners/{hidden}/",
         f"/prisoners/{hidden}.json",
         f"/prisoners/{hidden}/feed/",
@@ -197,6 +206,14 @@ def test_searching_for_an_unpublished_prisoner_finds_no_one(seeded, client):
     for query in [SEARCH, "Hiddenvariant", "hidden person"]:
         assert list(client.get("/prisoners/", {"q": query}).context["page"].object_list) == []
         assert json.loads(client.get("/prisoners.json", {"q": query}).getvalue())["count"] == 0
+
+
+def test_nothing_unpublished_is_suggested(seeded, client):
+    assert seeded["hidden"] in [record for record, _ in Prisoner.objects.suggestions("Hidenvariant")]  # staff see it
+    for query in ["Hidenvariant", "zqxcanarx hiden", "Hiden Persn"]:
+        response = client.get("/prisoners/", {"q": query})
+        assert seeded["hidden"] not in [record for record, _ in response.context["suggestions"]]
+    assert client.get("/facilities/", {"q": "zqxcanarx secret"}).context["suggestions"] == []
 
 
 def test_a_public_fact_shows_only_its_public_sources(seeded, client):

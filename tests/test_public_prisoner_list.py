@@ -211,7 +211,11 @@ def test_shows_where_each_is_held_and_the_lapses(demo, client):
     assert '<a href="/facilities/penal-colony-no-4-homiel/">Penal colony No. 4, Homiel</a>' in html
     assert "480 days" in html and "since 7 February 2023" in html
     assert "467 days" in html and "since mid-February 2023" in html
-    assert "Kalesnikova · Kolesnikova · Maryia Kalesnikava" in html
+    # Each spelling in its language, for screen readers.
+    assert (
+        '<span lang="en">Kalesnikova</span> · <span lang="en">Kolesnikova</span> · <span lang="en">Maryia Kalesnikava'
+        '</span> · <span lang="be">Калеснікава</span> · <span lang="ru">Колесникова</span>'
+    ) in html
 
 
 def test_runs_the_same_few_queries_however_many_rows(today, client):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from casetracker.env import ConfigurationError, Env
 
@@ -70,3 +71,11 @@ def test_env_parsing():
     assert (mail["EMAIL_HOST"], mail["EMAIL_PORT"], mail["EMAIL_HOST_USER"]) == ("mail.example.org", 587, "user")
     with pytest.raises(ConfigurationError, match="N=12 is out of range"):
         env.int("N", 0, max_value=10)
+
+
+@pytest.mark.django_db
+def test_postgresql_compiles_no_query_with_its_jit():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone() == ("off",)

@@ -1,5 +1,6 @@
 from django import template
 
+from prisoners import search
 from publicsite.casefile import public_lapse
 
 register = template.Library()
@@ -9,3 +10,9 @@ register = template.Library()
 def lapse(prisoner, party):
     """{{ prisoner|lapse:"lawyer" }}: the public lapse figure (see `public_lapse`)."""
     return public_lapse(prisoner, party)
+
+
+@register.filter
+def matched_spelling(record, query):
+    """{{ prisoner|matched_spelling:query }}: the spelling a search found the record by, when not its display name."""
+    return search.matched_spelling(record, query) if query else None
