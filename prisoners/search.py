@@ -31,7 +31,7 @@ from django.apps import apps as django_apps
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, models, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Collate
 from django.db.models.signals import post_delete, post_save
 
@@ -52,6 +52,7 @@ MAX_WORDS = 8  # longer queries are cut: no name has more words, and each word i
 EXACT, EVERY_WORD, NEAR_MATCH = 0, 1, 2  # search_rank
 RAREST_WORD = 3  # a duplicate candidate found by the rarest word of its names alone
 RARE = 20  # records at most that may carry a word for it to point at a person
+MANY_CARRIERS = 2000  # a key more records carry than this is too common to find candidates by (a given name)
 DUPLICATE_ORDER = {EXACT: 0, EVERY_WORD: 1, RAREST_WORD: 2, NEAR_MATCH: 3}  # a shared surname before a near one
 
 # Rank, then score (highest first), as one sort key: rank + (1 - score) / 2 is exact in doubles for float4 scores, so
@@ -357,6 +358,60 @@ class SearchableQuerySet(models.QuerySet):
                     for query in queries:
                         keep(record, RAREST_WORD, query)
         return [candidate for _, candidate in sorted(best.values(), key=lambda item: item[0])[:limit]]
+
+    def duplicate_candidates_of_many(self, names_of_each, limit=5):
+        """`duplicate_candidates` for many new records at once (a batch of an import), in a few queries for the
+        whole batch: a record is a candidate when, for one of the names given, every word's phonetic key is one of
+        its words' keys (the same name in another script or transliteration, in any order), or when it carries
+        the rarest of those keys and at most RARE records do (a surname shared). Typos are the one-by-one
+        `duplicate_candidates`' business (the admin's add form). A list of Candidates for each list of names."""
+        queries_of_each = [[q for q in map(NameQuery, names) if q] for names in names_of_each]
+        keys = {key for queries in queries_of_each for query in queries for _, key in query.words}
+        words_of = IndexedWord.objects.filter(kind=self._kind)
+        counts = dict(
+            words_of.filter(key__in=keys)
+            .values("key")
+            .annotate(n=Count("owner_id", distinct=True))
+            .values_list("key", "n")
+        )
+        rarest = {}  # each query's least common key, which every candidate for it must carry
+        for queries in queries_of_each:
+            for query in queries:
+                carried = [key for _, key in query.words if key in counts]
+                if len(carried) == len(query.words):
+                    rarest[query.folded] = min(carried, key=counts.get)
+        wanted = {key for key in rarest.values() if counts[key] <= MANY_CARRIERS}
+        owners_of = {}
+        for owner, key in words_of.filter(key__in=wanted).values_list("owner_id", "key"):
+            owners_of.setdefault(key, set()).add(owner)
+        owner_keys = {}
+        for owner, key in words_of.filter(
+            owner_id__in={o for owners in owners_of.values() for o in owners}
+        ).values_list("owner_id", "key"):
+            owner_keys.setdefault(owner, set()).add(key)
+        records = self.with_variants().in_bulk(list(owner_keys))
+        found = []
+        for queries in queries_of_each:
+            best = {}
+            for query in queries:
+                key = rarest.get(query.folded)
+                for owner in owners_of.get(key, ()):
+                    every_word = {k for _, k in query.words} <= owner_keys[owner]
+                    if not every_word and (len(query.words) < 2 or counts[key] > RARE):
+                        continue
+                    record = records[owner]
+                    spelling = best_spelling(record, query).text
+                    score = similarity(query.folded, " ".join(words(spelling)))
+                    order = (
+                        DUPLICATE_ORDER[EVERY_WORD if every_word else RAREST_WORD],
+                        -score,
+                        record.name_folded,
+                        owner,
+                    )
+                    if owner not in best or order < best[owner][0]:
+                        best[owner] = (order, Candidate(record, spelling, score))
+            found.append([candidate for _, candidate in sorted(best.values(), key=lambda item: item[0])[:limit]])
+        return found
 
 
 def spellings(record):

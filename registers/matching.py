@@ -31,6 +31,7 @@ class PeopleOnRecord:
     by_id: dict = field(default_factory=dict)  # (register, identifier) lower-cased -> prisoner
     by_name: dict = field(default_factory=dict)  # folded name -> prisoners
     by_slug: dict = field(default_factory=dict)
+    near_of: dict = field(default_factory=dict)  # id(row values) -> prisoners whose names resemble the row's
 
     @staticmethod
     def id_keys(values):
@@ -45,8 +46,8 @@ class PeopleOnRecord:
         return sorted(found.values(), key=lambda prisoner: prisoner.pk)
 
     def near(self, values):
-        """Prisoners whose names resemble the row's (a transliteration, a typo): see people_near."""
-        return people_near(values)
+        """Prisoners whose names resemble the row's (another script or transliteration, a shared surname)."""
+        return self.near_of.get(id(values), [])
 
     @staticmethod
     def spelling(prisoner, values):
@@ -84,7 +85,16 @@ def people_on_record(rows):
                 found.by_name.setdefault(name, []).append(prisoner)
         if prisoner.slug in slugs:
             found.by_slug[prisoner.slug] = prisoner
+    # Rows that are no one on record by ID or by name: who they may be, for the whole batch at once.
+    unknown = [v for v in rows if not v.get("match") and not found.exact(v) and not _known_by_id(found, v)]
+    names = [[v["name"], *(v.get("name_variants") or [])] for v in unknown]
+    for values, candidates in zip(unknown, Prisoner.objects.duplicate_candidates_of_many(names)):
+        found.near_of[id(values)] = [candidate.record for candidate in candidates]
     return found
+
+
+def _known_by_id(found, values):
+    return any(key in found.by_id for key in found.id_keys(values))
 
 
 # What an update compares a row with: fetched with the prisoners a batch finds.
@@ -99,12 +109,6 @@ COMPARED = [
     "contacts",
     Prefetch("incidents", queryset=Incident.objects.filter(kind=IncidentKind.RELEASE), to_attr="releases"),
 ]
-
-
-def people_near(values):
-    """Prisoners on record whose name resembles the row's (a transliteration, a typo, a surname shared)."""
-    names = [values["name"], *(values.get("name_variants") or [])]
-    return [candidate.record for candidate in Prisoner.objects.duplicate_candidates(names)]
 
 
 class FacilityIndex:

@@ -8,6 +8,7 @@ from prisoners.models import Facility, Lawyer, Prisoner
 from prisoners.search import RARE
 from tests.admin_forms import add_inline_row
 from tests.factories import FacilityFactory, LawyerFactory, NameVariantFactory, PrisonerFactory
+from tests.spellings import PEOPLE
 from tests.test_roles import PRISONER_FORM
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,20 @@ def test_facilities_and_lawyers_are_checked_too(today, researcher, as_user):
 def test_the_add_form_shows_no_tick_before_it_is_needed(researcher, as_user):
     page = as_user(researcher).get(ADD).content.decode()
     assert "save_anyway" not in page and "duplicates_seen" not in page
+
+
+@pytest.mark.parametrize("spellings", [group for group in PEOPLE if len(group[0].split()) > 1][:20])
+def test_a_batch_finds_the_same_person_in_every_spelling(today, spellings):
+    on_file, *others = spellings
+    person = PrisonerFactory(name=on_file)
+    PrisonerFactory(name="Someone Else Entirely")
+    found = Prisoner.objects.duplicate_candidates_of_many([[spelling] for spelling in others])
+    assert [[candidate.record for candidate in candidates] for candidates in found] == [[person]] * len(others)
+
+
+def test_a_batch_costs_a_few_queries_however_many_names(today, django_assert_max_num_queries):
+    for n in range(30):
+        PrisonerFactory(name=f"Person Number{n}")
+    with django_assert_max_num_queries(6):
+        found = Prisoner.objects.duplicate_candidates_of_many([[f"Persan Numbir{n}"] for n in range(30)] + [["Nobody"]])
+    assert found[-1] == [] and len(found) == 31
