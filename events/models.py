@@ -178,6 +178,8 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
             models.Index(fields=["start", "start_latest", "id"], name="incident_chronological"),
             models.Index(fields=["updated", "id"], name="incident_recently_changed"),
             models.Index(fields=["facility", "start", "start_latest", "id"], name="incident_at_facility"),
+            # A case's last public change (its "last updated", in pages, exports and the sitemap).
+            models.Index(fields=["prisoner", "visibility", "updated"], name="incident_public_change"),
         ]
 
     def __str__(self):
@@ -253,6 +255,7 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
         indexes = [
             models.Index(fields=["prisoner", "party", "date_latest"]),
             models.Index(fields=["date", "id"], name="contact_chronological"),
+            models.Index(fields=["prisoner", "visibility", "created"], name="contact_public_change"),
         ]
 
     def __str__(self):

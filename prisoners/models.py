@@ -406,6 +406,11 @@ class FacilityQuerySet(SearchableQuerySet):
         incidents = Incident.objects.public().filter(facility=OuterRef("pk"))
         return self.filter(Q(Exists(held)) | Q(Exists(incidents)))
 
+    def holding_published(self):
+        """Facilities where a published prisoner is held now: the choices of the public list's "held at"
+        filter (an index range on open custody periods, where `public()` must search every incident)."""
+        return self.filter(pk__in=CustodyPeriod.objects.current().public().values("facility"))
+
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""
         held = CustodyPeriod.objects.current().public().filter(facility=OuterRef("pk"))
@@ -603,9 +608,12 @@ class Charge(models.Model):
         ]
 
     def __str__(self):
-        if self.article and self.label:
-            return f"{self.label} ({self.article})"
-        return self.label or self.article
+        return self.as_written(self.article, self.label)
+
+    @staticmethod
+    def as_written(article, label):
+        """ "extremism (Art. 361-1)", or whichever of the two is known."""
+        return f"{label} ({article})" if article and label else label or article
 
 
 class Regime(models.TextChoices):

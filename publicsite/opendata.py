@@ -17,40 +17,126 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 
 from casetracker.dates import ApproximateDate
+from casetracker.iterables import batched
 from events.models import Party
-from prisoners.models import FacilityKind, SentenceKind
+from prisoners.models import (
+    Charge,
+    CustodyPeriod,
+    FacilityKind,
+    NameVariant,
+    Prisoner,
+    Recognition,
+    RegisterEntry,
+    Sentence,
+    SentenceKind,
+)
 from prisoners.status import Status
 
 from .casefile import public_lapse, public_photo_url
+
+SLUG_MARK = "slug-mark"  # stands for a slug in a reversed address pattern
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     description: str
-    value: Callable  # (prisoner, absolute_url) -> str | int | bool | list | date | None
+    value: Callable  # (record, facts, absolute_url) -> str | int | bool | list | date | None
+
+
+class Facts:
+    """What a column shows of prisoners beyond their own fields (names, charges, the latest sentence,
+    where held now, groups, IDs, recognitions), for a chunk of prisoners at once: one query per kind
+    of fact, plain values, so an export's cost per prisoner stays small at any register size."""
+
+    def __init__(self, prisoners):
+        ids = [prisoner.pk for prisoner in prisoners]
+        self.patterns, self.lapses = {}, {}
+        self.variants = _grouped(NameVariant.objects.filter(prisoner_id__in=ids).order_by("name", "pk"), "name")
+        self.tags = _grouped(
+            Prisoner.tags.through.objects.filter(prisoner_id__in=ids).order_by("tag__name"), "tag__name"
+        )
+        self.charges = _grouped(Charge.objects.filter(prisoner_id__in=ids).order_by("pk"), "article", "label")
+        self.register_ids = _grouped(
+            RegisterEntry.objects.filter(prisoner_id__in=ids).order_by("register", "identifier"),
+            "register",
+            "identifier",
+        )
+        organisations = Recognition.organisations.through.objects.filter(recognition__prisoner_id__in=ids)
+        self.recognised_by = _grouped(organisations.order_by("organisation__name").distinct(), "organisation__name",
+                                      owner="recognition__prisoner_id")  # fmt: skip
+        held = CustodyPeriod.objects.open().filter(prisoner_id__in=ids).select_related("facility")
+        self.facility = {period.prisoner_id: period.facility for period in held}
+        self.sentence = {}
+        for sentence in Sentence.objects.filter(prisoner_id__in=ids):
+            latest = self.sentence.get(sentence.prisoner_id)
+            if latest is None or (sentence.date or datetime.date.min, sentence.pk) > (
+                latest.date or datetime.date.min,
+                latest.pk,
+            ):
+                self.sentence[sentence.prisoner_id] = sentence
+
+    @classmethod
+    def of(cls, prisoners, chunk=500):
+        """(prisoner, facts) for each prisoner, the facts fetched a chunk at a time."""
+        for batch in batched(prisoners.prefetch_related(None).iterator(chunk_size=chunk), chunk):
+            facts = cls(batch)
+            for prisoner in batch:
+                yield prisoner, facts
+
+    def url_of(self, record, absolute_url):
+        """The absolute address of a prisoner's or facility's page: the pattern reversed once per chunk, not once
+        a row (a reversal costs more than everything else a column does)."""
+        kind = type(record)
+        if kind not in self.patterns:
+            self.patterns[kind] = absolute_url(kind(slug=SLUG_MARK).get_absolute_url())
+        return self.patterns[kind].replace(SLUG_MARK, record.slug)
+
+    def public_lapse(self, prisoner, party):
+        """The prisoner's public lapse for `party`, read once for all the columns that show it."""
+        key = (prisoner.pk, party)
+        if key not in self.lapses:
+            self.lapses[key] = public_lapse(prisoner, party)
+        return self.lapses[key]
+
+    def held_at(self, prisoner):
+        return self.facility.get(prisoner.pk) if prisoner.in_custody else None
+
+    def latest_sentence(self, prisoner):
+        sentence = self.sentence.get(prisoner.pk)
+        if sentence is not None:
+            sentence.prisoner = prisoner  # its expected release counts from the detention
+        return sentence
+
+
+def _grouped(queryset, *fields, owner="prisoner_id"):
+    """{owner id: [value, …]} (or tuples of values, for several fields) from one query of plain values."""
+    grouped = {}
+    for row in queryset.values_list(owner, *fields):
+        grouped.setdefault(row[0], []).append(row[1] if len(row) == 2 else row[1:])
+    return grouped
 
 
 def _lapse(party, attribute):
-    def value(prisoner, absolute_url):
+    def value(prisoner, facts, absolute_url):
         if not prisoner.in_custody:
             return None  # a lapse only means something while in custody
-        return getattr(public_lapse(prisoner, party), attribute)
+        return getattr(facts.public_lapse(prisoner, party), attribute)
 
     return value
 
 
 def _facility(attribute):
-    def value(prisoner, absolute_url):
-        facility = prisoner.current_facility
+    def value(prisoner, facts, absolute_url):
+        facility = facts.held_at(prisoner)
         return facility and attribute(facility, absolute_url)
 
     return value
 
 
 def _sentence(attribute):
-    def value(prisoner, absolute_url):
-        sentence = prisoner.current_sentence
+    def value(prisoner, facts, absolute_url):
+        sentence = facts.latest_sentence(prisoner)
         return sentence and getattr(sentence, attribute)
 
     return value
@@ -82,69 +168,71 @@ def _lapse_columns(party):
 
 
 COLUMNS = [
-    Column("slug", "permanent identifier; the case page is /prisoners/<slug>/", lambda p, url: p.slug),
-    Column("url", "the case page", lambda p, url: url(p.get_absolute_url())),
-    Column("name", "display name", lambda p, url: p.name),
+    Column("slug", "permanent identifier; the case page is /prisoners/<slug>/", lambda p, facts, url: p.slug),
+    Column("url", "the case page", lambda p, facts, url: facts.url_of(p, url)),
+    Column("name", "display name", lambda p, facts, url: p.name),
     Column(
         "name_variants",
         "other spellings, scripts and transliterations (a list; `; `-separated in CSV)",
-        lambda p, url: [variant.name for variant in p.name_variants.all()],
+        lambda p, facts, url: facts.variants.get(p.pk, []),
     ),
     Column(
         "status",
         "one of " + ", ".join(f"`{code}` ({label})" for code, label in Status.choices),
-        lambda p, url: p.status,
+        lambda p, facts, url: p.status,
     ),
-    Column("bio", "short public biography", lambda p, url: p.bio),
-    Column("born", "date of birth as written (often a year)", lambda p, url: p.born_approx),
-    Column("gender", "`female`, `male`, `other` or empty", lambda p, url: p.gender),
-    Column("home_town", "where the prisoner is from", lambda p, url: p.home_town),
-    Column("home_region", "region the prisoner is from", lambda p, url: p.home_region),
-    Column("occupation", "occupation", lambda p, url: p.occupation),
-    Column("case_groups", "case groups (a list)", lambda p, url: [tag.name for tag in p.tags.all()]),
+    Column("bio", "short public biography", lambda p, facts, url: p.bio),
+    Column("born", "date of birth as written (often a year)", lambda p, facts, url: p.born_approx),
+    Column("gender", "`female`, `male`, `other` or empty", lambda p, facts, url: p.gender),
+    Column("home_town", "where the prisoner is from", lambda p, facts, url: p.home_town),
+    Column("home_region", "region the prisoner is from", lambda p, facts, url: p.home_region),
+    Column("occupation", "occupation", lambda p, facts, url: p.occupation),
+    Column("case_groups", "case groups (a list)", lambda p, facts, url: facts.tags.get(p.pk, [])),
     Column(
         "photo_url",
         "the prisoner's photo, where one may be shown publicly",
-        lambda p, url: (photo := public_photo_url(p)) and url(photo),
+        lambda p, facts, url: (photo := public_photo_url(p)) and url(photo),
     ),
-    Column("died", "date of death as written; empty unless deceased", lambda p, url: p.died_approx),
+    Column("died", "date of death as written; empty unless deceased", lambda p, facts, url: p.died_approx),
     Column(
         "died_in_custody",
         "`true` when the prisoner died in custody, `false` when not, empty when not known",
-        lambda p, url: p.died_in_custody,
+        lambda p, facts, url: p.died_in_custody,
     ),
-    Column("death_cause", "cause of death as reported", lambda p, url: p.death_cause),
+    Column("death_cause", "cause of death as reported", lambda p, facts, url: p.death_cause),
     Column(
         "recognised_by",
         "organisations that recognised the prisoner as a political prisoner (a list)",
-        lambda p, url: sorted({o.name for r in p.recognitions.all() for o in r.organisations.all()}),
+        lambda p, facts, url: facts.recognised_by.get(p.pk, []),
     ),
     Column(
         "register_ids",
         "the prisoner's IDs in other registers, as `register: ID` (a list)",
-        lambda p, url: [f"{entry.register}: {entry.identifier}" for entry in p.register_entries.all()],
+        lambda p, facts, url: [
+            f"{register}: {identifier}" for register, identifier in facts.register_ids.get(p.pk, [])
+        ],
     ),
-    Column("detained", "date detained, as written (`September 2020`)", lambda p, url: p.detained_approx),
+    Column("detained", "date detained, as written (`September 2020`)", lambda p, facts, url: p.detained_approx),
     Column(
         "detained_earliest",
         "earliest day that date can mean (ISO 8601)",
-        lambda p, url: p.detained_approx and p.detained_approx.earliest,
+        lambda p, facts, url: p.detained_approx and p.detained_approx.earliest,
     ),
     Column(
         "detained_latest",
         "latest day that date can mean (ISO 8601)",
-        lambda p, url: p.detained_approx and p.detained_approx.latest,
+        lambda p, facts, url: p.detained_approx and p.detained_approx.latest,
     ),
     Column(
         "days_in_detention",
         "days since the latest day detention can have begun; empty unless in custody",
-        lambda p, url: p.days_in_detention,
+        lambda p, facts, url: p.days_in_detention,
     ),
     Column("facility", "where the prisoner is held now", _facility(lambda facility, url: str(facility))),
     Column(
         "facility_url",
         "that facility's page",
-        _facility(lambda facility, url: url(facility.get_absolute_url())),
+        lambda p, facts, url: (facility := facts.held_at(p)) and facts.url_of(facility, url),
     ),
     Column("region", "region of that facility", _facility(lambda facility, url: facility.region)),
     Column(
@@ -155,7 +243,7 @@ COLUMNS = [
     Column(
         "charges",
         "charges, with the criminal-code article where known (a list; `; `-separated in CSV)",
-        lambda p, url: [str(charge) for charge in p.charges.all()],
+        lambda p, facts, url: [Charge.as_written(article, label) for article, label in facts.charges.get(p.pk, [])],
     ),
     Column("sentence", "the latest sentence as said (`11 years`, `life imprisonment`, `fine (…)`)", _sentence("term")),
     Column(
@@ -177,34 +265,38 @@ COLUMNS = [
     Column(
         "last_updated",
         "last change to what this record shows publicly (ISO 8601, UTC)",
-        lambda p, url: p.last_updated,
+        lambda p, facts, url: p.last_updated,
     ),
 ]
 
 
 FACILITY_COLUMNS = [
-    Column("slug", "permanent identifier; the facility's page is /facilities/<slug>/", lambda f, url: f.slug),
-    Column("url", "the facility's page", lambda f, url: url(f.get_absolute_url())),
-    Column("name", "name", lambda f, url: f.name),
+    Column("slug", "permanent identifier; the facility's page is /facilities/<slug>/", lambda f, facts, url: f.slug),
+    Column("url", "the facility's page", lambda f, facts, url: url(f.get_absolute_url())),
+    Column("name", "name", lambda f, facts, url: f.name),
     Column(
-        "name_variants", "other names and spellings (a list)", lambda f, url: [v.name for v in f.name_variants.all()]
+        "name_variants",
+        "other names and spellings (a list)",
+        lambda f, facts, url: [v.name for v in f.name_variants.all()],
     ),
     Column(
         "kind",
         "one of " + ", ".join(f"`{code}` ({label})" for code, label in FacilityKind.choices),
-        lambda f, url: f.kind,
+        lambda f, facts, url: f.kind,
     ),
-    Column("city", "city or town", lambda f, url: f.city),
-    Column("region", "region", lambda f, url: f.region),
-    Column("country", "country", lambda f, url: f.country),
-    Column("postal_address", "postal address, for letters to those held there", lambda f, url: f.postal_address),
-    Column("latitude", "latitude (WGS 84, decimal degrees)", lambda f, url: f.latitude),
-    Column("longitude", "longitude (WGS 84, decimal degrees)", lambda f, url: f.longitude),
-    Column("held_count", "how many published prisoners are held there now", lambda f, url: f.held_count),
+    Column("city", "city or town", lambda f, facts, url: f.city),
+    Column("region", "region", lambda f, facts, url: f.region),
+    Column("country", "country", lambda f, facts, url: f.country),
+    Column("postal_address", "postal address, for letters to those held there", lambda f, facts, url: f.postal_address),
+    Column("latitude", "latitude (WGS 84, decimal degrees)", lambda f, facts, url: f.latitude),
+    Column("longitude", "longitude (WGS 84, decimal degrees)", lambda f, facts, url: f.longitude),
+    Column("held_count", "how many published prisoners are held there now", lambda f, facts, url: f.held_count),
 ]
 
 
 def _json_value(value):
+    if value is None or type(value) in PLAIN:
+        return value
     if isinstance(value, ApproximateDate):
         return str(value)
     if isinstance(value, datetime.datetime):
@@ -216,11 +308,15 @@ def _json_value(value):
     return value
 
 
+PLAIN = {str, int, float, bool, list}  # written as they are
+
 # A spreadsheet would run text starting with these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_value(value):
+    if type(value) is str:  # the common case first: most cells are text
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     value = _json_value(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -231,9 +327,10 @@ def _csv_value(value):
     return "" if value is None else value
 
 
-def record(item, absolute_url, columns=None):
-    """One prisoner (or facility, with FACILITY_COLUMNS) as a JSON object of the documented columns."""
-    return {column.name: _json_value(column.value(item, absolute_url)) for column in columns or COLUMNS}
+def record(item, facts, absolute_url, columns=None):
+    """One prisoner with its Facts (or a facility, with FACILITY_COLUMNS and no facts) as a JSON object of the
+    documented columns."""
+    return {column.name: _json_value(column.value(item, facts, absolute_url)) for column in columns or COLUMNS}
 
 
 class _Line:
@@ -244,21 +341,21 @@ class _Line:
 
 
 def csv_lines(items, absolute_url, columns=None):
-    """The CSV export, line by line."""
+    """The CSV export, line by line; `items`: (record, facts) pairs."""
     columns = columns or COLUMNS
     writer = csv.writer(_Line())
     yield writer.writerow([column.name for column in columns])
-    for item in items:
-        yield writer.writerow([_csv_value(column.value(item, absolute_url)) for column in columns])
+    for item, facts in items:
+        yield writer.writerow([_csv_value(column.value(item, facts, absolute_url)) for column in columns])
 
 
 def json_chunks(items, absolute_url, key, columns=None):
-    """The JSON export, `{"<key>": [...], "count": n}`, one record at a time."""
+    """The JSON export, `{"<key>": [...], "count": n}`, one record at a time; `items`: (record, facts) pairs."""
     yield f'{{"{key}": ['
     count = 0
-    for item in items:
+    for item, facts in items:
         yield (",\n" if count else "\n") + json.dumps(
-            record(item, absolute_url, columns), ensure_ascii=False, cls=DjangoJSONEncoder
+            record(item, facts, absolute_url, columns), ensure_ascii=False, cls=DjangoJSONEncoder
         )
         count += 1
     yield f'\n], "count": {count}}}\n'
@@ -295,7 +392,7 @@ def case_record(case, absolute_url):
         return facility and absolute_url(facility.get_absolute_url())
 
     return {
-        **record(case.prisoner, absolute_url),
+        **record(case.prisoner, Facts([case.prisoner]), absolute_url),
         "lawyers": [
             {
                 "name": lawyer.name,
