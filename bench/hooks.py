@@ -10,6 +10,7 @@ from django.core.management import call_command, get_commands
 # (command, arguments), run in this order when the app has them.
 DERIVED_DATA_COMMANDS = [
     ("check_lapses", []),  # fills and repairs every stored contact lapse
+    ("check_facilities", []),  # which facilities a public page may name
     ("reindex_names", []),
 ]
 

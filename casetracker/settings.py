@@ -6,6 +6,8 @@ var/, Celery on a filesystem broker, mail written to var/mail/.
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from casetracker.env import ConfigurationError, Env, local_secret_key
 
 env = Env()
@@ -240,6 +242,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "scan-contacts": {"task": "alerts.tasks.scan_contacts", "schedule": ALERT_SCAN_MINUTES * 60},
+    # Derived data (stored lapses, which facilities may be named) checked against the records every night.
+    "check-derived-data": {"task": "prisoners.tasks.check_derived_data", "schedule": crontab(hour=3, minute=0)},
 }
 
 # History: viewing needs the historical model's view permission, reverting its change permission.

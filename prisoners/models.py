@@ -398,13 +398,19 @@ class FacilityKind(models.TextChoices):
     OTHER = "other", "other"
 
 
+def named_publicly():
+    """The rule for which facilities a public page may name: where a published prisoner is or was held, or
+    where a public incident happened. Stored as `Facility.named_publicly` (prisoners.facility_names keeps it
+    current): evaluated for every facility, this reads every public incident of a register of millions."""
+    held = CustodyPeriod.objects.public().filter(facility=OuterRef("pk"))
+    incidents = Incident.objects.public().filter(facility=OuterRef("pk"))
+    return Q(Exists(held)) | Q(Exists(incidents))
+
+
 class FacilityQuerySet(SearchableQuerySet):
     def public(self):
-        """Facilities a public page may name: where a published prisoner is or was held,
-        or where a public incident happened."""
-        held = CustodyPeriod.objects.public().filter(facility=OuterRef("pk"))
-        incidents = Incident.objects.public().filter(facility=OuterRef("pk"))
-        return self.filter(Q(Exists(held)) | Q(Exists(incidents)))
+        """Facilities a public page may name (`named_publicly`, stored)."""
+        return self.filter(named_publicly=True)
 
     def holding_published(self):
         """Facilities where a published prisoner is held now: the choices of the public list's "held at"
@@ -427,6 +433,12 @@ class Facility(models.Model):
     region = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
     postal_address = models.TextField(blank=True, help_text="Where letters to prisoners held here go.")
+    named_publicly = models.BooleanField(
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text="Derived: a published prisoner is or was held here, or a public incident happened here.",
+    )
     latitude = models.DecimalField(
         max_digits=8,
         decimal_places=6,
@@ -442,7 +454,7 @@ class Facility(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["named_publicly"])  # derived, not a fact anyone recorded
     objects = FacilityQuerySet.as_manager()
 
     class Meta:

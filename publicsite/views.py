@@ -142,16 +142,24 @@ def prisoner_json(request, slug):
     return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
 
 
+FACILITIES_PAGE = 100
+
+
 def facility_list(request):
+    """Every facility a public record names, a page at a time by name; or those a search finds, best first."""
     filterset = FacilityFilter(request.GET, _public_facilities())
-    facilities = list(filterset.qs)
-    query = filterset.form.cleaned_data.get("q") or ""
+    query = filterset.form.cleaned_data.get("q") or "" if filterset.is_valid() else ""
+    if query:
+        facilities = list(filterset.qs)
+    else:
+        facilities = _seek(request, SeekPaginator(_public_facilities(), [Key("name")], FACILITIES_PAGE), "facilities")
     return render(
         request,
         "publicsite/facility_list.html",
         {
             "filter": filterset,
             "facilities": facilities,
+            "count": None if query else Facility.objects.public().count(),
             "query": query,
             "filter_errors": filterset.error_messages(),
             "suggestions": Facility.objects.public().suggestions(query) if query and not facilities else [],

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from casetracker.iterables import batched
 from casetracker.text import fold
 from events.models import Contact, Incident, IncidentKind, Organisation, Party
-from prisoners import clocks, search
+from prisoners import clocks, facility_names, search
 from prisoners.models import (
     Charge,
     CustodyPeriod,
@@ -245,6 +245,7 @@ class Importer:
 
     def flush(self):
         """Create what the batch's rows added, in bulk, with history; then their many-to-many links."""
+        held_at = {period.facility_id for period in self.pending.get(CustodyPeriod, [])}
         for model, instances in self.pending.items():
             bulk_create_with_history(
                 instances, model, batch_size=BATCH, default_user=self.user, default_change_reason=self.reason
@@ -254,6 +255,7 @@ class Importer:
             links.setdefault(through, []).append(make())
         for through, rows in links.items():
             through.objects.bulk_create(rows, ignore_conflicts=True)
+        facility_names.refresh(held_at)  # custody written past the signals
         self.pending, self.links = {}, []
 
     def import_batch(self, rows):

@@ -306,3 +306,12 @@ def test_imported_people_are_found_by_the_name_search(colony, client):
     assert run(VIASNA).written
     found = Prisoner.objects.search("Bialiatski")
     assert [prisoner.name for prisoner in found] == ["Ales Bialiatski"]
+
+
+def test_an_imported_persons_facility_is_named_once_they_are_published(colony):
+    assert run(VIASNA).written
+    assert not Facility.objects.public().exists()  # imported people start unpublished
+    ales = Prisoner.objects.get(name="Ales Bialiatski")
+    ales.published = True
+    ales.save()
+    assert list(Facility.objects.public()) == [colony]

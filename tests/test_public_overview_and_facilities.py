@@ -147,3 +147,14 @@ def test_a_large_facility_pages_who_is_held_there_and_its_incidents(today, clien
     rest = rest[rest.index("Held here now") : rest.index("Incidents here")]
     assert "Held 50" in rest and "Held 59" in rest and "Held 49" not in rest
     assert client.get(f"/facilities/{colony.slug}/", {"incidents_after": "broken"}).status_code == 404
+
+
+def test_the_facility_list_comes_a_hundred_at_a_time(today, client):
+    for n in range(105):
+        CustodyPeriodFactory(facility=FacilityFactory(name=f"Colony {n:03}"))
+    page = client.get("/facilities/")
+    text = page_text(page)
+    assert "105 facilities, 100 on this page." in text and "Colony 099" in text and "Colony 100" not in text
+    more = re.search(r'href="\?facilities_after=([^"]+)" rel="next"', page.content.decode()).group(1)
+    rest = page_text(client.get("/facilities/", {"facilities_after": urllib.parse.unquote(more)}))
+    assert "Colony 100" in rest and "Colony 104" in rest and "Colony 099" not in rest
