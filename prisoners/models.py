@@ -412,11 +412,6 @@ class FacilityQuerySet(SearchableQuerySet):
         """Facilities a public page may name (`named_publicly`, stored)."""
         return self.filter(named_publicly=True)
 
-    def holding_published(self):
-        """Facilities where a published prisoner is held now: the choices of the public list's "held at"
-        filter (an index range on open custody periods, where `public()` must search every incident)."""
-        return self.filter(pk__in=CustodyPeriod.objects.current().public().values("facility"))
-
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""
         held = CustodyPeriod.objects.current().public().filter(facility=OuterRef("pk"))

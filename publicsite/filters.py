@@ -40,10 +40,10 @@ SORTS = {
 }
 
 
-def held_in_regions():
-    """The regions where published prisoners are held now: the choices of the "region" filter."""
-    regions = Facility.objects.holding_published().exclude(region="").values_list("region", flat=True)
-    return [(region, region) for region in sorted(set(regions))]
+def public_regions():
+    """The regions of the facilities public records name: the choices of the "region" filter."""
+    regions = Facility.objects.public().exclude(region="").values_list("region", flat=True).distinct()
+    return [(region, region) for region in sorted(regions)]
 
 
 def name_query(help_text):
@@ -69,13 +69,13 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     facility = django_filters.ModelChoiceFilter(
         label="Held at",
-        queryset=Facility.objects.holding_published(),
+        queryset=Facility.objects.public(),
         to_field_name="slug",
         method="held_at",
         empty_label="Any facility",
     )
     region = django_filters.ChoiceFilter(
-        label="Region", choices=held_in_regions, method="held_in", empty_label="Any region"
+        label="Region", choices=public_regions, method="held_in", empty_label="Any region"
     )
     cut_off_lawyer = django_filters.BooleanFilter(
         label="Cut off from their lawyer now", widget=forms.CheckboxInput, method="cut_off"
