@@ -1,8 +1,8 @@
 """What the app derives from the loaded rows by itself.
 
 The generator writes rows with COPY, past every save() and signal. Derived data the app keeps
-of its own (a stored contact lapse, a name-search index: other branches are adding these) must
-then be rebuilt the way the app rebuilds it: by its management commands, when they exist.
+of its own (stored contact lapses, which facilities public pages name, the name-search index) is
+then rebuilt the way the app rebuilds it: by its management commands.
 """
 
 from django.core.management import call_command, get_commands

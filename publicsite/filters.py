@@ -12,6 +12,7 @@ from prisoners.status import Status, in_custody_condition
 
 from .casefile import public_prisoners
 from .pagination import Key, SeekPaginator
+from .widgets import PlainSelect
 
 MAX_QUERY_LENGTH = 200
 
@@ -69,13 +70,14 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     facility = django_filters.ModelChoiceFilter(
         label="Held at",
-        queryset=Facility.objects.public(),
+        queryset=Facility.objects.public().only("slug", "name", "city"),  # what a choice shows
         to_field_name="slug",
         method="held_at",
         empty_label="Any facility",
+        widget=PlainSelect,
     )
     region = django_filters.ChoiceFilter(
-        label="Region", choices=public_regions, method="held_in", empty_label="Any region"
+        label="Region", choices=public_regions, method="held_in", empty_label="Any region", widget=PlainSelect
     )
     cut_off_lawyer = django_filters.BooleanFilter(
         label="Cut off from their lawyer now", widget=forms.CheckboxInput, method="cut_off"

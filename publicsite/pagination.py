@@ -7,6 +7,10 @@ cursors (`?after=…`, `?before=…`) instead of numbers.
 
 Keys sort NULLs last in both directions (an unknown date after every known one); the last key
 must be unique (the primary key), so that no two rows tie and none is skipped or repeated.
+
+A page is read in two steps: the sort finds the page's primary keys reading only the sort keys,
+then the page's own rows are read whole. A sort no index answers (longest without a lawyer) then
+orders narrow rows instead of carrying every column and annotation of every candidate row.
 """
 
 import base64
@@ -73,17 +77,23 @@ class SeekPaginator:
         """The page after cursor `after`, or before cursor `before`, or the first page."""
         if before:
             rows = self.queryset.filter(self._beyond(self.decode(before), backwards=True))
-            rows = list(rows.order_by(*self.ordering(reverse=True))[: self.per_page + 1])
+            rows = self._rows(rows.order_by(*self.ordering(reverse=True))[: self.per_page + 1])
             more_before = len(rows) > self.per_page
             items = rows[: self.per_page][::-1]
             previous = self.cursor(items[0]) if more_before else None
             return SeekPage(items, self.cursor(items[-1]) if items else None, previous)
         rows = self.after(after) if after else self.queryset.order_by(*self.ordering())
-        rows = list(rows[: self.per_page + 1])
+        rows = self._rows(rows[: self.per_page + 1])
         items = rows[: self.per_page]
         more_after = len(rows) > self.per_page
         previous = self.cursor(items[0]) if after and items else None
         return SeekPage(items, self.cursor(items[-1]) if more_after else None, previous)
+
+    def _rows(self, ordered):
+        """The rows of a sliced, ordered queryset: their keys found first, then the rows themselves."""
+        pks = list(ordered.values_list("pk", flat=True))
+        rows = self.queryset.order_by().in_bulk(pks)
+        return [rows[pk] for pk in pks]
 
     def after(self, cursor):
         """The rows after a cursor, in order: what the page after it reads."""
