@@ -471,7 +471,12 @@ class Facility(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}, {self.city}" if self.city else self.name
+        return self.label(self.name, self.city)
+
+    @staticmethod
+    def label(name, city):
+        """How a facility is named in lists: "Penal Colony No. 4, Homiel"."""
+        return f"{name}, {city}" if city else name
 
     def get_absolute_url(self):
         """The facility's public page (404 unless a public record names it)."""

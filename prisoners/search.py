@@ -74,7 +74,7 @@ class IndexedName(models.Model):
             models.Index(fields=["kind", "owner_id"], name="indexedname_owner"),
             models.Index(fields=["kind", "folded"], name="indexedname_folded"),
         ]
-        # On PostgreSQL also a GIN trigram index on `folded`, for the nearest names (migration 0004).
+        # On PostgreSQL also GIN trigram indexes on `folded`, one per kind, for the nearest names (migrations 0007, 0009).
 
     def __str__(self):
         return f"{self.kind} {self.owner_id}: {self.folded}"
@@ -104,7 +104,7 @@ class IndexedWord(models.Model):
             ),
             models.Index(fields=["kind", "owner_id"], name="indexedword_owner"),
         ]
-        # On PostgreSQL also a GIN trigram index on `word`, for near matches (migration 0004).
+        # On PostgreSQL also GIN trigram indexes on `word`, one per kind, for near matches (migrations 0007, 0009).
 
     def __str__(self):
         return f"{self.kind} {self.owner_id}: {self.word} ({self.key})"
@@ -491,7 +491,7 @@ def reindex_many(model, pks):
 
 def rebuild(apps=django_apps, batch_size=2000):
     """Rebuild the whole index from the records, in one transaction (readers see the old index until it commits).
-    Used by `manage.py reindex_names` (after bulk loading) and by migration 0004, with its historical models."""
+    Used by `manage.py reindex_names` (after bulk loading) and by migration 0007, with its historical models."""
     name_model = apps.get_model("prisoners", "IndexedName")
     word_model = apps.get_model("prisoners", "IndexedWord")
     counts = {}

@@ -43,8 +43,15 @@ SORTS = {
 
 def public_regions():
     """The regions of the facilities public records name: the choices of the "region" filter."""
-    regions = Facility.objects.public().exclude(region="").values_list("region", flat=True).distinct()
-    return [(region, region) for region in sorted(regions)]
+    regions = Facility.objects.public().exclude(region="").order_by("region").values_list("region", flat=True)
+    return [(region, region) for region in regions.distinct()]
+
+
+def public_facilities():
+    """The facilities public records name, by slug: the choices of the "held at" filter (plain values: a
+    large register names a thousand)."""
+    named = Facility.objects.public().values_list("slug", "name", "city")
+    return [(slug, Facility.label(name, city)) for slug, name, city in named]
 
 
 def name_query(help_text):
@@ -68,10 +75,9 @@ class ErrorMessages:
 class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
     q = name_query("Any spelling, script or word order: Maria Kolesnikova, Калеснікава, Kalesn …")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    facility = django_filters.ModelChoiceFilter(
+    facility = django_filters.ChoiceFilter(
         label="Held at",
-        queryset=Facility.objects.public().only("slug", "name", "city"),  # what a choice shows
-        to_field_name="slug",
+        choices=public_facilities,
         method="held_at",
         empty_label="Any facility",
         widget=PlainSelect,
@@ -113,7 +119,7 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
             keys = SORTS[sort][1]
         else:
             keys = BEST_MATCH if "search_order" in found.query.annotations else SORTS["name"][1]
-        return SeekPaginator(found, keys, per_page)
+        return SeekPaginator(found, keys, per_page, rows=self.queryset)  # rows read without the filters again
 
     def search(self, queryset, name, value):
         found = queryset.search(value)  # best match first, unless sorted otherwise
@@ -122,7 +128,7 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
         return found.annotate(search_order=search.BEST_FIRST)
 
     def held_at(self, queryset, name, value):
-        return queryset.held_at(value)
+        return queryset.held_at(Facility.objects.get(slug=value))
 
     def held_in(self, queryset, name, value):
         return queryset.held_at(region=value)

@@ -31,11 +31,15 @@ class InvalidCursor(ValueError):
 class Key:
     name: str  # a field or annotation of the rows
     descending: bool = False
+    nullable: bool = True  # False for a column never NULL: its order then says nothing of NULLs, as plain indexes
 
     def order(self, reverse=False):
+        descending = self.descending != reverse
+        if not self.nullable:
+            # A plain DESC is NULLS FIRST to PostgreSQL, which an ascending index read backwards answers.
+            return F(self.name).desc() if descending else F(self.name).asc()
         # NULLs last when reading forwards; reading backwards (towards a previous page) they come first.
         nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
-        descending = self.descending != reverse
         return F(self.name).desc(**nulls) if descending else F(self.name).asc(**nulls)
 
 
@@ -44,6 +48,7 @@ class SeekPage:
     object_list: list
     next_cursor: str | None
     previous_cursor: str | None
+    whole: bool = False  # read from the start, with nothing after it: every row there is
 
     @property
     def has_next(self):
@@ -65,9 +70,14 @@ class SeekPage:
 
 
 class SeekPaginator:
-    def __init__(self, queryset, keys, per_page):
-        self.keys = [*keys, Key("pk")] if keys[-1].name != "pk" else list(keys)
+    """Pages of `queryset` in the order of `keys`. `rows`, when given, is what a page's rows are read from
+    once their keys are found: the same records without the filters that found them (a name search need not
+    run twice), so it must hold every row of `queryset` and be as confidential."""
+
+    def __init__(self, queryset, keys, per_page, rows=None):
+        self.keys = [*keys, Key("pk", nullable=False)] if keys[-1].name != "pk" else list(keys)
         self.queryset = queryset
+        self.rows = queryset if rows is None else rows
         self.per_page = per_page
 
     def ordering(self, reverse=False):
@@ -76,24 +86,33 @@ class SeekPaginator:
     def page(self, after=None, before=None):
         """The page after cursor `after`, or before cursor `before`, or the first page."""
         if before:
-            rows = self.queryset.filter(self._beyond(self.decode(before), backwards=True))
-            rows = self._rows(rows.order_by(*self.ordering(reverse=True))[: self.per_page + 1])
-            more_before = len(rows) > self.per_page
-            items = rows[: self.per_page][::-1]
-            previous = self.cursor(items[0]) if more_before else None
-            return SeekPage(items, self.cursor(items[-1]) if items else None, previous)
-        rows = self.after(after) if after else self.queryset.order_by(*self.ordering())
-        rows = self._rows(rows[: self.per_page + 1])
-        items = rows[: self.per_page]
-        more_after = len(rows) > self.per_page
-        previous = self.cursor(items[0]) if after and items else None
-        return SeekPage(items, self.cursor(items[-1]) if more_after else None, previous)
+            found = self.queryset.filter(self._beyond(self.decode(before), backwards=True))
+            positions = self._positions(found.order_by(*self.ordering(reverse=True)))
+            more_before = len(positions) > self.per_page
+            positions = positions[: self.per_page][::-1]
+            previous = self.encode(positions[0]) if more_before else None
+            return SeekPage(self._rows(positions), self.encode(positions[-1]) if positions else None, previous)
+        found = self.after(after) if after else self.queryset.order_by(*self.ordering())
+        positions = self._positions(found)
+        more_after = len(positions) > self.per_page
+        positions = positions[: self.per_page]
+        next_cursor = self.encode(positions[-1]) if more_after else None
+        previous = self.encode(positions[0]) if after and positions else None
+        return SeekPage(self._rows(positions), next_cursor, previous, whole=not (after or more_after))
 
-    def _rows(self, ordered):
-        """The rows of a sliced, ordered queryset: their keys found first, then the rows themselves."""
-        pks = list(ordered.values_list("pk", flat=True))
-        rows = self.queryset.order_by().in_bulk(pks)
-        return [rows[pk] for pk in pks]
+    def count(self, page):
+        """How many rows there are in all: a page holding every row (most name searches) is its own
+        count, without running the search a second time."""
+        return len(page) if page.whole else self.queryset.count()
+
+    def _positions(self, ordered):
+        """The sort keys of a page's rows and one more (is there a next page?), primary key last."""
+        return list(ordered.values_list(*[key.name for key in self.keys])[: self.per_page + 1])
+
+    def _rows(self, positions):
+        pks = [position[-1] for position in positions]
+        rows = self.rows.order_by().in_bulk(pks)
+        return [rows[pk] for pk in pks if pk in rows]  # one unpublished since is left out
 
     def after(self, cursor):
         """The rows after a cursor, in order: what the page after it reads."""
@@ -111,7 +130,7 @@ class SeekPaginator:
                 equal &= Q(**{f"{key.name}__isnull": True})
             else:
                 step = Q(**{f"{key.name}__{'gt' if later else 'lt'}": value})
-                if not backwards:
+                if not backwards and key.nullable:
                     step |= Q(**{f"{key.name}__isnull": True})  # NULLs follow every value
                 condition |= equal & step
                 equal &= Q(**{key.name: value})
@@ -120,8 +139,11 @@ class SeekPaginator:
     # Cursors: the sort keys' names and the row's values, as JSON, base64url.
 
     def cursor(self, row):
-        values = [getattr(row, key.name) for key in self.keys]
-        payload = json.dumps([[key.name for key in self.keys], values], cls=DjangoJSONEncoder)
+        """The cursor of a row (a record with the keys as attributes)."""
+        return self.encode([getattr(row, key.name) for key in self.keys])
+
+    def encode(self, values):
+        payload = json.dumps([[key.name for key in self.keys], list(values)], cls=DjangoJSONEncoder)
         return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
     def decode(self, cursor):

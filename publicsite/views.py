@@ -41,7 +41,7 @@ def prisoner_list(request):
     except InvalidCursor:
         raise Http404("No such page of results.") from None
     query = filterset.form.cleaned_data.get("q") or ""
-    count = paginator.queryset.count()
+    count = paginator.count(page)
     return render(
         request,
         "publicsite/prisoner_list.html",
@@ -169,7 +169,8 @@ def facility_list(request):
 
 FACILITY_HELD_PAGE = 50
 FACILITY_INCIDENTS_PAGE = 20
-NEWEST_FIRST = [Key("start", descending=True), Key("start_latest", descending=True), Key("pk", descending=True)]
+# The dates of an incident are never empty: its pages read the facility's chronological index backwards.
+NEWEST_FIRST = [Key(name, descending=True, nullable=False) for name in ["start", "start_latest", "pk"]]
 
 
 def _seek(request, paginator, prefix):
@@ -181,7 +182,7 @@ def _seek(request, paginator, prefix):
 
 
 def facility_detail(request, slug):
-    facility = get_object_or_404(Facility.objects.public(), slug=slug)
+    facility = get_object_or_404(Facility.objects.public().with_public_held_count(), slug=slug)
     held = public_prisoners().held_at(facility)
     incidents = public_incidents().filter(facility=facility)
     return render(
@@ -190,7 +191,7 @@ def facility_detail(request, slug):
         {
             "facility": facility,
             "held": _seek(request, SeekPaginator(held, [Key("name")], FACILITY_HELD_PAGE), "held"),
-            "held_count": held.count(),
+            "held_count": facility.held_count,
             "incidents": _seek(request, SeekPaginator(incidents, NEWEST_FIRST, FACILITY_INCIDENTS_PAGE), "incidents"),
         },
     )
