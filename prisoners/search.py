@@ -74,7 +74,7 @@ class IndexedName(models.Model):
             models.Index(fields=["kind", "owner_id"], name="indexedname_owner"),
             models.Index(fields=["kind", "folded"], name="indexedname_folded"),
         ]
-        # On PostgreSQL also GIN trigram indexes on `folded`, one per kind, for the nearest names (migrations 0007, 0009).
+        # On PostgreSQL also GIN trigram indexes on `folded`, one per kind, for the nearest names (0007, 0009).
 
     def __str__(self):
         return f"{self.kind} {self.owner_id}: {self.folded}"
