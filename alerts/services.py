@@ -2,8 +2,9 @@
 
 A scan (1) checks a slice of the stored lapses against the rule (so every one is verified
 daily) and fills any missing, (2) opens alerts for prisoners newly past their threshold and
-resolves those no longer past it — only those, read through the lapse clock's indexes, in
-batches, so a scan with nothing new costs a few queries at any register size, (3) records
+resolves those no longer past it: who is overdue and who has an open alert are read as ids
+from the stored lapses, and only their difference is worked on, in batches, so a scan with
+nothing new costs a few narrow queries at any register size, (3) records
 one digest of new and reminder alerts with a delivery row per recipient, and (4) sends
 pending deliveries. Each step is safe to run twice at once: alerts are unique per prisoner
 and party in the database, alerts are claimed for a digest by a conditional UPDATE,
@@ -12,6 +13,7 @@ deliveries by a lease.
 
 import datetime
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, When
+from django.db.models import Case, F, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -54,43 +56,52 @@ class ScanResult:
 
 BATCH = 1000
 DIGEST_LISTED = 50  # alerts listed by name in one mail; the rest are counted and linked
-CHECK_SLICES = 24  # the scan verifies 1/24 of the stored lapses each time: all of them daily, run hourly
+# Each scan re-verifies about this many stored lapses, a different slice each hour (the nightly check and
+# `check_lapses` verify them all): the scan's cost stays the same at any register size.
+CHECK_PER_SCAN = 1000
 
 
 def update_alerts(now=None, prisoner_ids=None, open_new=True):
-    """Open alerts for new lapses past their threshold; resolve those that no longer are."""
+    """Open alerts for new lapses past their threshold; resolve those that no longer are.
+
+    Per party, two narrow reads (who is overdue, who has an open alert: ids only, through the
+    stored lapses) and their difference is the work; with nothing new that is all a scan does."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     prisoners = Prisoner.objects.all() if prisoner_ids is None else Prisoner.objects.filter(pk__in=prisoner_ids)
     prisoners = prisoners.with_contact_lapse(today=today)
     opened = resolved = 0
     for party in Party.values:
-        overdue = prisoners.filter(lapse_rule.overdue_condition(party, today=today))
+        overdue = prisoners.filter(lapse_rule.overdue_condition(party, today=today)).order_by()
+        overdue = set(overdue.values_list("pk", flat=True))
         unresolved = Alert.objects.unresolved().filter(party=party)
         if prisoner_ids is not None:
             unresolved = unresolved.filter(prisoner_id__in=prisoner_ids)
-        resolved += _resolve(unresolved.exclude(prisoner__in=overdue.values("pk")), prisoners, party, now)
+        alerted = dict(unresolved.order_by().values_list("prisoner_id", "pk"))
+        ending = sorted(alert for prisoner, alert in alerted.items() if prisoner not in overdue)
+        resolved += _resolve(ending, prisoners, party, now)
         if open_new:
-            has_alert = Alert.objects.unresolved().filter(prisoner=OuterRef("pk"), party=party)
-            opened += _open(overdue.exclude(Exists(has_alert)), party, now)
+            opened += _open(prisoners, sorted(overdue - alerted.keys()), party, now)
     return opened, resolved
 
 
-def _open(prisoners, party, now):
+def _open(prisoners, ids, party, now):
     """Open an alert for each of these prisoners, in batches (memory stays flat)."""
     opened = 0
-    for batch in batched(prisoners.order_by("pk").iterator(chunk_size=BATCH), BATCH):
+    for batch in batched(ids, BATCH):
         # A concurrent scan may open the same alert first: the unique constraint keeps one,
         # and only rows stamped with this scan's `now` count as opened here.
-        Alert.objects.bulk_create([Alert.open_for(p, p.lapse(party), now) for p in batch], ignore_conflicts=True)
-        opened += Alert.objects.filter(opened_at=now, party=party, prisoner__in=[p.pk for p in batch]).count()
+        lapses = prisoners.filter(pk__in=batch).only("pk").order_by("pk")  # the lapse annotations are what counts
+        Alert.objects.bulk_create([Alert.open_for(p, p.lapse(party), now) for p in lapses], ignore_conflicts=True)
+        opened += Alert.objects.filter(opened_at=now, party=party, prisoner__in=batch).count()
     return opened
 
 
-def _resolve(ending, prisoners, party, now):
+def _resolve(alert_ids, prisoners, party, now):
     """Resolve these alerts, each with why (contact resumed, released, within the threshold)."""
     resolved = 0
-    for batch in batched(ending.order_by("pk").iterator(chunk_size=BATCH), BATCH):
+    for ids in batched(alert_ids, BATCH):
+        batch = list(Alert.objects.unresolved().filter(pk__in=ids))
         current = prisoners.in_bulk([alert.prisoner_id for alert in batch])
         reasons = defaultdict(list)
         for alert in batch:
@@ -227,10 +238,11 @@ def seconds_until_next_attempt(now=None):
 
 
 def check_stored_lapses(now):
-    """Fill any missing stored lapse, and verify this hour's slice of the rest (all of them daily)."""
+    """Fill any missing stored lapse, and verify this hour's slice of the rest (CHECK_PER_SCAN of them)."""
     clocks.check(ids=Prisoner.objects.filter(clock__isnull=True).values("pk"))
-    this_hour = Prisoner.objects.annotate(slice=F("pk") % CHECK_SLICES).filter(slice=now.hour % CHECK_SLICES)
-    clocks.check(ids=this_hour.values("pk"))
+    slices = max(1, math.ceil(Prisoner.objects.count() / CHECK_PER_SCAN))
+    this_hour = int(now.timestamp() // 3600) % slices  # every slice in turn, one an hour
+    clocks.check(ids=Prisoner.objects.annotate(slice=F("pk") % slices).filter(slice=this_hour).values("pk"))
 
 
 def scan(now=None):

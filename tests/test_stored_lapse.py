@@ -2,6 +2,7 @@
 of write; what bypasses the ORM's signals is caught and repaired by the consistency check."""
 
 import datetime
+import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -180,6 +181,20 @@ def test_check_lapses_command_reports_and_repairs(held, capsys):
     assert "1 drifted" in capsys.readouterr().out
     call_command("check_lapses", "--no-repair")
     assert "all agree with the rule" in capsys.readouterr().out
+
+
+def test_hourly_scans_verify_every_stored_lapse_in_turn(held, monkeypatch):
+    monkeypatch.setattr(services, "CHECK_PER_SCAN", 2)
+    for _ in range(4):
+        PrisonerFactory()  # five prisoners: three slices, of at most two each
+    ContactClock.objects.update(lawyer_since_latest=D(2000, 1, 1))  # every stored lapse drifted
+    drifted = [5]
+    for hour in range(3):
+        services.check_stored_lapses(datetime.datetime(2026, 11, 26, 9 + hour, tzinfo=datetime.UTC))
+        drifted.append(len(clocks.check(repair=False).drifted))
+    assert drifted[-1] == 0  # all verified (and repaired) in three hours, at most two an hour
+    assert all(0 < earlier - later <= 2 for earlier, later in itertools.pairwise(drifted))
+    assert_every_stored_lapse_is_the_rules()
 
 
 def test_the_scan_fills_missing_clocks_before_it_reads_them(held):
