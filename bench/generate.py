@@ -361,14 +361,15 @@ class Generator:
                 if rng.random() < 0.7
                 else (None, None)
             )
-            rows.append((i, name, fold(name), slug, kind, city, region, country, address, *coordinates))
+            # named_publicly False: the after-load hook (check_facilities) derives it from the incidents
+            rows.append((i, name, fold(name), slug, kind, city, region, country, address, *coordinates, False))
             variant = russian.format(n=number, city=city_ru)
             variants.append((len(variants) + 1, i, variant, "ru", "Russian"))
             self.facilities_by_kind[kind].append(i)
         self.copy(
             Facility,
             ["id", "name", "name_folded", "slug", "kind", "city", "region", "country", "postal_address",
-             "latitude", "longitude"],
+             "latitude", "longitude", "named_publicly"],
             rows,
         )  # fmt: skip
         self.copy(FacilityNameVariant, ["id", "facility", "name", "language", "note"], variants)
