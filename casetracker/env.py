@@ -8,6 +8,7 @@ import os
 import secrets
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -101,6 +102,17 @@ class Env:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigurationError(f"{name}={value!r} is not a Redis URL (redis://host:port/db).")
         return value
+
+
+def next_redis_database(url):
+    """The same Redis server, the logical database after the URL's (redis://h:6379/0 -> redis://h:6379/1)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ConfigurationError(f"CACHE_REDIS_URL must be set when REDIS_URL={url!r} is not a redis:// URL.")
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ConfigurationError(f"REDIS_URL={url!r} names no database number (redis://host:port/0).")
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
 
 
 def local_secret_key(var_dir: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from casetracker.env import ConfigurationError, Env, local_secret_key
+from casetracker.env import ConfigurationError, Env, local_secret_key, next_redis_database
 
 env = Env()
 
@@ -183,14 +183,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, min_value=1, max_value=600)
 
 REDIS_URL = env.redis_url("REDIS_URL")
+if not DEBUG and not REDIS_URL:
+    # Without a shared cache each worker would keep pages in its own memory, and the Celery broker
+    # would be a local folder that the web and worker containers do not share.
+    raise ConfigurationError("REDIS_URL must be set when DEBUG is off (e.g. redis://redis:6379/0).")
 
-# Public pages are cached in Redis; without it, in this process's memory. Cache errors never
+# Public pages are cached in Redis, in a logical database of their own (the broker's is REDIS_URL's):
+# by default the one after REDIS_URL's. Without Redis, in this process's memory. Cache errors never
 # break a page (casetracker.redis_cache).
-if REDIS_URL:
+CACHE_REDIS_URL = env.redis_url("CACHE_REDIS_URL") or (REDIS_URL and next_redis_database(REDIS_URL))
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "casetracker.redis_cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "casetracker",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -200,6 +206,9 @@ else:
 # How long a public page or export may be served from the cache (0: never cached). Any change
 # to case data retires cached pages at once; this only bounds what nothing could signal.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", 600, min_value=0, max_value=86_400)
+# How long browsers and proxies may keep a public page (0: they must ask each time): a withdrawn
+# page can linger there this long, whatever the app's own cache does.
+PUBLIC_MAX_AGE_SECONDS = env.int("PUBLIC_MAX_AGE_SECONDS", 60, min_value=0, max_value=3_600)
 
 # Absolute links in mail (alert digests) point here.
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")

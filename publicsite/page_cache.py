@@ -1,66 +1,114 @@
 """Public pages and exports, cached (in Redis in production) until the case data they show changes.
 
-Every cache key carries a version that any save, delete or relation change of case data
-replaces, so no page outlives the record it shows; and today's date, so lapse figures
-("no lawyer contact for N days") roll over at midnight. When the cache is down the page
-is simply rendered (casetracker.redis_cache swallows the errors).
+Every cache key carries the page version (`publicsite.models.PageVersion`, in the database), which a
+change to case data moves once it has committed, so no page outlives the record it shows, whichever
+worker or command made the change and whether or not Redis was reachable then; and today's date, so
+lapse figures ("no lawyer contact for N days") roll over at midnight. A key is made of the parameters
+the page reads, nothing else, so made-up parameters cannot fill the cache. When the cache is down the
+page is simply rendered (casetracker.redis_cache swallows the errors).
 """
 
 import hashlib
-import uuid
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.exception import response_for_exception
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from prisoners.search import IndexedName, IndexedWord
 
-VERSION_KEY = "publicsite:version"
+from .models import PageVersion, PendingChange
+
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
 
 
-def current_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
+def _bump_after_commit():
+    PageVersion.bump()
 
 
 def invalidate(**kwargs):
-    """Retire every cached public page (a signal receiver, so it takes any arguments)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Retire every cached public page once this change commits (a signal receiver, so it takes any
+    arguments). The pending change is written in the change's own transaction, so it commits with it
+    and the cache is bypassed until the version has moved; one bump per transaction is enough."""
+    PendingChange.objects.create()
+    connection = transaction.get_connection()
+    if not any(func is _bump_after_commit for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_bump_after_commit, robust=True)  # a failed bump leaves the change pending
 
 
-def page_key(request):
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"publicsite:page:{current_version()}:{timezone.localdate().isoformat()}:{address}"
+def current_version():
+    """The version pages are cached under now, or None while a committed change awaits its bump (which
+    this then makes: any bump after a commit is a correct one)."""
+    number, settled = PageVersion.read()
+    if settled:
+        return number
+    PageVersion.bump()
+    return None
 
 
-def cached_page(view):
-    """Serve a successful response from the cache; store it for PUBLIC_CACHE_SECONDS."""
+def known_parameters(request, params):
+    """The request reduced to the query parameters its page reads, keys in order: what it is cached
+    under and what the view sees, so the two always agree."""
+    query = QueryDict(mutable=True)
+    for name in sorted(set(params) & set(request.GET)):
+        query.setlist(name, request.GET.getlist(name))
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+    return request
+
+
+def page_key(request, version):
+    address = request.build_absolute_uri(request.path) + "?" + urlencode(sorted(request.GET.lists()), doseq=True)
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"publicsite:page:{version}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _browser_cache(response):
+    """Browsers and proxies may keep a public page PUBLIC_MAX_AGE_SECONDS, no longer: a withdrawn page
+    is gone from them within that time. Errors are not kept."""
+    if response.status_code == 200 and settings.PUBLIC_MAX_AGE_SECONDS:
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE_SECONDS)
+    else:
+        patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
+def _render(view, request, *args, **kwargs):
+    try:
+        return view(request, *args, **kwargs)
+    except Http404 as missing:  # made into the 404 page here, so that it too says how long to keep it
+        return response_for_exception(request, missing)
+
+
+def cached_page(view, params=()):
+    """Serve a successful response from the cache; store it for PUBLIC_CACHE_SECONDS. `params`: the query
+    parameters the view reads; any others are dropped before it sees the request."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not settings.PUBLIC_CACHE_SECONDS:
-            return view(request, *args, **kwargs)
-        key = page_key(request)
+        request = known_parameters(request, params)
+        version = current_version() if settings.PUBLIC_CACHE_SECONDS else None
+        if version is None:
+            return _browser_cache(_render(view, request, *args, **kwargs))
+        key = page_key(request, version)
         stored = cache.get(key)
         if stored is not None:
             headers, content = stored
-            return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
+            return _browser_cache(HttpResponse(content, headers=headers))
+        response = _render(view, request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             if hasattr(response, "render"):
                 response.render()
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             cache.set(key, (headers, response.content), settings.PUBLIC_CACHE_SECONDS)
-        return response
+        return _browser_cache(response)
 
     return wrapped
 

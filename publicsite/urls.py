@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import IncidentFeed, PrisonerIncidentFeed
+from .filters import FacilityFilter, PrisonerFilter
 from .page_cache import cached_page
 from .sitemaps import SITEMAPS
 
@@ -24,24 +25,36 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def public(view):
-    """A public address: read-only (GET and HEAD), cached, under the strictest content security policy."""
-    return require_safe(csp_replace(CONTENT_SECURITY_POLICY)(cached_page(view)))
+def public(view, params=()):
+    """A public address: read-only (GET and HEAD), cached, under the strictest content security policy.
+    `params`: the query parameters the page reads; it never sees any other."""
+    return require_safe(csp_replace(CONTENT_SECURITY_POLICY)(cached_page(view, params)))
+
+
+def _pages(*prefixes):
+    return [f"{prefix}{side}" for prefix in prefixes for side in ("after", "before")]
+
+
+PRISONER_FILTERS = list(PrisonerFilter.base_filters)
 
 
 urlpatterns = [
     path("", public(views.home), name="home"),
-    path("prisoners/", public(views.prisoner_list), name="prisoners"),
-    path("prisoners.csv", public(views.prisoners_csv), name="prisoners_csv"),
-    path("prisoners.json", public(views.prisoners_json), name="prisoners_json"),
+    path("prisoners/", public(views.prisoner_list, [*PRISONER_FILTERS, *_pages("")]), name="prisoners"),
+    path("prisoners.csv", public(views.prisoners_csv, PRISONER_FILTERS), name="prisoners_csv"),
+    path("prisoners.json", public(views.prisoners_json, PRISONER_FILTERS), name="prisoners_json"),
     path("prisoners/<slug:slug>/", public(views.prisoner_detail), name="prisoner"),
     path("prisoners/<slug:slug>.json", public(views.prisoner_json), name="prisoner_json"),
     path("prisoners/<slug:slug>/photo", public(views.prisoner_photo), name="prisoner_photo"),
     path("prisoners/<slug:slug>/feed/", public(PrisonerIncidentFeed()), name="prisoner_feed"),
-    path("facilities/", public(views.facility_list), name="facilities"),
+    path(
+        "facilities/",
+        public(views.facility_list, [*FacilityFilter.base_filters, *_pages("facilities_")]),
+        name="facilities",
+    ),
     path("facilities.csv", public(views.facilities_csv), name="facilities_csv"),
     path("facilities.json", public(views.facilities_json), name="facilities_json"),
-    path("facilities/<slug:slug>/", public(views.facility_detail), name="facility"),
+    path("facilities/<slug:slug>/", public(views.facility_detail, _pages("held_", "incidents_")), name="facility"),
     path("data/", public(views.open_data), name="open_data"),
     path("feed/", public(IncidentFeed()), name="feed"),
     path(
@@ -50,6 +63,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "publicsite:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", public(sitemap, ["p"]), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", public(views.robots_txt), name="robots"),
 ]

@@ -153,7 +153,7 @@ class Importer:
                     self.import_batch([(number, self.cells(fields, cells)) for number, cells in batch])
                 if self.report.dry_run or self.report.problems:
                     raise _Rollback
-                transaction.on_commit(invalidate)
+                invalidate()  # bulk writes send no signals; it takes effect when this commits
                 self.report.written = True
         except _Rollback:
             pass

@@ -7,13 +7,13 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
-from publicsite.page_cache import invalidate
 
 TODAY = datetime.date(2024, 6, 1)
 NOON_ON_TODAY = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc)
@@ -38,8 +38,9 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def fresh_public_cache():
-    """Cached pages must not cross from one test's database into the next."""
-    invalidate()
+    """Cached pages must not cross from one test's database into the next (each starts at the same
+    page version)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
 def test_production_refuses_to_start_without(missing):
     result = manage("check", **{**PRODUCTION, missing: ""})
     assert result.returncode != 0 and f"{missing} must be set when DEBUG is off" in result.stderr

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from events.models import Incident, Source
 from prisoners.models import Prisoner
-from publicsite.page_cache import page_key
+from publicsite.page_cache import current_version, page_key
 
 pytestmark = pytest.mark.django_db
 CASE = "/prisoners/maria-kalesnikava/"
@@ -25,10 +25,10 @@ PUBLIC_URLS = [
 ]
 
 
-def test_a_second_request_costs_no_query(demo, client, django_assert_num_queries):
+def test_a_second_request_costs_one_query_for_the_page_version(demo, client, django_assert_num_queries):
     for url in PUBLIC_URLS:
         first = client.get(url)
-        with django_assert_num_queries(0):
+        with django_assert_num_queries(1):
             second = client.get(url)
         assert (second.status_code, second.content) == (200, first.content), url
         assert second["Content-Type"] == first["Content-Type"]
@@ -77,9 +77,8 @@ def test_pages_are_cached_in_redis(demo, client, settings, redis_url, django_ass
             "KEY_PREFIX": "test",
         }
     }
-    cache.delete("publicsite:version")
     client.get(CASE)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         assert client.get(CASE).status_code == 200
     assert any(key.startswith(b"test:1:publicsite:page:") for key in cache._cache.get_client().keys("test:*"))
 
@@ -103,7 +102,8 @@ def test_with_redis_down_public_pages_and_admin_still_work(demo, client, setting
 def test_exports_are_streamed_never_held_in_the_cache(demo, client, url, rf):
     response = client.get(url)
     assert response.streaming and response.getvalue()
-    assert cache.get(page_key(rf.get(url))) is None
-    assert cache.get(page_key(rf.get("/prisoners/"))) is None
+    version = current_version()
+    assert cache.get(page_key(rf.get(url), version)) is None
+    assert cache.get(page_key(rf.get("/prisoners/"), version)) is None
     client.get("/prisoners/")
-    assert cache.get(page_key(rf.get("/prisoners/"))) is not None  # pages are, so the key is right
+    assert cache.get(page_key(rf.get("/prisoners/"), version)) is not None  # pages are, so the key is right

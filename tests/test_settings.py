@@ -33,6 +33,9 @@ def start(tmp_path, **overrides):
         ("TIME_ZONE", "Mars/Olympus"),
         ("EMAIL_URL", "carrier-pigeon://coop"),
         ("REDIS_URL", "localhost:6379"),
+        ("REDIS_URL", "redis://localhost:6379/zero"),
+        ("CACHE_REDIS_URL", "localhost:6379"),
+        ("PUBLIC_MAX_AGE_SECONDS", "-1"),
         ("ALERT_SCAN_MINUTES", "hourly"),
         ("ALERT_REMINDER_DAYS", "-1"),
         ("ALERT_MAIL_RETRY_SECONDS", "0"),
@@ -79,3 +82,23 @@ def test_postgresql_compiles_no_query_with_its_jit():
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
             assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.slow
+def test_the_page_cache_and_the_broker_use_separate_redis_databases(tmp_path):
+    show = "from django.conf import settings as s; print(s.CACHES['default']['LOCATION'], s.CELERY_BROKER_URL)"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_REDIS_URL"}}
+
+    def shown(**overrides):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", show],
+            cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path), **overrides}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-2:]  # after the shell's own line about its imports
+
+    assert shown(REDIS_URL="redis://redis:6379/0") == ["redis://redis:6379/1", "redis://redis:6379/0"]
+    assert shown(REDIS_URL="redis://redis:6379/4", CACHE_REDIS_URL="redis://cache:6379/0") == [
+        "redis://cache:6379/0",
+        "redis://redis:6379/4",
+    ]

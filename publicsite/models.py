@@ -1,0 +1,60 @@
+"""The public page cache's version, kept in the database so that no lost message can leave a stale page.
+
+Every cached public page is stored under the current `PageVersion`. A transaction that changes case
+data records a `PendingChange` in the same transaction (an insert: it contends with nobody), and once it
+has committed, bumps the version and deletes its pending change. If the bump never happens (the process
+died, the database went away between the commit and the bump), the committed pending change stays
+visible, and the cache is bypassed until someone bumps: a lost invalidation costs misses, never a stale
+page. Uncommitted changes are invisible to readers, whose old page is still right until the commit.
+"""
+
+import secrets
+
+from django.db import models, transaction
+from django.db.models import Exists
+
+
+class PageVersion(models.Model):
+    """A single row: the number under which public pages are cached now."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "publicsite_page_version"
+
+    ROW = 1
+
+    @classmethod
+    def read(cls):
+        """(number, settled) in one query; not settled while a committed change awaits its bump (or when
+        the row is missing: the next bump creates it)."""
+        row = (
+            cls.objects.filter(pk=cls.ROW)
+            .annotate(pending=Exists(PendingChange.objects.all()))
+            .values_list("number", "pending")
+            .first()
+        )
+        return (row[0], not row[1]) if row else (0, False)
+
+    @classmethod
+    def bump(cls):
+        """Retire every cached page, then clear the pending changes this bump covers: those committed
+        before it (one committed while it runs keeps its row, for its own bump or the next)."""
+        with transaction.atomic():
+            covered = list(PendingChange.objects.values_list("pk", flat=True))
+            # Random, not counted up: a database restored from a backup must not reuse numbers that
+            # pages of other data were cached under.
+            number = secrets.randbits(62)
+            if not cls.objects.filter(pk=cls.ROW).update(number=number):
+                cls.objects.update_or_create(pk=cls.ROW, defaults={"number": number})
+            PendingChange.objects.filter(pk__in=covered).delete()
+
+
+class PendingChange(models.Model):
+    """A committed change to case data whose page-version bump has not happened yet (normally for
+    milliseconds)."""
+
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "publicsite_pending_change"
