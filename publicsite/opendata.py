@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from casetracker.dates import ApproximateDate
 from casetracker.iterables import batched
+from casetracker.web_address import web_address
 from events.models import Party
 from prisoners.models import (
     Charge,
@@ -380,7 +381,7 @@ def _source(source):
         "publisher": source.publisher.name if source.publisher else None,
         "signatories": [organisation.name for organisation in source.signatories.all()],
         "date": str(source.published_approx) if source.published_approx else None,
-        "url": source.url or None,
+        "url": web_address(source.url) or None,
     }
 
 
