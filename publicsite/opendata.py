@@ -315,15 +315,20 @@ PLAIN = {str, int, float, bool, list}  # written as they are
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _runs_as_formula(text):
+    # Spreadsheets skip leading whitespace before a formula: " =1+1" and "\n=1+1" run too.
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
+
+
 def _csv_value(value):
     if type(value) is str:  # the common case first: most cells are text
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "'" + value if _runs_as_formula(value) else value
     value = _json_value(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         value = "; ".join(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _runs_as_formula(value):
         return "'" + value  # shown as text, never evaluated
     return "" if value is None else value
 
