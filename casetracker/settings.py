@@ -129,12 +129,16 @@ STORAGES = {
 }
 
 # Security. HTTPS defaults on with DEBUG off; BEHIND_PROXY trusts X-Forwarded-Proto from
-# the reverse proxy that terminates TLS (and PROXY_COUNT tells how many proxies add to
-# X-Forwarded-For, for per-client login throttling).
+# the reverse proxy that terminates TLS, and PROXY_COUNT tells how many proxies append to
+# X-Forwarded-For, so the login throttle finds the client's address (casetracker.client_address).
 HTTPS = env.bool("HTTPS", not DEBUG)
 BEHIND_PROXY = env.bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+PROXY_COUNT = env.int("PROXY_COUNT", 1 if BEHIND_PROXY else 0, min_value=0, max_value=5)
+if BEHIND_PROXY and not PROXY_COUNT:
+    # Every login would come from the proxy's address: one attacker's failures would lock a username for all.
+    raise ConfigurationError("PROXY_COUNT=0 with BEHIND_PROXY=true: set the number of proxies in front (1 for one).")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", 31_536_000 if HTTPS else 0, min_value=0, max_value=63_072_000)
@@ -163,13 +167,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Failed admin logins: after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is locked out for AXES_COOLOFF_MINUTES.
+# address, that pair is locked out for AXES_COOLOFF_MINUTES; the username stays open to
+# other addresses, so an attacker cannot lock an editor out.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, min_value=1, max_value=100)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", 15, min_value=1, max_value=10_080) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", 0, min_value=0, max_value=5) or None
+AXES_CLIENT_IP_CALLABLE = "casetracker.client_address.client_address"
 
 # Mail: EMAIL_URL=smtp://user:password@host:port; unset, mail is written to var/mail/.
 _email = env.email("EMAIL_URL")

@@ -10,6 +10,7 @@ from casetracker.dates import (
     ends_after_start_constraint,
 )
 from casetracker.text import FoldedField
+from casetracker.web_address import WebAddressField
 
 
 class Party(models.TextChoices):
@@ -33,7 +34,7 @@ class Verification(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     name_folded = FoldedField(source="name")
-    url = models.URLField(blank=True)
+    url = WebAddressField(blank=True)
 
     history = HistoricalRecords()
 
@@ -63,7 +64,7 @@ class Source(approximate_date("published", "date", required=False), models.Model
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="published_sources"
     )
     signatories = models.ManyToManyField(Organisation, blank=True, related_name="signed_sources")
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = WebAddressField("URL", max_length=500, blank=True)
     confidential = models.BooleanField(
         default=True,
         help_text="Confidential sources never appear on the public site. Only editors can make a source public.",

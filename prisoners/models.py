@@ -18,6 +18,7 @@ from casetracker.dates import (
     ends_after_start_constraint,
 )
 from casetracker.text import FoldedField, fold
+from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
 
 from . import lapse as lapse_rule
@@ -338,7 +339,7 @@ class Recognition(approximate_date("date", "recognised on", required=False), mod
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="recognitions")
     organisations = models.ManyToManyField(Organisation, related_name="recognitions")
-    statement_url = models.URLField("statement URL", max_length=500, blank=True)
+    statement_url = WebAddressField("statement URL", max_length=500, blank=True)
 
     history = HistoricalRecords(m2m_fields=[organisations])
 
@@ -363,7 +364,7 @@ class RegisterEntry(models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="register_entries")
     register = models.CharField(max_length=100, help_text="e.g. Viasna")
     identifier = models.CharField("ID in that register", max_length=100)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = WebAddressField("URL", max_length=500, blank=True)
 
     history = HistoricalRecords()
 

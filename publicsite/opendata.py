@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from casetracker.dates import ApproximateDate
 from casetracker.iterables import batched
+from casetracker.web_address import web_address
 from events.models import Party
 from prisoners.models import (
     Charge,
@@ -314,15 +315,20 @@ PLAIN = {str, int, float, bool, list}  # written as they are
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _runs_as_formula(text):
+    # Spreadsheets skip leading whitespace before a formula: " =1+1" and "\n=1+1" run too.
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
+
+
 def _csv_value(value):
     if type(value) is str:  # the common case first: most cells are text
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "'" + value if _runs_as_formula(value) else value
     value = _json_value(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         value = "; ".join(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _runs_as_formula(value):
         return "'" + value  # shown as text, never evaluated
     return "" if value is None else value
 
@@ -380,7 +386,7 @@ def _source(source):
         "publisher": source.publisher.name if source.publisher else None,
         "signatories": [organisation.name for organisation in source.signatories.all()],
         "date": str(source.published_approx) if source.published_approx else None,
-        "url": source.url or None,
+        "url": web_address(source.url) or None,
     }
 
 

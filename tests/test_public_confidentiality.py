@@ -10,8 +10,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import resolve
 
-from events.models import IncidentKind, Visibility
-from prisoners.models import Prisoner
+from events.models import IncidentKind, Source, Visibility
+from prisoners.models import Prisoner, Recognition, RegisterEntry
 from publicsite.urls import urlpatterns
 from tests.factories import (
     ChargeFactory,
@@ -241,3 +241,29 @@ def test_an_internal_contact_never_shortens_the_public_lapse(seeded, client):
 def test_an_internal_contact_is_not_on_the_timeline(seeded, client):
     case = client.get("/prisoners/visible-person.json").json()
     assert [entry["type"] for entry in case["timeline"]].count("contact") == 1
+
+
+NOT_WEB = ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>"]
+
+
+def test_a_stored_address_that_is_not_a_web_address_never_becomes_a_link(seeded, client):
+    """Stored past the model's validation (an import, the shell, objects.create), it shows as text, never as a link."""
+    visible = seeded["visible"]
+    sources = [Source.objects.create(title=f"Planted {n}", kind="news", confidential=False, url=url)
+               for n, url in enumerate(NOT_WEB)]  # fmt: skip
+    IncidentFactory(prisoner=visible, description="Beaten by guards.", sources=sources)
+    visible.sources.add(*sources)
+    for n, url in enumerate(NOT_WEB):
+        Recognition.objects.create(prisoner=visible, statement_url=url).organisations.add(OrganisationFactory())
+        RegisterEntry.objects.create(prisoner=visible, register="AAPP", identifier=f"planted-{n}", url=url)
+
+    for url in public_urls(client, seeded):
+        body = client.get(url).getvalue().decode().lower()
+        for scheme in ("javascript:", "data:text"):
+            assert scheme not in body, f"{scheme!r} on {url}"
+    page = client.get("/prisoners/visible-person/").content.decode()
+    assert "<cite>Planted 0</cite>" in page  # the source is still named
+    timeline = client.get("/prisoners/visible-person.json").json()["timeline"]
+    assert {"title": "Planted 0", "url": None}.items() <= next(
+        source for entry in timeline for source in entry["sources"] if source["title"] == "Planted 0"
+    ).items()

@@ -185,6 +185,13 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(today, client):
     assert json_body(client.get("/prisoners.json"))["prisoners"][0]["bio"] == "+1 well known"  # JSON is data, unchanged
 
 
+def test_csv_cells_never_run_as_formulas_behind_leading_whitespace(today, client):
+    PrisonerFactory(name=" -2+3", bio="  =1+1", occupation='\n=HYPERLINK("http://evil.example","x")')
+    (row,) = csv_rows(client.get("/prisoners.csv"))
+    assert (row["name"], row["bio"]) == ("' -2+3", "'  =1+1")  # spreadsheets skip the whitespace
+    assert row["occupation"] == '\'\n=HYPERLINK("http://evil.example","x")'
+
+
 def test_every_fact_of_a_real_register_row_is_exported(today, client):
     prisoner = PrisonerFactory(
         name="Vitold Ashurak",

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from casetracker.dates import Precision
-from events.models import Contact, Incident, IncidentKind
-from prisoners.models import CustodyPeriod, NameVariant, Sentence, SentenceKind
+from events.models import Contact, Incident, IncidentKind, Organisation, Source
+from prisoners.models import CustodyPeriod, NameVariant, Recognition, RegisterEntry, Sentence, SentenceKind
 from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,
@@ -269,3 +269,28 @@ def test_facility_coordinates_come_as_a_pair_within_range():
     with pytest.raises(ValidationError) as error:
         facility.full_clean()
     assert "latitude" in error.value.message_dict
+
+
+WEB_ADDRESS_FIELDS = [
+    (lambda: Source(title="Report", kind="news"), "url"),
+    (lambda: Organisation(name="Viasna"), "url"),
+    (lambda: Recognition(prisoner=PrisonerFactory()), "statement_url"),
+    (lambda: RegisterEntry(prisoner=PrisonerFactory(), register="Viasna", identifier="1"), "url"),
+]
+
+
+@pytest.mark.parametrize("build, field", WEB_ADDRESS_FIELDS)
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/file"])
+def test_a_link_must_be_a_web_address(build, field, address):
+    record = build()
+    setattr(record, field, address)
+    with pytest.raises(ValidationError) as error:
+        record.full_clean()
+    assert messages(error, field) == "Enter a web address starting with http:// or https://."
+
+
+@pytest.mark.parametrize("build, field", WEB_ADDRESS_FIELDS)
+def test_a_web_address_is_accepted_as_a_link(build, field):
+    record = build()
+    setattr(record, field, "https://spring96.org/en/news/1")
+    record.full_clean()

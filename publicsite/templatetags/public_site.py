@@ -1,5 +1,6 @@
 from django import template
 
+from casetracker.web_address import web_address as _web_address
 from prisoners import search
 from publicsite.casefile import public_lapse
 
@@ -16,3 +17,9 @@ def lapse(prisoner, party):
 def matched_spelling(record, query):
     """{{ prisoner|matched_spelling:query }}: the spelling a search found the record by, when not its display name."""
     return search.matched_spelling(record, query) if query else None
+
+
+@register.filter
+def web_address(url):
+    """{{ source.url|web_address }}: the stored address if it may be a link, else "" (see `web_address`)."""
+    return _web_address(url)
