@@ -424,6 +424,13 @@ def import_register(dry_run):
     return run
 
 
+def vacuumed(context):
+    """Each import starts from the same state: the rows an earlier, rolled-back import left dead in the
+    tables and indexes are cleared first, so they are not charged to the run that follows it."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
+
+
 def import_judge(result, results):
     return result["p50"] < IMPORT_SECONDS
 
@@ -486,12 +493,12 @@ SCENARIOS = [
     Scenario(
         "import", f"import {IMPORT_ROWS:,} prisoners (rolled back after)", import_register(dry_run=False),
         f"< {IMPORT_SECONDS} s", import_judge, seconds=IMPORT_SECONDS, isolated=True, repeat=False,
-        describe=describe_import,
+        prepare=vacuumed, describe=describe_import,
     ),
     Scenario(
         "import_dry_run", f"import {IMPORT_ROWS:,} prisoners, dry run", import_register(dry_run=True),
         f"< {IMPORT_SECONDS} s, no slower than the import", dry_run_judge, seconds=IMPORT_SECONDS, isolated=True,
-        repeat=False, describe=describe_import,
+        repeat=False, prepare=vacuumed, describe=describe_import,
     ),
     Scenario("home", "/ cold", page("/"), "< 300 ms", under(0.3), seconds=0.3),
     Scenario(
