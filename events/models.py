@@ -9,6 +9,7 @@ from casetracker.dates import (
     check_period,
     ends_after_start_constraint,
 )
+from casetracker.public_record import public_id_field
 from casetracker.text import FoldedField
 from casetracker.web_address import WebAddressField
 
@@ -165,8 +166,10 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
     verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.REPORTED)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    public_id = public_id_field()
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    # Bookkeeping of the public site, not facts anyone recorded.
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["public_id"])
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -188,7 +191,7 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
 
     @property
     def anchor(self):
-        return f"incident-{self.pk}"
+        return f"incident-{self.public_id}"
 
     def get_absolute_url(self):
         """The incident on its case page (public only when the incident and prisoner are)."""
@@ -239,8 +242,9 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
         help_text="Only editors can make a contact public. Alerts count every contact.",
     )
     created = models.DateTimeField(auto_now_add=True)
+    public_id = public_id_field()
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["public_id"])
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
@@ -264,7 +268,7 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
 
     @property
     def anchor(self):
-        return f"contact-{self.pk}"
+        return f"contact-{self.public_id}"
 
     def clean(self):
         errors = {}

@@ -17,6 +17,7 @@ from casetracker.dates import (
     check_period,
     ends_after_start_constraint,
 )
+from casetracker.public_record import public_id_field
 from casetracker.text import FoldedField, fold
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
@@ -536,8 +537,9 @@ class CustodyPeriod(
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="custody_periods")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="custody_periods")
     note = models.CharField(max_length=300, blank=True)
+    public_id = public_id_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_id"])
     objects = CustodyPeriodQuerySet.as_manager()
 
     class Meta:
@@ -558,7 +560,7 @@ class CustodyPeriod(
 
     @property
     def anchor(self):
-        return f"custody-{self.pk}"
+        return f"custody-{self.public_id}"
 
     @property
     def period(self):
