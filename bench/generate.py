@@ -467,7 +467,7 @@ class Generator:
             person.id, name, fold(name), unique(slugify(fold(name))[:80], slugs), bio, person.status,
             person.published, gender, city, region, rng.choice(["teacher", "engineer", "student", "IT specialist",
             "journalist", "doctor", "worker", "entrepreneur", ""]), "", False, death_cause, died_in_custody,
-            monitored, lawyer_threshold, family_threshold, created, max(created, updated),
+            monitored, lawyer_threshold, family_threshold, created, max(created, updated), max(created, updated),
             *detained, *born, *died, *monitored_from,
         )  # fmt: skip
 
@@ -686,11 +686,12 @@ class Generator:
                 )
                 created = self.moment(start[0])
                 updated = self.moment(created.date(), within_days=200) if rng.random() < 0.3 else created
+                visibility = "public" if rng.random() < 0.6 else "internal"
                 yield (
                     n, p.id, kind, facility, lawyer, description,
-                    rng.choice(INTERNAL_NOTES) if rng.random() < 0.15 else "",
-                    "public" if rng.random() < 0.6 else "internal", rng.choices(*verifications)[0],
-                    created, updated, public_id(n), *start, *end,
+                    rng.choice(INTERNAL_NOTES) if rng.random() < 0.15 else "", visibility,
+                    rng.choices(*verifications)[0], created, updated, updated,
+                    created if visibility == "public" and p.published else None, public_id(n), *start, *end,
                 )  # fmt: skip
                 self.cite(self.incident_sources, n, 0.35)
 
@@ -784,7 +785,7 @@ def public_id(n):
 PRISONER_COLUMNS = [
     "id", "name", "name_folded", "slug", "bio", "status", "published", "gender", "home_town", "home_region",
     "occupation", "photo", "photo_public", "death_cause", "died_in_custody", "monitored", "lawyer_threshold_days",
-    "family_threshold_days", "created", "updated",
+    "family_threshold_days", "created", "updated", "public_changed",
     *approx_columns("detained"), *approx_columns("born"), *approx_columns("died"), *approx_columns("monitored_from"),
 ]  # fmt: skip
 CUSTODY_COLUMNS = ["id", "prisoner", "facility", "note", "public_id", *approx_columns("start"), *approx_columns("end")]
@@ -793,7 +794,8 @@ SENTENCE_COLUMNS = ["id", "prisoner", "kind", "court", "term_years", "term_month
 REPRESENTATION_COLUMNS = ["id", "prisoner", "lawyer", *approx_columns("start"), *approx_columns("end")]
 INCIDENT_COLUMNS = [
     "id", "prisoner", "kind", "facility", "lawyer", "description", "internal_notes", "visibility", "verification",
-    "created", "updated", "public_id", *approx_columns("start"), *approx_columns("end"),
+    "created", "updated", "public_changed", "published_at", "public_id", *approx_columns("start"),
+    *approx_columns("end"),
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "prisoner", "party", "channel", "lawyer", "contact_person", "description", "internal_notes", "visibility",
