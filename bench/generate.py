@@ -12,6 +12,7 @@ follow them. One prisoner, "Maria Kalesnikava", has the name variants searches l
 Every derived column is filled the way the models' save() fills it (`casetracker.dates.bounds`
 for approximate dates, `casetracker.text.fold` for folded names, slugs as `unique_slug` makes
 them), so the app reads the data exactly as if researchers had typed it. Deterministic for a seed.
+Public identifiers are unique scrambles of the row number (random ones could collide at this size).
 """
 
 import datetime
@@ -466,7 +467,7 @@ class Generator:
             person.id, name, fold(name), unique(slugify(fold(name))[:80], slugs), bio, person.status,
             person.published, gender, city, region, rng.choice(["teacher", "engineer", "student", "IT specialist",
             "journalist", "doctor", "worker", "entrepreneur", ""]), "", False, death_cause, died_in_custody,
-            monitored, lawyer_threshold, family_threshold, created, max(created, updated),
+            monitored, lawyer_threshold, family_threshold, created, max(created, updated), max(created, updated),
             *detained, *born, *died, *monitored_from,
         )  # fmt: skip
 
@@ -570,7 +571,7 @@ class Generator:
             CustodyPeriod,
             CUSTODY_COLUMNS,
             (
-                (n, p.id, facility, "", *start, *(stop or (None, "day", None)))
+                (n, p.id, facility, "", public_id(n), *start, *(stop or (None, "day", None)))
                 for n, (p, (start, stop, facility)) in enumerate(
                     ((p, period) for p in people for period in p.periods), start=1
                 )
@@ -685,11 +686,12 @@ class Generator:
                 )
                 created = self.moment(start[0])
                 updated = self.moment(created.date(), within_days=200) if rng.random() < 0.3 else created
+                visibility = "public" if rng.random() < 0.6 else "internal"
                 yield (
                     n, p.id, kind, facility, lawyer, description,
-                    rng.choice(INTERNAL_NOTES) if rng.random() < 0.15 else "",
-                    "public" if rng.random() < 0.6 else "internal", rng.choices(*verifications)[0],
-                    created, updated, *start, *end,
+                    rng.choice(INTERNAL_NOTES) if rng.random() < 0.15 else "", visibility,
+                    rng.choices(*verifications)[0], created, updated, updated,
+                    created if visibility == "public" and p.published else None, public_id(n), *start, *end,
                 )  # fmt: skip
                 self.cite(self.incident_sources, n, 0.35)
 
@@ -719,7 +721,8 @@ class Generator:
                     n, p.id, party, rng.choices(*channels)[0], lawyer, person,
                     "Contact confirmed by the family." if rng.random() < 0.5 else "",
                     "Said the parcel was not handed over." if rng.random() < 0.1 else "",
-                    "public" if rng.random() < 0.5 else "internal", self.moment(date[2], within_days=20), *date,
+                    "public" if rng.random() < 0.5 else "internal", self.moment(date[2], within_days=20), public_id(n),
+                    *date,
                 )  # fmt: skip
                 self.cite(self.contact_sources, n, 0.1)
 
@@ -769,23 +772,34 @@ def approx_columns(name):
     return [name, f"{name}_precision", f"{name}_latest"]
 
 
+PUBLIC_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def public_id(n):
+    """Row n's public identifier: n scrambled by an odd multiplier modulo 2**60 (so never one twice),
+    written in 12 base-32 letters, like casetracker.public_record.new_public_id."""
+    scrambled = (n * 0x9E3779B97F4A7C15) % (1 << 60)
+    return "".join(PUBLIC_ID_ALPHABET[(scrambled >> shift) & 31] for shift in range(55, -1, -5))
+
+
 PRISONER_COLUMNS = [
     "id", "name", "name_folded", "slug", "bio", "status", "published", "gender", "home_town", "home_region",
     "occupation", "photo", "photo_public", "death_cause", "died_in_custody", "monitored", "lawyer_threshold_days",
-    "family_threshold_days", "created", "updated",
+    "family_threshold_days", "created", "updated", "public_changed",
     *approx_columns("detained"), *approx_columns("born"), *approx_columns("died"), *approx_columns("monitored_from"),
 ]  # fmt: skip
-CUSTODY_COLUMNS = ["id", "prisoner", "facility", "note", *approx_columns("start"), *approx_columns("end")]
+CUSTODY_COLUMNS = ["id", "prisoner", "facility", "note", "public_id", *approx_columns("start"), *approx_columns("end")]
 SENTENCE_COLUMNS = ["id", "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime",
                     *approx_columns("date")]  # fmt: skip
 REPRESENTATION_COLUMNS = ["id", "prisoner", "lawyer", *approx_columns("start"), *approx_columns("end")]
 INCIDENT_COLUMNS = [
     "id", "prisoner", "kind", "facility", "lawyer", "description", "internal_notes", "visibility", "verification",
-    "created", "updated", *approx_columns("start"), *approx_columns("end"),
+    "created", "updated", "public_changed", "published_at", "public_id", *approx_columns("start"),
+    *approx_columns("end"),
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "prisoner", "party", "channel", "lawyer", "contact_person", "description", "internal_notes", "visibility",
-    "created", *approx_columns("date"),
+    "created", "public_id", *approx_columns("date"),
 ]  # fmt: skip
 
 LOADED_MODELS = [

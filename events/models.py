@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import (
@@ -9,6 +10,7 @@ from casetracker.dates import (
     check_period,
     ends_after_start_constraint,
 )
+from casetracker.public_record import PublicFields, public_id_field
 from casetracker.text import FoldedField
 from casetracker.web_address import WebAddressField
 
@@ -139,7 +141,16 @@ class IncidentQuerySet(VisibleQuerySet):
         return self.order_by("-start", "-start_latest", "-pk")
 
 
-class Incident(HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model):
+class Incident(
+    PublicFields, HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model
+):
+    # What its public pages show (sources: the many-to-many, followed by prisoners.public_changes).
+    PUBLIC_FIELDS = (
+        "prisoner", "kind", "start", "start_precision", "end", "end_precision", "facility", "lawyer", "description",
+        "verification",
+    )  # fmt: skip
+    PUBLIC_IF = ("visibility", Visibility.PUBLIC)
+
     prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(max_length=30, choices=IncidentKind.choices)
     facility = models.ForeignKey(
@@ -165,8 +176,17 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
     verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.REPORTED)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Kept by prisoners.public_changes; the feeds' <updated> and <published>, never moved by an internal edit.
+    public_changed = models.DateTimeField(
+        "last public change", default=timezone.now, editable=False, help_text="When what the public sees last changed."
+    )
+    published_at = models.DateTimeField(
+        "first published", null=True, editable=False, help_text="When the public could first see it."
+    )
+    public_id = public_id_field()
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    # Bookkeeping of the public site, not facts anyone recorded.
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["public_changed", "published_at", "public_id"])
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -177,10 +197,8 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
             models.Index(fields=["prisoner", "kind", "start"]),
             # Newest first (the overview, facility pages, the admin) and most recently changed (feeds).
             models.Index(fields=["start", "start_latest", "id"], name="incident_chronological"),
-            models.Index(fields=["updated", "id"], name="incident_recently_changed"),
+            models.Index(fields=["public_changed", "id"], name="incident_public_changed"),
             models.Index(fields=["facility", "start", "start_latest", "id"], name="incident_at_facility"),
-            # A case's last public change (its "last updated", in pages, exports and the sitemap).
-            models.Index(fields=["prisoner", "visibility", "updated"], name="incident_public_change"),
         ]
 
     def __str__(self):
@@ -188,7 +206,7 @@ class Incident(HasPublicSources, approximate_date("start"), approximate_date("en
 
     @property
     def anchor(self):
-        return f"incident-{self.pk}"
+        return f"incident-{self.public_id}"
 
     def get_absolute_url(self):
         """The incident on its case page (public only when the incident and prisoner are)."""
@@ -219,8 +237,12 @@ class Channel(models.TextChoices):
     UNSPECIFIED = "unspecified", "unspecified"
 
 
-class Contact(HasPublicSources, approximate_date("date"), models.Model):
+class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.Model):
     """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
+
+    # What its public pages show (never the lawyer or person named: see the README); sources as for incidents.
+    PUBLIC_FIELDS = ("prisoner", "party", "channel", "date", "date_precision", "description")
+    PUBLIC_IF = ("visibility", Visibility.PUBLIC)
 
     prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="contacts")
     party = models.CharField(max_length=10, choices=Party.choices)
@@ -239,8 +261,9 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
         help_text="Only editors can make a contact public. Alerts count every contact.",
     )
     created = models.DateTimeField(auto_now_add=True)
+    public_id = public_id_field()
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["public_id"])
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
@@ -256,7 +279,6 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
         indexes = [
             models.Index(fields=["prisoner", "party", "date_latest"]),
             models.Index(fields=["date", "id"], name="contact_chronological"),
-            models.Index(fields=["prisoner", "visibility", "created"], name="contact_public_change"),
         ]
 
     def __str__(self):
@@ -264,7 +286,7 @@ class Contact(HasPublicSources, approximate_date("date"), models.Model):
 
     @property
     def anchor(self):
-        return f"contact-{self.pk}"
+        return f"contact-{self.public_id}"
 
     def clean(self):
         errors = {}

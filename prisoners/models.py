@@ -17,6 +17,7 @@ from casetracker.dates import (
     check_period,
     ends_after_start_constraint,
 )
+from casetracker.public_record import PublicFields, public_id_field
 from casetracker.text import FoldedField, fold
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
@@ -100,6 +101,7 @@ class Gender(models.TextChoices):
 
 
 class Prisoner(
+    PublicFields,
     approximate_date("detained", "date detained", required=False),
     approximate_date("born", "born", required=False, help_text="Often only the year is known."),
     approximate_date("died", "date of death", required=False),
@@ -111,6 +113,16 @@ class Prisoner(
     ),
     models.Model,
 ):
+    # What the public site shows of the record itself (prisoners.public_changes compares these on every save;
+    # monitoring and thresholds decide the public lapse). Its related records list their own.
+    PUBLIC_FIELDS = (
+        "name", "slug", "bio", "status", "gender", "home_town", "home_region", "occupation", "photo", "photo_public",
+        "death_cause", "died_in_custody", "monitored", "lawyer_threshold_days", "family_threshold_days",
+        "detained", "detained_precision", "born", "born_precision", "died", "died_precision",
+        "monitored_from", "monitored_from_precision",
+    )  # fmt: skip
+    PUBLIC_IF = ("published", True)
+
     name = models.CharField("display name", max_length=200)
     name_folded = FoldedField(source="name")
     slug = models.SlugField(
@@ -143,8 +155,15 @@ class Prisoner(
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Kept by prisoners.public_changes: the case's "last updated", sitemap lastmod and exported `last_updated`.
+    public_changed = models.DateTimeField(
+        "last public change",
+        default=timezone.now,
+        editable=False,
+        help_text="When what the public sees of the case (the record, or a public record on its page) last changed.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[tags, sources])
+    history = HistoricalRecords(m2m_fields=[tags, sources], excluded_fields=["public_changed"])
     objects = PrisonerQuerySet.as_manager()
 
     class Meta:
@@ -166,6 +185,13 @@ class Prisoner(
     def get_absolute_url(self):
         """The permanent public case page (404 until the prisoner is published)."""
         return reverse("publicsite:prisoner", args=[self.slug])
+
+    @classmethod
+    def public_state(cls, row):
+        # A photo not cleared for the public is not shown: replacing it changes nothing public.
+        if row is not None and not row["photo_public"]:
+            row = {**row, "photo": ""}
+        return super().public_state(row)
 
     def clean(self):
         errors = {}
@@ -319,7 +345,9 @@ class NameVariantBase(models.Model):
         return self.name
 
 
-class NameVariant(NameVariantBase):
+class NameVariant(PublicFields, NameVariantBase):
+    PUBLIC_FIELDS = ("prisoner", "name", "language")  # the note is for researchers
+
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
     history = HistoricalRecords()
 
@@ -334,8 +362,10 @@ class NameVariant(NameVariantBase):
         ]
 
 
-class Recognition(approximate_date("date", "recognised on", required=False), models.Model):
+class Recognition(PublicFields, approximate_date("date", "recognised on", required=False), models.Model):
     """Recognition as a political prisoner by one or more organisations (often a joint statement)."""
+
+    PUBLIC_FIELDS = ("prisoner", "date", "date_precision", "statement_url")  # and the organisations
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="recognitions")
     organisations = models.ManyToManyField(Organisation, related_name="recognitions")
@@ -356,10 +386,12 @@ class Recognition(approximate_date("date", "recognised on", required=False), mod
             raise ValidationError(errors)
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(PublicFields, models.Model):
     """The prisoner's entry in another register (Viasna's list, AAPP, Memorial): its ID and page.
 
     An import matches people by it, so a register ID belongs to one prisoner only."""
+
+    PUBLIC_FIELDS = ("prisoner", "register", "identifier", "url")
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="register_entries")
     register = models.CharField(max_length=100, help_text="e.g. Viasna")
@@ -527,17 +559,21 @@ class CustodyPeriodQuerySet(models.QuerySet):
 
 
 class CustodyPeriod(
+    PublicFields,
     approximate_date("start", "from", required=False),
     approximate_date("end", "until", required=False),
     models.Model,
 ):
     """A prisoner held at a facility. No end = held there now; no start = start unknown."""
 
+    PUBLIC_FIELDS = ("prisoner", "facility", "start", "start_precision", "end", "end_precision")  # never the note
+
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="custody_periods")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="custody_periods")
     note = models.CharField(max_length=300, blank=True)
+    public_id = public_id_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_id"])
     objects = CustodyPeriodQuerySet.as_manager()
 
     class Meta:
@@ -558,7 +594,7 @@ class CustodyPeriod(
 
     @property
     def anchor(self):
-        return f"custody-{self.pk}"
+        return f"custody-{self.public_id}"
 
     @property
     def period(self):
@@ -603,7 +639,9 @@ class CustodyPeriod(
             raise ValidationError(errors)
 
 
-class Charge(models.Model):
+class Charge(PublicFields, models.Model):
+    PUBLIC_FIELDS = ("prisoner", "article", "label")
+
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="charges")
     article = models.CharField("criminal-code article", max_length=200, blank=True)
     label = models.TextField("plain-language label", blank=True, help_text="As long as the law's own wording needs.")
@@ -656,7 +694,11 @@ TERM_KINDS = [
 ]
 
 
-class Sentence(approximate_date("date", "sentenced on", required=False), models.Model):
+class Sentence(PublicFields, approximate_date("date", "sentenced on", required=False), models.Model):
+    PUBLIC_FIELDS = (
+        "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime", "date", "date_precision",
+    )  # fmt: skip
+
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="sentences")
     kind = models.CharField(max_length=20, choices=SentenceKind.choices, default=SentenceKind.IMPRISONMENT)
     court = models.CharField(max_length=200, blank=True)
@@ -753,10 +795,13 @@ class Lawyer(models.Model):
 
 
 class Representation(
+    PublicFields,
     approximate_date("start", "from", required=False),
     approximate_date("end", "until", required=False),
     models.Model,
 ):
+    PUBLIC_FIELDS = ("prisoner", "lawyer", "start", "start_precision", "end", "end_precision")
+
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="representations")
     lawyer = models.ForeignKey(Lawyer, on_delete=models.PROTECT, related_name="representations")
 

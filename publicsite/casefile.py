@@ -1,18 +1,18 @@
 """The public case file: what the public site may show of a prisoner, read only through `.public()`.
 
 `public_prisoners()` is every published prisoner with the lapse counted from public records
-only (so an internal contact is never betrayed by a shorter lapse), the last public change,
-where they are held and what lists show; `CaseFile` is one case page: the dated timeline of
-public incidents, contacts and custody, the lawyers with the reprisals against them, and the
-public sources. Pages, feeds and exports all read from here.
+only (so an internal contact is never betrayed by a shorter lapse), where they are held and
+what lists show; `CaseFile` is one case page: the dated timeline of public incidents, contacts
+and custody, the lawyers with the reprisals against them, and the public sources. A case's last
+public change is stored on it (`Prisoner.public_changed`, kept by prisoners.public_changes).
+Pages, feeds and exports all read from here.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from casetracker.dates import ApproximateDate
@@ -31,38 +31,27 @@ def public_lapse(prisoner, party):
     return lapse_rule.read(prisoner, party)
 
 
-def with_public_last_updated(prisoners):
-    """Annotate `last_updated`: the newest change the public can see, to the record itself,
-    a public incident or a public contact (an internal change never shows through)."""
-    incident = Incident.objects.public().filter(prisoner=OuterRef("pk")).order_by("-updated").values("updated")
-    contact = Contact.objects.public().filter(prisoner=OuterRef("pk")).order_by("-created").values("created")
-    return prisoners.annotate(
-        last_updated=Greatest(
-            F("updated"),
-            Coalesce(Subquery(incident[:1]), F("updated")),
-            Coalesce(Subquery(contact[:1]), F("updated")),
-        )
-    )
-
-
 def public_prisoners():
     """Published prisoners with everything a public page or export shows of them: the lapse
-    from public records only, last update, where they are held, names, charges, sentences and
-    lawyers. A fixed number of queries however many prisoners."""
-    prisoners = Prisoner.objects.public().with_contact_lapse(public=True)
-    return with_public_last_updated(prisoners).prefetch_related(
-        "name_variants",
-        "charges",
-        "sentences",
-        "tags",
-        "register_entries",
-        Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
-        Prefetch(
-            "custody_periods",
-            queryset=CustodyPeriod.objects.open().select_related("facility"),
-            to_attr="open_custody_periods",
-        ),
-        Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
+    from public records only, where they are held, names, charges, sentences and lawyers. A fixed
+    number of queries however many prisoners."""
+    return (
+        Prisoner.objects.public()
+        .with_contact_lapse(public=True)
+        .prefetch_related(
+            "name_variants",
+            "charges",
+            "sentences",
+            "tags",
+            "register_entries",
+            Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
+            Prefetch(
+                "custody_periods",
+                queryset=CustodyPeriod.objects.open().select_related("facility"),
+                to_attr="open_custody_periods",
+            ),
+            Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
+        )
     )
 
 

@@ -13,7 +13,8 @@ FEED_LENGTH = 50
 
 
 class IncidentFeed(Feed):
-    """New and changed public incidents, most recently changed first."""
+    """New and changed public incidents, most recently changed first: changed in what the public sees
+    (`public_changed`, which no internal edit moves; it also dates the feed and its Last-Modified)."""
 
     feed_type = Atom1Feed
     title = "Casetracker: new incidents"
@@ -25,7 +26,7 @@ class IncidentFeed(Feed):
         return reverse("publicsite:home")
 
     def items(self):
-        return public_incidents().order_by("-updated", "-pk")[:FEED_LENGTH]
+        return public_incidents().order_by("-public_changed", "-pk")[:FEED_LENGTH]
 
     def item_title(self, incident):
         return f"{incident.prisoner.name}: {incident.get_kind_display()}, {incident.date_range}"
@@ -34,10 +35,11 @@ class IncidentFeed(Feed):
         return incident.get_absolute_url()
 
     def item_pubdate(self, incident):
-        return incident.created
+        # When the public could first see it: recorded earlier, it was internal (or its prisoner unpublished) till then.
+        return incident.published_at or incident.public_changed
 
     def item_updateddate(self, incident):
-        return incident.updated
+        return incident.public_changed
 
     def item_categories(self, incident):
         return [incident.get_kind_display()]
@@ -59,4 +61,4 @@ class PrisonerIncidentFeed(IncidentFeed):
         return prisoner.get_absolute_url()
 
     def items(self, prisoner):
-        return public_incidents().filter(prisoner=prisoner).order_by("-updated", "-pk")[:FEED_LENGTH]
+        return public_incidents().filter(prisoner=prisoner).order_by("-public_changed", "-pk")[:FEED_LENGTH]

@@ -266,7 +266,7 @@ COLUMNS = [
     Column(
         "last_updated",
         "last change to what this record shows publicly (ISO 8601, UTC)",
-        lambda p, facts, url: p.last_updated,
+        lambda p, facts, url: p.public_changed,
     ),
 ]
 

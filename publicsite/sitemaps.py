@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from prisoners.models import Facility, Prisoner
 
-from .casefile import with_public_last_updated
-
 
 class PagesSitemap(Sitemap):
     def items(self):
@@ -19,13 +17,13 @@ class PagesSitemap(Sitemap):
 
 class PrisonerSitemap(Sitemap):
     def items(self):
-        return with_public_last_updated(Prisoner.objects.public()).order_by("slug")
+        return Prisoner.objects.public().only("slug", "public_changed").order_by("slug")
 
     def lastmod(self, prisoner):
-        return prisoner.last_updated
+        return prisoner.public_changed  # moved by public changes only (prisoners.public_changes)
 
     def get_latest_lastmod(self):
-        return None  # the index would otherwise compute every case's last update to name one date
+        return None  # the index would otherwise read every case's last update to name one date
 
 
 class FacilitySitemap(Sitemap):

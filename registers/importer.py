@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from casetracker.iterables import batched
 from casetracker.text import fold
 from events.models import Contact, Incident, IncidentKind, Organisation, Party
-from prisoners import clocks, facility_names, search
+from prisoners import clocks, facility_names, public_changes, search
 from prisoners.models import (
     Charge,
     CustodyPeriod,
@@ -247,6 +247,7 @@ class Importer:
         """Create what the batch's rows added, in bulk, with history; then their many-to-many links."""
         held_at = {period.facility_id for period in self.pending.get(CustodyPeriod, [])}
         for model, instances in self.pending.items():
+            public_changes.adding(instances)  # a published case gaining a public record changed (no signals here)
             bulk_create_with_history(
                 instances, model, batch_size=BATCH, default_user=self.user, default_change_reason=self.reason
             )

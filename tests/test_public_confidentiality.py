@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import resolve
 
 from events.models import IncidentKind, Source, Visibility
-from prisoners.models import Prisoner, Recognition, RegisterEntry
+from prisoners.models import Lawyer, Prisoner, Recognition, RegisterEntry
 from publicsite.urls import urlpatterns
 from tests.factories import (
     ChargeFactory,
@@ -200,6 +200,58 @@ def test_no_public_address_shows_anything_internal_or_confidential(seeded, clien
             assert needle not in body, f"{needle!r} leaked on {url}"
             assert needle not in headers, f"{needle!r} leaked in the headers of {url}"
         assert "<!--" not in body, f"an HTML comment on {url}"
+
+
+def public_snapshot(client, urls):
+    """What every public address answers: status, body and the date it claims (Last-Modified)."""
+    answers = {}
+    for url in urls:
+        response = client.get(url)
+        answers[url] = (response.status_code, response.getvalue().decode(), response.get("Last-Modified"))
+    return answers
+
+
+def test_an_internal_edit_changes_nothing_at_any_public_address(seeded, client, clock, settings):
+    """Not even a date: a "last updated", a feed's <updated> or order, a sitemap's lastmod or a Last-Modified
+    that moved when nothing public did would tell a watcher that something unseen was recorded."""
+    settings.PUBLIC_CACHE_SECONDS = 0  # every answer freshly rendered from the records
+    visible, hidden = Prisoner.objects.get(slug="visible-person"), seeded["hidden"]
+    urls = public_urls(client, seeded)
+    before = public_snapshot(client, urls)
+    clock.shift(datetime.timedelta(hours=1))
+    edited = f"{CANARY} edited"
+    for incident in visible.incidents.all():
+        incident.internal_notes = edited
+        if incident.visibility == INTERNAL:
+            incident.description, incident.verification = edited, "confirmed"
+        incident.save()
+    for contact in visible.contacts.all():
+        contact.internal_notes, contact.contact_person = edited, edited
+        if contact.visibility == INTERNAL:
+            contact.description, contact.date = edited, D(2024, 5, 31)
+        contact.save()
+    for period in visible.custody_periods.all():
+        period.note = edited
+        period.save()
+    for lawyer in Lawyer.objects.all():
+        lawyer.note = edited
+        lawyer.save()
+    for source in Source.objects.filter(internal_notes__contains=CANARY):
+        source.internal_notes = edited
+        source.title = edited if source.confidential else source.title
+        source.save()
+    IncidentFactory(prisoner=visible, description=edited, visibility=INTERNAL)
+    ContactFactory(prisoner=visible, description=edited, visibility=INTERNAL, date=D(2024, 5, 31))
+    visible.save()  # as it was: the admin saves the whole page
+    hidden.bio, hidden.occupation = edited, edited
+    hidden.save()
+    ChargeFactory(prisoner=hidden, label=edited)
+    for incident in hidden.incidents.all():
+        incident.description = edited
+        incident.save()
+    IncidentFactory(prisoner=hidden, description=edited)
+    after = public_snapshot(client, urls)
+    assert [url for url in urls if after[url] != before[url]] == []
 
 
 def test_searching_for_an_unpublished_prisoner_finds_no_one(seeded, client):

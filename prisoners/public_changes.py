@@ -1,0 +1,193 @@
+"""Keeping the dates the public sees moved by public changes only.
+
+A date on a public page that moved when nothing on it did would tell a watcher that something
+unseen was recorded: an internal note, an internal incident or contact, work on an unpublished
+case. So the public dates are stored, and moved here, only by writes that change what the public
+sees:
+
+- `Prisoner.public_changed`, the case's last public change (its page's "last updated", the
+  sitemap's lastmod, the exports' `last_updated`): its own public fields, (un)publishing it, or a
+  record its page shows (name variants, charges, sentences, custody, lawyers, recognitions,
+  register IDs, case groups, public sources, public incidents and contacts) added, changed,
+  withdrawn or deleted;
+- `Incident.public_changed`, the incident's own (its feed entry's <updated>, the feeds' order),
+  and `Incident.published_at`, when the public could first see it (<published>): when it was made
+  public while its prisoner was published, or its prisoner was published.
+
+A save compares the record's public fields (`PUBLIC_FIELDS`, next to each model) with the stored
+row, so a form that saves everything, a history revert or a stale instance are judged by what
+really changed. Writes that send no signals (`bulk_create`, an import) call `adding(records)`
+before creating, or `touch(prisoner_ids)`. Edits to shared records (a facility's address, a
+lawyer's or organisation's name, a source's title or confidentiality) are no change to any one
+case and move no case's date.
+"""
+
+import threading
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from events.models import Contact, Incident, Source, Visibility
+
+from .models import (
+    Charge,
+    CustodyPeriod,
+    NameVariant,
+    Prisoner,
+    Recognition,
+    RegisterEntry,
+    Representation,
+    Sentence,
+)
+
+# Records shown on their prisoner's page (each has a `prisoner`), and the prisoner itself.
+PARTS = [Incident, Contact, NameVariant, Charge, Sentence, CustodyPeriod, Representation, Recognition, RegisterEntry]
+# Links shown on a page: case groups, organisations, and sources (only public ones).
+LINKS = [Prisoner.tags, Prisoner.sources, Incident.sources, Contact.sources, Recognition.organisations]
+
+
+def touch(prisoner_ids, now=None):
+    """What the public sees of these cases changed now (nothing happens to unpublished ones)."""
+    ids = {pk for pk in prisoner_ids if pk is not None}
+    if ids:
+        Prisoner._base_manager.filter(pk__in=ids, published=True).update(public_changed=now or timezone.now())
+
+
+def _published(prisoner_id):
+    return Prisoner._base_manager.filter(pk=prisoner_id, published=True).exists()
+
+
+# The dates each model keeps of itself.
+OWN_DATES = {Prisoner: ["public_changed"], Incident: ["public_changed", "published_at"]}
+
+
+def _stored_row(model, instance):
+    if instance._state.adding or instance.pk is None:
+        return None
+    columns = [*model.public_columns(), *OWN_DATES.get(model, [])]
+    return model._base_manager.filter(pk=instance.pk).values(*columns).first()
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw:  # fixtures: stored as given
+        return
+    stored = _stored_row(sender, instance)
+    changed = sender.public_state(stored) != sender.public_state(instance.public_row())
+    instance._public_change = (stored, changed)
+    if sender not in OWN_DATES:
+        return
+    now = timezone.now()
+    if changed:
+        instance.public_changed = now
+    elif stored is not None:
+        instance.public_changed = stored["public_changed"]  # whatever the instance carried (a revert, a stale copy)
+    if sender is Incident:
+        if stored is not None:
+            instance.published_at = stored["published_at"]  # the first publication stays the first
+        if (
+            instance.published_at is None
+            and instance.visibility == Visibility.PUBLIC
+            and _published(instance.prisoner_id)
+        ):
+            instance.published_at = now
+
+
+def _after_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    stored, changed = getattr(instance, "_public_change", (None, False))
+    instance._public_change = (None, False)
+    if raw or not changed:
+        return
+    if update_fields is not None and (unsaved := set(OWN_DATES.get(sender, [])) - set(update_fields)):
+        # A save of some fields only (or of a record read with some deferred) left the dates out.
+        sender._base_manager.filter(pk=instance.pk).update(**{name: getattr(instance, name) for name in unsaved})
+    if sender is Prisoner:
+        if instance.published and not (stored and stored["published"]):
+            _incidents_shown(instance.pk, instance.public_changed)
+        return
+    # The prisoner shows the record; a record moved to another prisoner changed both pages.
+    touch([instance.prisoner_id, stored and stored["prisoner_id"]], now=getattr(instance, "public_changed", None))
+
+
+def _incidents_shown(prisoner_id, now):
+    """A prisoner published: their public incidents are new to the public (and to the feeds) now."""
+    incidents = Incident._base_manager.filter(prisoner_id=prisoner_id, visibility=Visibility.PUBLIC)
+    incidents.update(public_changed=now)
+    incidents.filter(published_at__isnull=True).update(published_at=now)
+
+
+_deleting = threading.local()  # prisoners being deleted: their records go with them, no page is left to date
+
+
+def _deleted(sender, instance, **kwargs):
+    if instance.prisoner_id in getattr(_deleting, "ids", set()):
+        return
+    if sender.public_state(instance.public_row()) is not None:
+        touch([instance.prisoner_id])
+
+
+def _prisoner_deleting(sender, instance, **kwargs):
+    _deleting.ids = getattr(_deleting, "ids", set()) | {instance.pk}
+
+
+def _prisoner_deleted(sender, instance, **kwargs):
+    _deleting.ids = getattr(_deleting, "ids", set()) - {instance.pk}
+
+
+def adding(records):
+    """Before `bulk_create` (which sends no signals): date what these new records change in public."""
+    shown = [record for record in records if type(record) in PARTS and type(record).public_state(record.public_row())]
+    if not shown:
+        return
+    now = timezone.now()
+    published = set(
+        Prisoner._base_manager.filter(pk__in={record.prisoner_id for record in shown}, published=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for record in shown:
+        if isinstance(record, Incident) and record.prisoner_id in published:
+            record.public_changed = record.published_at = now
+    touch(published, now=now)
+
+
+def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    field = next(link.field for link in LINKS if link.through is sender)
+    owner_column, linked_column = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    rows = sender._base_manager
+    if reverse:  # e.g. source.incidents.add(…): the instance is the linked record
+        linked, owners = {instance.pk}, pk_set
+        if owners is None:  # cleared: every link it had
+            owners = set(rows.filter(**{linked_column: instance.pk}).values_list(owner_column, flat=True))
+    else:
+        owners, linked = {instance.pk}, pk_set
+        if linked is None:
+            linked = set(rows.filter(**{owner_column: instance.pk}).values_list(linked_column, flat=True))
+    if field.related_model is Source and not Source.objects.public().filter(pk__in=linked).exists():
+        return  # a confidential source is never shown
+    owner_model = field.model
+    shown = owner_model._base_manager.filter(pk__in=owners)
+    if owner_model.PUBLIC_IF and owner_model is not Prisoner:
+        shown = shown.filter(**{owner_model.PUBLIC_IF[0]: owner_model.PUBLIC_IF[1]})
+    now = timezone.now()
+    if owner_model is Prisoner:
+        touch(owners, now=now)
+        return
+    if owner_model is Incident:
+        shown.update(public_changed=now)  # its feed entry lists its sources
+    touch(shown.values_list("prisoner_id", flat=True), now=now)
+
+
+def connect():
+    for model in [Prisoner, *PARTS]:
+        label = model._meta.label
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"public-changes-before-{label}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"public-changes-after-{label}")
+    for model in PARTS:
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"public-changes-deleted-{model._meta.label}")
+    pre_delete.connect(_prisoner_deleting, sender=Prisoner, dispatch_uid="public-changes-prisoner-deleting")
+    post_delete.connect(_prisoner_deleted, sender=Prisoner, dispatch_uid="public-changes-prisoner-deleted")
+    for link in LINKS:
+        through = link.through
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"public-changes-links-{through._meta.label}")
