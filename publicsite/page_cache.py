@@ -26,7 +26,7 @@ from prisoners.search import IndexedName, IndexedWord
 
 from .models import PageVersion, PendingChange
 
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
 
 
 def _bump_after_commit():

@@ -32,6 +32,7 @@ def test_a_second_request_costs_one_query_for_the_page_version(demo, client, dja
             second = client.get(url)
         assert (second.status_code, second.content) == (200, first.content), url
         assert second["Content-Type"] == first["Content-Type"]
+        assert second.get("Last-Modified") == first.get("Last-Modified"), url  # feeds and sitemaps have one
         assert "default-src 'none'" in second["Content-Security-Policy"]
 
 
