@@ -184,7 +184,8 @@ def load_demo():
         ("Колесникова", Language.RUSSIAN, "Russian"),
     ]
     for name, language, note in variants:
-        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note})
+        # Spellings the joint statement and the press use: public.
+        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note, "public": True})
 
     for label in ["extremism", "trying to seize power", "calls for actions causing harm to national security"]:
         up(Charge, {"prisoner": maria, "label": label})

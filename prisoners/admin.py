@@ -29,8 +29,11 @@ from .models import (
 
 class NameVariantInline(CaseInline):
     model = NameVariant
-    fields = ["name", "language", "note"]
+    fields = ["name", "language", "note", "public"]
     show_change_link = False
+    # Showing a name is publishing it: new variants stay internal until an editor decides.
+    publish_field = "public"
+    publish_permission = "prisoners.publish_prisoner"
 
 
 class CustodyPeriodFormSet(BaseInlineFormSet):
@@ -330,9 +333,13 @@ class LawyerAdmin(DuplicateCheckMixin, CaseAdmin):
 
 @admin.register(NameVariant)
 class NameVariantAdmin(CaseAdmin):
-    list_display = ["name", "prisoner", "language", "note"]
+    list_display = ["name", "prisoner", "language", "note", "public"]
+    list_filter = ["public"]
     search_fields = ["prisoner"]
     autocomplete_fields = ["prisoner"]
+    publish_field = "public"
+    publish_permission = "prisoners.publish_prisoner"
+    publish_values = (True, False)
 
 
 @admin.register(FacilityNameVariant)

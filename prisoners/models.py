@@ -54,7 +54,7 @@ def unique_slugs(model, texts, exclude=None):
 
 class PrisonerQuerySet(SearchableQuerySet):
     def public(self):
-        return self.filter(published=True)
+        return self.public_names().filter(published=True)
 
     def with_contact_lapse(self, *, public=False, today=None):
         """Annotate every party's contact lapse (see prisoners.lapse), all in one query."""
@@ -319,9 +319,24 @@ class NameVariantBase(models.Model):
         return self.name
 
 
+class NameVariantQuerySet(models.QuerySet):
+    def public(self):
+        """Variants a public page may show: marked public, of published prisoners."""
+        return self.filter(public=True, prisoner__published=True)
+
+
 class NameVariant(NameVariantBase):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
+    # Internal by default: a legal name behind a pseudonym, a name a family asked us not to print. Variants from
+    # before this flag were all shown, so migration 0011 marked them public.
+    public = models.BooleanField(
+        "shown publicly",
+        default=False,
+        help_text="Shown on the public site and found by its search. Internal variants are found only in the "
+        "admin and by duplicate checks. Only editors can make a variant public.",
+    )
     history = HistoricalRecords()
+    objects = NameVariantQuerySet.as_manager()
 
     class Meta(NameVariantBase.Meta):
         constraints = [
@@ -411,7 +426,7 @@ def named_publicly():
 class FacilityQuerySet(SearchableQuerySet):
     def public(self):
         """Facilities a public page may name (`named_publicly`, stored)."""
-        return self.filter(named_publicly=True)
+        return self.public_names().filter(named_publicly=True)
 
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""

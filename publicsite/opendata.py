@@ -53,7 +53,8 @@ class Facts:
     def __init__(self, prisoners):
         ids = [prisoner.pk for prisoner in prisoners]
         self.patterns, self.lapses = {}, {}
-        self.variants = _grouped(NameVariant.objects.filter(prisoner_id__in=ids).order_by("name", "pk"), "name")
+        variants = NameVariant.objects.public().filter(prisoner_id__in=ids)  # never an internal spelling
+        self.variants = _grouped(variants.order_by("name", "pk"), "name")
         self.tags = _grouped(
             Prisoner.tags.through.objects.filter(prisoner_id__in=ids).order_by("tag__name"), "tag__name"
         )
