@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 
 from casetracker.dates import ApproximateDate, Precision
+from casetracker.text import fold
 from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Party, Source, SourceKind, Visibility
 from events.models import Verification as V
 from prisoners.models import (
@@ -440,6 +441,7 @@ def load_demo():
             Prisoner,
             {"name": name},
             {
+                "slug": "-".join(fold(name).split()),  # fixed, like Maria's: a new record's slug has a random code
                 "bio": "Prominent individual imprisoned for political reasons in Belarus.",
                 "status": Status.DETAINED,
                 "published": True,

@@ -170,7 +170,11 @@ def _lapse_columns(party):
 
 
 COLUMNS = [
-    Column("slug", "permanent identifier; the case page is /prisoners/<slug>/", lambda p, facts, url: p.slug),
+    Column(
+        "slug",
+        "identifier; the case page is /prisoners/<slug>/ (if an editor changes it, the old one redirects there)",
+        lambda p, facts, url: p.slug,
+    ),
     Column("url", "the case page", lambda p, facts, url: facts.url_of(p, url)),
     Column("name", "display name", lambda p, facts, url: p.name),
     Column(

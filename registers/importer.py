@@ -36,6 +36,7 @@ from prisoners.models import (
     RegisterEntry,
     Sentence,
     Tag,
+    new_slugs,
     unique_slugs,
 )
 from prisoners.status import IN_CUSTODY
@@ -491,7 +492,7 @@ class PrisonerImporter(Importer):
                 prisoners.append((outcome, prisoner, values))
         if not prisoners:
             return []
-        for (_, prisoner, _), slug in zip(prisoners, unique_slugs(Prisoner, [p.name for _, p, _ in prisoners])):
+        for (_, prisoner, _), slug in zip(prisoners, new_slugs([p.name for _, p, _ in prisoners])):
             prisoner.slug = slug
         created = bulk_create_with_history(
             [prisoner for _, prisoner, _ in prisoners],
