@@ -525,9 +525,9 @@ class Generator:
                     if name.lower() not in seen:
                         seen.add(name.lower())
                         n += 1
-                        yield n, person.id, name, "", note  # the language is not known
+                        yield n, person.id, name, "", note, True  # the language is not known; public spellings
 
-        self.copy(NameVariant, ["id", "prisoner", "name", "language", "note"], variants())
+        self.copy(NameVariant, ["id", "prisoner", "name", "language", "note", "public"], variants())
 
     def load_case_records(self):
         rng, people = self.rng, self.people

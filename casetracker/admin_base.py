@@ -244,11 +244,17 @@ class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
 
     def _set_publish_field(self, request, queryset, value, verb):
         # One save per record, so every change is in the history with its author.
+        done = 0
         for obj in queryset:
             setattr(obj, self.publish_field, value)
             obj._change_reason = f"{verb} from the list"
-            obj.save()
-        self.message_user(request, f"{verb}: {queryset.count()}", messages.SUCCESS)
+            try:
+                obj.save()
+            except ValidationError as refused:  # a record the model will not save so (a prisoner's slug)
+                self.message_user(request, f"Not changed: {obj}. {' '.join(refused.messages)}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{verb}: {done}", messages.SUCCESS)
 
     @admin.action(description="Make selected public")
     def make_public(self, request, queryset):

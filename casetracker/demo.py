@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 
 from casetracker.dates import ApproximateDate, Precision
+from casetracker.text import fold
 from events.models import Channel, Contact, Incident, IncidentKind, Organisation, Party, Source, SourceKind, Visibility
 from events.models import Verification as V
 from prisoners.models import (
@@ -184,7 +185,8 @@ def load_demo():
         ("Колесникова", Language.RUSSIAN, "Russian"),
     ]
     for name, language, note in variants:
-        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note})
+        # Spellings the joint statement and the press use: public.
+        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note, "public": True})
 
     for label in ["extremism", "trying to seize power", "calls for actions causing harm to national security"]:
         up(Charge, {"prisoner": maria, "label": label})
@@ -439,6 +441,7 @@ def load_demo():
             Prisoner,
             {"name": name},
             {
+                "slug": "-".join(fold(name).split()),  # fixed, like Maria's: a new record's slug has a random code
                 "bio": "Prominent individual imprisoned for political reasons in Belarus.",
                 "status": Status.DETAINED,
                 "published": True,

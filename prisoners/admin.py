@@ -18,6 +18,7 @@ from .models import (
     FacilityNameVariant,
     Lawyer,
     NameVariant,
+    PreviousSlug,
     Prisoner,
     Recognition,
     RegisterEntry,
@@ -29,8 +30,24 @@ from .models import (
 
 class NameVariantInline(CaseInline):
     model = NameVariant
-    fields = ["name", "language", "note"]
+    fields = ["name", "language", "note", "public"]
     show_change_link = False
+    # Showing a name is publishing it: new variants stay internal until an editor decides.
+    publish_field = "public"
+    publish_permission = "prisoners.publish_prisoner"
+
+
+class PreviousSlugInline(CaseInline):
+    """The slugs a case had before (kept by Prisoner.save). Editors may delete one to retire it: its links then
+    find nothing, even one the public saw (for a person who must no longer be linked to a name)."""
+
+    model = PreviousSlug
+    fields = ["slug", "was_public", "replaced"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CustodyPeriodFormSet(BaseInlineFormSet):
@@ -201,7 +218,8 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
         ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
     publish_field = "published"
-    other_publish_fields = ["photo_public"]
+    # The slug is the public address: a researcher's new record gets one made from the display name.
+    other_publish_fields = ["photo_public", "slug"]
     publish_permission = "prisoners.publish_prisoner"
     publish_values = (True, False)
 
@@ -211,10 +229,9 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_contact_lapse()
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        # The slug is the permanent public URL: set once.
-        return [*fields, "slug"] if obj else fields
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return [*inlines, PreviousSlugInline] if obj is not None and obj.previous_slugs.exists() else inlines
 
     lawyer_lapse = lapse_column(Party.LAWYER)
     family_lapse = lapse_column(Party.FAMILY)
@@ -330,9 +347,13 @@ class LawyerAdmin(DuplicateCheckMixin, CaseAdmin):
 
 @admin.register(NameVariant)
 class NameVariantAdmin(CaseAdmin):
-    list_display = ["name", "prisoner", "language", "note"]
+    list_display = ["name", "prisoner", "language", "note", "public"]
+    list_filter = ["public"]
     search_fields = ["prisoner"]
     autocomplete_fields = ["prisoner"]
+    publish_field = "public"
+    publish_permission = "prisoners.publish_prisoner"
+    publish_values = (True, False)
 
 
 @admin.register(FacilityNameVariant)

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -22,6 +22,7 @@ from casetracker.text import FoldedField, fold
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
 
+from . import addresses
 from . import lapse as lapse_rule
 from .search import SearchableQuerySet
 from .status import IN_CUSTODY, Status, in_custody_condition
@@ -32,12 +33,12 @@ def _slug_base(model, text, max_length=80):
 
 
 def unique_slug(instance, text):
-    """A permanent URL slug from any script: 'Калеснікава' -> 'kalesnikava'."""
+    """A permanent URL slug from any script: 'Калеснікава' -> 'kalesnikava' (facilities; prisoners: `new_slugs`)."""
     return unique_slugs(type(instance), [text], exclude=instance.pk)[0]
 
 
 def unique_slugs(model, texts, exclude=None):
-    """Slugs for several new records at once (one query): unique among themselves and on record."""
+    """Slugs for several new facilities at once (one query): unique among themselves and on record."""
     bases = [_slug_base(model, text) for text in texts]
     similar = Q()
     for base in set(bases):
@@ -53,9 +54,27 @@ def unique_slugs(model, texts, exclude=None):
     return slugs
 
 
+def new_slugs(names):
+    """Slugs for prisoners shown as `names` (see prisoners.addresses), free among themselves, among every
+    prisoner's slug and every slug a prisoner had before: a few queries however many."""
+    slugs = [addresses.new_slug(name) for name in names]
+    while True:
+        taken = set(Prisoner.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        taken |= set(PreviousSlug.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        seen, clashes = set(), []
+        for i, slug in enumerate(slugs):
+            if slug in taken or slug in seen:
+                clashes.append(i)
+            seen.add(slug)
+        if not clashes:
+            return slugs
+        for i in clashes:  # another random code: the odds of a second clash are tiny
+            slugs[i] = addresses.new_slug(names[i])
+
+
 class PrisonerQuerySet(SearchableQuerySet):
     def public(self):
-        return self.filter(published=True)
+        return self.public_names().filter(published=True)
 
     def with_contact_lapse(self, *, public=False, today=None):
         """Annotate every party's contact lapse (see prisoners.lapse), all in one query."""
@@ -126,7 +145,13 @@ class Prisoner(
     name = models.CharField("display name", max_length=200)
     name_folded = FoldedField(source="name")
     slug = models.SlugField(
-        max_length=80, unique=True, blank=True, help_text="Permanent part of the public URL; filled in from the name."
+        max_length=addresses.MAX_LENGTH,
+        unique=True,
+        blank=True,
+        validators=[addresses.validate_format],
+        error_messages={"unique": "Another prisoner has this slug."},
+        help_text="The case page's address: /prisoners/<slug>/. Only editors change it; leave it empty to make "
+        "one from the display name. " + addresses.RULE + " An address the public has seen redirects to the new one.",
     )
     bio = models.TextField("short public bio", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DETAINED)
@@ -183,7 +208,7 @@ class Prisoner(
         return self.name
 
     def get_absolute_url(self):
-        """The permanent public case page (404 until the prisoner is published)."""
+        """The public case page (404 until the prisoner is published)."""
         return reverse("publicsite:prisoner", args=[self.slug])
 
     @classmethod
@@ -192,6 +217,84 @@ class Prisoner(
         if row is not None and not row["photo_public"]:
             row = {**row, "photo": ""}
         return super().public_state(row)
+
+    # The slug, display name and published flag as stored, to tell what a save changes.
+    ADDRESS_FIELDS = ("slug", "name", "published")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_stored()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_stored()
+
+    def _remember_stored(self):
+        self._stored = {name: self.__dict__[name] for name in self.ADDRESS_FIELDS if name in self.__dict__}
+
+    def _address_at_stake(self):
+        """Whether this save publishes the prisoner, or renames or re-addresses a published one: when the
+        address rule applies (a published slug from before the rule blocks no unrelated edit)."""
+        stored = getattr(self, "_stored", {})
+        return self.published and any(stored.get(name) != getattr(self, name) for name in self.ADDRESS_FIELDS)
+
+    def address_problem(self, where="slug"):
+        """Why this prisoner cannot be saved with its slug (see prisoners.addresses), or None. `where`: the
+        field the message stands next to; on the name (for researchers) it says who can fix it."""
+        if not self.slug or not self._address_at_stake():
+            return None  # an empty slug is made from the display name: always fine
+        outside = addresses.words_not_in_name(self.slug, self.name)
+        if not outside:
+            return None
+        fix = (
+            "Clear the slug to make one from the display name."
+            if where == "slug"
+            else "Only an editor can change the slug."
+        )
+        return ValidationError(
+            "The slug “%(slug)s” holds words that are not in the display name “%(name)s”: %(words)s. "
+            + addresses.RULE
+            + " "
+            + fix,
+            code="address_not_from_display_name",
+            params={"slug": self.slug, "name": self.name, "words": ", ".join(outside)},
+        )
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "slug" not in errors:
+            # Next to the field that can fix it: the slug for editors; the name for researchers, who cannot
+            # change the slug.
+            where = next((name for name in ("slug", "name") if name not in exclude), NON_FIELD_ERRORS)
+            if problem := self.address_problem(where):
+                errors.setdefault(where, []).append(problem)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.slug and "slug" not in (exclude or ()) and "slug" not in errors and self._slug_was_someone_elses():
+            errors["slug"] = [
+                ValidationError(
+                    "Another prisoner had this slug before; old links may still lead there.", code="previous_slug"
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def _slug_was_someone_elses(self):
+        return PreviousSlug.objects.filter(slug=self.slug).exclude(prisoner_id=self.pk).exists()
 
     def clean(self):
         errors = {}
@@ -216,9 +319,42 @@ class Prisoner(
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(self.ADDRESS_FIELDS) & set(update_fields):
+            super().save(*args, **kwargs)
+            return
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
+            (self.slug,) = new_slugs([self.name])
+        # The last guard, for saves that skip validation (the shell, a script, a list action).
+        if problem := self.address_problem():
+            raise ValidationError({"slug": [problem]})
+        with transaction.atomic(using=kwargs.get("using")):
+            self._keep_previous_slug()
+            super().save(*args, **kwargs)
+        self._remember_stored()
+
+    def _keep_previous_slug(self):
+        """When the slug changes, keep the old one: no other prisoner may take it, and if the public saw it (the
+        prisoner was published while it had it) it redirects to the new one."""
+        stored_slug = getattr(self, "_stored", {}).get("slug")
+        if self.pk is not None and stored_slug == self.slug:
+            return  # unchanged since it was read
+        row = None if self.pk is None else Prisoner.objects.filter(pk=self.pk).values("slug", "published").first()
+        if row is not None and row["slug"] == self.slug:
+            return
+        if self._slug_was_someone_elses():  # validation says so in the admin; this guards the shell and scripts
+            raise ValidationError({"slug": ["Another prisoner had this slug before."]})
+        if row is None:
+            return
+        old = row["slug"]
+        was_public = row["published"] or self.history.filter(slug=old, published=True).exists()
+        previous, created = PreviousSlug.objects.get_or_create(
+            slug=old, defaults={"prisoner": self, "was_public": was_public}
+        )
+        if not created and was_public and not previous.was_public:
+            previous.was_public = True
+            previous.save()
+        PreviousSlug.objects.filter(prisoner=self, slug=self.slug).delete()  # its own slug again
 
     def check_not_before_detention(self, errors, field, value, what):
         """Nothing that happens in custody can precede the detention itself."""
@@ -273,6 +409,38 @@ class Prisoner(
         when = when or (f" in {self.died_approx}" if self.died_approx else "")
         text = f"Died{where}{when}."
         return f"{text} Cause of death: {self.death_cause}." if self.death_cause else text
+
+
+class PreviousSlugQuerySet(models.QuerySet):
+    def public(self):
+        """Former slugs the public saw, of prisoners published now: the ones that redirect."""
+        return self.filter(was_public=True, prisoner__published=True)
+
+
+class PreviousSlug(models.Model):
+    """A slug a prisoner had before it was changed (Prisoner.save keeps it). No other prisoner may take it, so an
+    old link never leads to someone else; it redirects to the case's address now only if the public saw it,
+    while a slug the public never saw (a real name changed before publication) is unknown to them (404).
+    Deleting one retires it: its links then find nothing."""
+
+    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="previous_slugs")
+    slug = models.SlugField(max_length=addresses.MAX_LENGTH, unique=True)
+    was_public = models.BooleanField(
+        "the public saw it",
+        default=False,
+        help_text="The prisoner was published while it had this slug: links to it redirect to the case now.",
+    )
+    replaced = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PreviousSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-replaced", "pk"]
+        verbose_name = "former slug"
+
+    def __str__(self):
+        return self.slug
 
 
 def _clock_fields(party, public=False):
@@ -345,11 +513,27 @@ class NameVariantBase(models.Model):
         return self.name
 
 
+class NameVariantQuerySet(models.QuerySet):
+    def public(self):
+        """Variants a public page may show: marked public, of published prisoners."""
+        return self.filter(public=True, prisoner__published=True)
+
+
 class NameVariant(PublicFields, NameVariantBase):
     PUBLIC_FIELDS = ("prisoner", "name", "language")  # the note is for researchers
+    PUBLIC_IF = ("public", True)  # an internal variant is on no public page
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
+    # Internal by default: a legal name behind a pseudonym, a name a family asked us not to print. Variants from
+    # before this flag were all shown, so migration 0012 marked them public.
+    public = models.BooleanField(
+        "shown publicly",
+        default=False,
+        help_text="Shown on the public site and found by its search. Internal variants are found only in the "
+        "admin and by duplicate checks. Only editors can make a variant public.",
+    )
     history = HistoricalRecords()
+    objects = NameVariantQuerySet.as_manager()
 
     class Meta(NameVariantBase.Meta):
         constraints = [
@@ -443,7 +627,7 @@ def named_publicly():
 class FacilityQuerySet(SearchableQuerySet):
     def public(self):
         """Facilities a public page may name (`named_publicly`, stored)."""
-        return self.filter(named_publicly=True)
+        return self.public_names().filter(named_publicly=True)
 
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""

@@ -21,7 +21,10 @@ the query's rarest word (usually the surname): a given name in another form (Mik
 joined by neither keys nor trigrams. Every condition is an index lookup, except similarity on SQLite, which compares
 each word or spelling (SQLite is the embedded default, for small registers).
 
-Public code searches `.public()` querysets, so an unpublished record is never found, suggested or echoed.
+Public code searches `.public()` querysets, so an unpublished record is never found, suggested or echoed; and such a
+queryset (through `public_names()`) reads only the index rows of public spellings (the display name and the name
+variants marked public), so an internal variant (a legal name behind a pseudonym) neither finds, ranks nor is shown
+as the spelling matched. The admin and duplicate checks read every spelling.
 """
 
 from contextlib import contextmanager
@@ -31,7 +34,7 @@ from django.apps import apps as django_apps
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, models, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Collate
 from django.db.models.signals import post_delete, post_save
 
@@ -68,6 +71,7 @@ class IndexedName(models.Model):
     kind = models.CharField(max_length=10)  # the record's model name: prisoner, facility, lawyer
     owner_id = models.BigIntegerField()
     folded = models.TextField()
+    public = models.BooleanField()  # a spelling the public may see: the display name or a public variant
 
     class Meta:
         indexes = [
@@ -87,6 +91,7 @@ class IndexedWord(models.Model):
     owner_id = models.BigIntegerField()
     word = models.TextField()
     key = models.TextField()
+    public = models.BooleanField()  # a word of a spelling the public may see
 
     class Meta:
         # Prefix lookups (word or key, then the owner) answered from the index alone; the pattern operator classes
@@ -219,29 +224,36 @@ class NameQuery:
         )
 
 
-def _owners_matching_every_word(kind, query, condition):
+def _rows(model, kind, public):
+    """The index rows of `kind`; of public spellings only, for a `.public()` queryset."""
+    rows = model.objects.filter(kind=kind)
+    return rows.filter(public=True) if public else rows
+
+
+def _owners_matching_every_word(kind, query, condition, public):
     """Ids of the records of `kind` that have, for each query word, a word of their names meeting `condition`."""
     found = None
     for word, key in query.words:
-        owners = IndexedWord.objects.filter(condition(word, key), kind=kind).values("owner_id")
+        owners = _rows(IndexedWord, kind, public).filter(condition(word, key)).values("owner_id")
         found = owners if found is None else found.filter(owner_id__in=owners)
     return found
 
 
-def _matches(kind, query):
+def _matches(kind, query, public):
     """Ids of the records of `kind` whose names match `query` exactly, by every word, and nearly. Each set holds the
     one before it: an exact spelling has every word, and every word is near."""
-    exact = IndexedName.objects.filter(kind=kind, folded=query.folded).values("owner_id")
-    every_word = _owners_matching_every_word(kind, query, query.word_condition)
-    near = _owners_matching_every_word(kind, query, query.near_word_condition)
+    exact = _rows(IndexedName, kind, public).filter(folded=query.folded).values("owner_id")
+    every_word = _owners_matching_every_word(kind, query, query.word_condition, public)
+    near = _owners_matching_every_word(kind, query, query.near_word_condition, public)
     return exact, every_word, near
 
 
-def _nearest_similarity(kind, query):
+def _nearest_similarity(kind, query, public):
     """The similarity of a record's spelling nearest the query (a subquery on the record's pk). As a double: PostgreSQL
     would send its float4 as the shortest text that reads back as float4, not as the float4's own value."""
     nearest = (
-        IndexedName.objects.filter(kind=kind, owner_id=OuterRef("pk"))
+        _rows(IndexedName, kind, public)
+        .filter(owner_id=OuterRef("pk"))
         .annotate(similarity=Cast(TrigramSimilarity("folded", query.folded), models.FloatField()))
         .order_by("-similarity")
         .values("similarity")[:1]
@@ -265,21 +277,39 @@ class Candidate(NamedTuple):
 class SearchableQuerySet(models.QuerySet):
     """Records found by any spelling of their names: prisoners, facilities and lawyers."""
 
+    _public_names = False  # set by `public_names()`: only public spellings find, rank and show
+
+    def public_names(self):
+        """Searches read only public spellings from here on: what the models' `public()` start with."""
+        clone = self._chain()
+        clone._public_names = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._public_names = self._public_names
+        return clone
+
     @property
     def _kind(self):
         return self.model._meta.model_name
 
     def with_variants(self):
-        """Prefetch what `spellings` reads."""
+        """Prefetch what `spellings` reads: for a `.public()` queryset, only the variants the public may see."""
         variants = SEARCHABLE[self._kind]
-        return self.prefetch_related(variants) if variants else self
+        if not variants:
+            return self
+        variant_model = self.model._meta.get_field(variants).related_model
+        if self._public_names and hasattr(variant_model._default_manager, "public"):
+            return self.prefetch_related(Prefetch(variants, queryset=variant_model._default_manager.public()))
+        return self.prefetch_related(variants)
 
     def name_matches(self, query):
         """Records whose names match `query` in any of the three ways, unranked (a query without words: no one)."""
         query = NameQuery(query)
         if not query:
             return self.none()
-        return self.filter(pk__in=_matches(self._kind, query)[2])
+        return self.filter(pk__in=_matches(self._kind, query, self._public_names)[2])
 
     def search(self, query, *, also=None):
         """Records whose names match `query`, best first: `search_rank` (EXACT, EVERY_WORD, NEAR_MATCH), then
@@ -288,7 +318,7 @@ class SearchableQuerySet(models.QuerySet):
         query = NameQuery(query)
         if not query:
             return self.filter(also) if also is not None else self.none()
-        exact, every_word, near = _matches(self._kind, query)
+        exact, every_word, near = _matches(self._kind, query, self._public_names)
         found = Q(pk__in=near)
         if also is not None:
             found |= also
@@ -300,7 +330,7 @@ class SearchableQuerySet(models.QuerySet):
                     When(pk__in=every_word, then=Value(EVERY_WORD)),
                     default=Value(NEAR_MATCH),
                 ),
-                search_score=_nearest_similarity(self._kind, query),
+                search_score=_nearest_similarity(self._kind, query, self._public_names),
             )
             .order_by(BEST_FIRST.asc(nulls_last=True), ByteOrder("name_folded"), "pk")
         )
@@ -311,11 +341,11 @@ class SearchableQuerySet(models.QuerySet):
         query = NameQuery(query)
         if not query:
             return []
-        near = IndexedName.objects.filter(Near("folded", query.folded, SUGGEST), kind=self._kind).values("owner_id")
+        near = _rows(IndexedName, self._kind, self._public_names).filter(Near("folded", query.folded, SUGGEST))
         found = (
             self.with_variants()
-            .filter(pk__in=near)
-            .annotate(search_score=_nearest_similarity(self._kind, query))
+            .filter(pk__in=near.values("owner_id"))
+            .annotate(search_score=_nearest_similarity(self._kind, query, self._public_names))
             .order_by("-search_score", ByteOrder("name_folded"), "pk")
         )
         with trigram_threshold(SUGGEST, using=self.db):
@@ -326,7 +356,7 @@ class SearchableQuerySet(models.QuerySet):
         RARE (by the word index): usually the surname. "" when there is none: a given name is carried by too many
         to point at anyone, and a word no one carries points at no one."""
         distinct = {key: word for name in names for word, key in NameQuery(name).words}  # one count per key
-        words_of = IndexedWord.objects.filter(kind=self._kind)
+        words_of = _rows(IndexedWord, self._kind, self._public_names)
         counts = {
             word: words_of.filter(NameQuery.word_condition(word, key)).values("owner_id").distinct()[: RARE + 1].count()
             for key, word in distinct.items()
@@ -367,7 +397,7 @@ class SearchableQuerySet(models.QuerySet):
         `duplicate_candidates`' business (the admin's add form). A list of Candidates for each list of names."""
         queries_of_each = [[q for q in map(NameQuery, names) if q] for names in names_of_each]
         keys = {key for queries in queries_of_each for query in queries for _, key in query.words}
-        words_of = IndexedWord.objects.filter(kind=self._kind)
+        words_of = _rows(IndexedWord, self._kind, self._public_names)
         counts = dict(
             words_of.filter(key__in=keys)
             .values("key")
@@ -415,12 +445,23 @@ class SearchableQuerySet(models.QuerySet):
 
 
 def spellings(record):
-    """Every spelling of a record's name: its display name first (language not recorded), then its variants."""
+    """Every spelling of a record's name: its display name first (language not recorded), then its variants (those
+    prefetched: a `.public()` queryset's `with_variants()` and the public case file fetch only public ones)."""
     variants = SEARCHABLE[record._meta.model_name]
     found = [Spelling(record.name, "")]
     if variants:
         found.extend(Spelling(variant.name, variant.language) for variant in getattr(record, variants).all())
     return found
+
+
+def _indexed_spellings(record):
+    """(text, public) for every spelling of a record: the display name is public, a variant if it says so (a
+    facility's variants, and a prisoner's from before the flag, have no say: public)."""
+    variants = SEARCHABLE[record._meta.model_name]
+    yield record.name, True
+    if variants:
+        for variant in getattr(record, variants).all():
+            yield variant.name, getattr(variant, "public", True)
 
 
 def best_spelling(record, query):
@@ -454,17 +495,26 @@ def _has_cyrillic(text):
 
 
 def index_rows(record, name_model=IndexedName, word_model=IndexedWord):
-    """The index rows of one record: its distinct folded spellings and distinct words with their keys."""
+    """The index rows of one record: its distinct folded spellings and distinct words with their keys, each public
+    when some public spelling has it (an internal variant sharing a word with the display name hides nothing)."""
     kind = record._meta.model_name
-    folded_names, keys = {}, {}
-    for spelling in spellings(record):
-        name_words = words(spelling.text)
+    folded_names, word_public = {}, {}
+    for text, public in _indexed_spellings(record):
+        name_words = words(text)
         if name_words:
-            folded_names[" ".join(name_words)] = None
-            keys.update((word, name_key(word)) for word in name_words)
+            folded = " ".join(name_words)
+            folded_names[folded] = folded_names.get(folded, False) or public
+            for word in name_words:
+                word_public[word] = word_public.get(word, False) or public
+    # Migration 0007 rebuilds the index with the models of its time, before the flag.
+    flagged = "public" in {field.name for field in name_model._meta.get_fields()}
+
+    def flag(public):
+        return {"public": public} if flagged else {}
+
     return (
-        [name_model(kind=kind, owner_id=record.pk, folded=folded) for folded in folded_names],
-        [word_model(kind=kind, owner_id=record.pk, word=word, key=key) for word, key in keys.items()],
+        [name_model(kind=kind, owner_id=record.pk, folded=f, **flag(p)) for f, p in folded_names.items()],
+        [word_model(kind=kind, owner_id=record.pk, word=w, key=name_key(w), **flag(p)) for w, p in word_public.items()],
     )
 
 

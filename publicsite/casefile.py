@@ -1,11 +1,11 @@
 """The public case file: what the public site may show of a prisoner, read only through `.public()`.
 
 `public_prisoners()` is every published prisoner with the lapse counted from public records
-only (so an internal contact is never betrayed by a shorter lapse), where they are held and
-what lists show; `CaseFile` is one case page: the dated timeline of public incidents, contacts
-and custody, the lawyers with the reprisals against them, and the public sources. A case's last
-public change is stored on it (`Prisoner.public_changed`, kept by prisoners.public_changes).
-Pages, feeds and exports all read from here.
+only (so an internal contact is never betrayed by a shorter lapse), only the name variants marked
+public, where they are held and what lists show; `CaseFile` is one case page: the dated timeline
+of public incidents, contacts and custody, the lawyers with the reprisals against them, and the
+public sources. A case's last public change is stored on it (`Prisoner.public_changed`, kept by
+prisoners.public_changes). Pages, feeds and exports all read from here.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.urls import reverse
 from casetracker.dates import ApproximateDate
 from events.models import Contact, Incident, IncidentKind, Party, Source
 from prisoners import lapse as lapse_rule
-from prisoners.models import CustodyPeriod, Facility, Prisoner, Recognition, Representation
+from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, Representation
 
 
 def public_lapse(prisoner, party):
@@ -39,7 +39,7 @@ def public_prisoners():
         Prisoner.objects.public()
         .with_contact_lapse(public=True)
         .prefetch_related(
-            "name_variants",
+            Prefetch("name_variants", queryset=NameVariant.objects.public()),  # never an internal spelling
             "charges",
             "sentences",
             "tags",

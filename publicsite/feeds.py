@@ -1,5 +1,7 @@
 """Atom feeds of public incidents: site-wide and per case."""
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,13 +12,24 @@ from prisoners.models import Prisoner
 from .casefile import public_incidents
 
 FEED_LENGTH = 50
+NEVER = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)  # dates a feed with nothing public at all
+
+
+class DatedAtomFeed(Atom1Feed):
+    """A feed without entries is dated by the last public change it stands for (`empty_since`), not by the
+    clock as Django's is: a date moving while nothing public does would tell a watcher nothing, or worse."""
+
+    def latest_post_date(self):
+        if not self.items:
+            return self.feed["empty_since"]
+        return super().latest_post_date()
 
 
 class IncidentFeed(Feed):
     """New and changed public incidents, most recently changed first: changed in what the public sees
     (`public_changed`, which no internal edit moves; it also dates the feed and its Last-Modified)."""
 
-    feed_type = Atom1Feed
+    feed_type = DatedAtomFeed
     title = "Casetracker: new incidents"
     subtitle = "Dated incidents in the cases of political prisoners, as they are published."
     author_name = "Casetracker"
@@ -24,6 +37,9 @@ class IncidentFeed(Feed):
 
     def link(self):
         return reverse("publicsite:home")
+
+    def feed_extra_kwargs(self, obj):
+        return {"empty_since": obj.public_changed if obj is not None else NEVER}
 
     def items(self):
         return public_incidents().order_by("-public_changed", "-pk")[:FEED_LENGTH]

@@ -53,7 +53,8 @@ class Facts:
     def __init__(self, prisoners):
         ids = [prisoner.pk for prisoner in prisoners]
         self.patterns, self.lapses = {}, {}
-        self.variants = _grouped(NameVariant.objects.filter(prisoner_id__in=ids).order_by("name", "pk"), "name")
+        variants = NameVariant.objects.public().filter(prisoner_id__in=ids)  # never an internal spelling
+        self.variants = _grouped(variants.order_by("name", "pk"), "name")
         self.tags = _grouped(
             Prisoner.tags.through.objects.filter(prisoner_id__in=ids).order_by("tag__name"), "tag__name"
         )
@@ -169,7 +170,11 @@ def _lapse_columns(party):
 
 
 COLUMNS = [
-    Column("slug", "permanent identifier; the case page is /prisoners/<slug>/", lambda p, facts, url: p.slug),
+    Column(
+        "slug",
+        "identifier; the case page is /prisoners/<slug>/ (if an editor changes it, the old one redirects there)",
+        lambda p, facts, url: p.slug,
+    ),
     Column("url", "the case page", lambda p, facts, url: facts.url_of(p, url)),
     Column("name", "display name", lambda p, facts, url: p.name),
     Column(

@@ -31,6 +31,11 @@ def public(view, params=()):
     return require_safe(csp_replace(CONTENT_SECURITY_POLICY)(cached_page(view, params)))
 
 
+def case(view, name):
+    """A public address of one case, which a slug the case had before, if the public saw it, redirects to."""
+    return public(views.former_slugs(view, name))
+
+
 def _pages(*prefixes):
     return [f"{prefix}{side}" for prefix in prefixes for side in ("after", "before")]
 
@@ -43,10 +48,10 @@ urlpatterns = [
     path("prisoners/", public(views.prisoner_list, [*PRISONER_FILTERS, *_pages("")]), name="prisoners"),
     path("prisoners.csv", public(views.prisoners_csv, PRISONER_FILTERS), name="prisoners_csv"),
     path("prisoners.json", public(views.prisoners_json, PRISONER_FILTERS), name="prisoners_json"),
-    path("prisoners/<slug:slug>/", public(views.prisoner_detail), name="prisoner"),
-    path("prisoners/<slug:slug>.json", public(views.prisoner_json), name="prisoner_json"),
-    path("prisoners/<slug:slug>/photo", public(views.prisoner_photo), name="prisoner_photo"),
-    path("prisoners/<slug:slug>/feed/", public(PrisonerIncidentFeed()), name="prisoner_feed"),
+    path("prisoners/<slug:slug>/", case(views.prisoner_detail, "prisoner"), name="prisoner"),
+    path("prisoners/<slug:slug>.json", case(views.prisoner_json, "prisoner_json"), name="prisoner_json"),
+    path("prisoners/<slug:slug>/photo", case(views.prisoner_photo, "prisoner_photo"), name="prisoner_photo"),
+    path("prisoners/<slug:slug>/feed/", case(PrisonerIncidentFeed(), "prisoner_feed"), name="prisoner_feed"),
     path(
         "facilities/",
         public(views.facility_list, [*FacilityFilter.base_filters, *_pages("facilities_")]),

@@ -1,13 +1,22 @@
 """The public site. Every view reads through the `.public()` querysets, by way of
 `publicsite.casefile`; business rules live on the models."""
 
+from functools import wraps
+
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from events.models import Party
-from prisoners.models import Facility, Prisoner
+from prisoners.models import Facility, PreviousSlug, Prisoner
 
 from . import opendata
 from .casefile import CaseFile, public_incidents, public_prisoners
@@ -110,6 +119,24 @@ def facilities_json(request):
 
 def _json(data):
     return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def former_slugs(view, url_name):
+    """A case's page (`view`, named `url_name`) that answers a slug the case had before with a permanent redirect
+    to the same page at its slug now, if the public saw the old one (`PreviousSlug.objects.public()`). Any other
+    unknown slug stays a plain 404: a slug the public never saw tells it nothing."""
+
+    @wraps(view)
+    def wrapped(request, slug):
+        try:
+            return view(request, slug=slug)
+        except Http404:
+            moved = PreviousSlug.objects.public().filter(slug=slug).select_related("prisoner").first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse(f"publicsite:{url_name}", args=[moved.prisoner.slug]))
+
+    return wrapped
 
 
 def _case_file(slug):

@@ -28,7 +28,8 @@ def header_key(header):
 
 PRISONER_COLUMNS = [
     Column("name", "the person's name as the register writes it", ("full_name", "fio", "фио", "имя", "імя", "піб", "прозвішча імя"), required=True),
-    Column("name_variants", "other spellings, scripts and transliterations", ("variants", "other_names", "aliases", "другие написания", "іншыя напісанні"), many=True),
+    Column("name_variants", "other spellings, scripts and transliterations: internal until an editor marks them public", ("variants", "other_names", "aliases", "другие написания", "іншыя напісанні"), many=True),
+    Column("public_name_variants", "other spellings the public site may show (once the person is published) and find", ("public_variants",), many=True),
     Column("register", "the register the ID belongs to (else the --register option, or the file's name)", ("register_name", "реестр", "рэестр", "source_list")),
     Column("register_id", "the person's ID in that register: re-importing updates that person", ("id", "register_ids", "номер", "нумар")),
     Column("register_url", "the person's page in that register", ("link", "ссылка", "спасылка")),

@@ -36,6 +36,7 @@ from prisoners.models import (
     RegisterEntry,
     Sentence,
     Tag,
+    new_slugs,
     unique_slugs,
 )
 from prisoners.status import IN_CUSTODY
@@ -355,10 +356,12 @@ class PrisonerImporter(Importer):
         for column in ("bio", "home_town", "home_region", "occupation", "court", "death_cause", "register"):
             if column in cells:
                 values[column] = _text(cells[column], None if column == "bio" else 300)
-        lists = {"name_variants": 200, "case_groups": 100, "recognised_by": 200}
+        lists = {"name_variants": 200, "public_name_variants": 200, "case_groups": 100, "recognised_by": 200}
         for column, limit in lists.items():
             if column in cells:
                 values[column] = [_text(value, limit) for value in split_values(cells[column])]
+        if "public_name_variants" in values:  # every spelling finds the person on record; these are made public
+            values["name_variants"] = [*values["public_name_variants"], *values.get("name_variants", [])]
         dates = [
             "born",
             "detained",
@@ -490,7 +493,7 @@ class PrisonerImporter(Importer):
                 prisoners.append((outcome, prisoner, values))
         if not prisoners:
             return []
-        for (_, prisoner, _), slug in zip(prisoners, unique_slugs(Prisoner, [p.name for _, p, _ in prisoners])):
+        for (_, prisoner, _), slug in zip(prisoners, new_slugs([p.name for _, p, _ in prisoners])):
             prisoner.slug = slug
         created = bulk_create_with_history(
             [prisoner for _, prisoner, _ in prisoners],
@@ -509,9 +512,10 @@ class PrisonerImporter(Importer):
         added where missing, never removed. Returns what changed (for a new prisoner, what it has)."""
         changes = []
         writer = RelatedWriter(self, outcome, prisoner, new)
+        public = {_spelling(variant) for variant in values.get("public_name_variants") or []}
         for variant in values.get("name_variants") or []:
-            if writer.add_variant(variant):
-                changes.append(f"+ name {variant}")
+            if writer.add_variant(variant, public=_spelling(variant) in public):
+                changes.append(f"+ {'public ' if _spelling(variant) in public else ''}name {variant}")
         if _spelling(values["name"]) != _spelling(prisoner.name) and writer.add_variant(values["name"]):
             changes.append(f"+ name {values['name']}")
         for article, label in values.get("charges") or []:
@@ -580,13 +584,15 @@ class RelatedWriter:
             return True
         return False
 
-    def add_variant(self, name):
-        # Spellings differ by more than folding keeps: Бяляцкі and Byalyatski fold alike but both are kept.
+    def add_variant(self, name, public=False):
+        # Spellings differ by more than folding keeps: Бяляцкі and Byalyatski fold alike but both are kept. A variant
+        # on record keeps its public flag: making a name public or internal is an editor's decision in the admin.
         names = {_spelling(self.prisoner.name)}
         names |= {
             _spelling(v.name) for v in [*self._existing(self.prisoner.name_variants), *self._pending(NameVariant)]
         }
-        return _spelling(name) not in names and self._add(NameVariant(prisoner=self.prisoner, name=name))
+        variant = NameVariant(prisoner=self.prisoner, name=name, public=public)
+        return _spelling(name) not in names and self._add(variant)
 
     def add_charge(self, article, label):
         key = (fold(article), fold(label))

@@ -40,6 +40,7 @@ class NameVariantFactory(DjangoModelFactory):
 
     prisoner = factory.SubFactory(PrisonerFactory)
     name = factory.Sequence(lambda n: f"Variant {n}")
+    public = True  # most tests search public spellings; the model's own default is internal
 
 
 class FacilityFactory(DjangoModelFactory):

@@ -243,8 +243,8 @@ def test_released_on_becomes_a_release_on_the_record(today):
 
 def test_every_imported_fact_is_on_the_case_page_and_in_the_export(colony, client):
     file = (
-        "name,name_variants,status,birthday,gender,home_town,occupation,case,arrested,articles,penalty,verdict_date,"
-        "court,prison,register_id,register_url,recognised_by,recognised_on\n"
+        "name,public_name_variants,status,birthday,gender,home_town,occupation,case,arrested,articles,penalty,"
+        "verdict_date,court,prison,register_id,register_url,recognised_by,recognised_on\n"
         "Ales Bialiatski,Алесь Бяляцкі | Ales Byalyatski,detained,1962,m,Vyartsilia,human rights defender,Viasna case,"
         "14.07.2021,ст. 228 ч. 4,10 лет колонии особого режима,03.03.2023,Minsk City Court,Gomel penal colony No. 4,"
         "17,https://prisoners.spring96.org/en/person/ales-bialiatski,Viasna | Memorial,2021\n"

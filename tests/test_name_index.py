@@ -53,7 +53,7 @@ def test_a_new_prisoner_and_each_variant_are_indexed_at_once(today):
 
 
 def test_renaming_reindexes_and_saving_other_fields_leaves_the_index_alone(today):
-    prisoner = PrisonerFactory(name="Maksim Znak")
+    prisoner = PrisonerFactory(name="Maksim Znak", published=False)  # a published one's slug would have to change too
     prisoner.name = "Maxim Znak"
     prisoner.save()
     assert indexed(prisoner) == ({"maxim znak"}, {("maxim", "maksim"), ("znak", "znak")})

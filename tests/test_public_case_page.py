@@ -67,16 +67,16 @@ def test_shows_the_public_lapses_highlighted_past_the_threshold(demo, client):
 
 
 def test_a_lapse_within_the_threshold_is_not_highlighted(today, client):
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     ContactFactory(prisoner=prisoner, date=D(2024, 5, 25))
-    response = client.get("/prisoners/p/")
+    response = client.get("/prisoners/p1/")
     assert "No lawyer contact on record for at least 7 days (since 25 May 2024)" in page_text(response)
     assert response.content.decode().count("lapse-overdue") == 1  # the family lapse, counted from detention
 
 
 def test_no_lapse_is_shown_for_someone_released(today, client):
-    PrisonerFactory(name="Freed", slug="p", status=Status.RELEASED)
-    response = client.get("/prisoners/p/")
+    PrisonerFactory(name="Freed", slug="p1", status=Status.RELEASED)
+    response = client.get("/prisoners/p1/")
     page = page_text(response)
     assert "contact for" not in page and "Days in detention" not in page
     assert '<meta property="og:description" content="Freed (released).">' in response.content.decode()
@@ -116,7 +116,7 @@ def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
 
 
 def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, client):
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     incident = IncidentFactory(prisoner=prisoner, description="In a punishment cell.")
     incident.sources.set(
         [
@@ -124,7 +124,7 @@ def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, 
             SourceFactory(title="Statement on paper"),
         ]
     )
-    html = client.get("/prisoners/p/").content.decode()
+    html = client.get("/prisoners/p1/").content.decode()
     assert '<a href="https://example.org/report" rel="external noopener noreferrer">Report with a link</a>' in html
     assert "<cite>Statement on paper</cite>" in html
 
@@ -136,9 +136,9 @@ def test_the_sources_section_lists_signatories(demo, client):
 
 
 def test_last_updated_follows_the_newest_public_change(today, client):
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     IncidentFactory(prisoner=prisoner)
-    page = page_text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p1/"))
     assert "Last updated 1 June 2024" in page
 
 
@@ -167,9 +167,9 @@ def test_opengraph_and_twitter_meta_preview_the_case(demo, client):
 
 
 def test_user_text_is_plain_text(today, client):
-    prisoner = PrisonerFactory(slug="p", bio='Bio <b>bold</b> & "quoted"')
+    prisoner = PrisonerFactory(slug="p1", bio='Bio <b>bold</b> & "quoted"')
     IncidentFactory(prisoner=prisoner, description="<script>alert(1)</script>\nsecond line")
-    html = client.get("/prisoners/p/").content.decode()
+    html = client.get("/prisoners/p1/").content.decode()
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line" in html
     assert "Bio &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;" in html
@@ -195,10 +195,10 @@ def test_renders_in_a_fixed_number_of_queries(today, client, settings):
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/prisoners/p/").status_code == 200
+            assert client.get("/prisoners/p1/").status_code == 200
         return len(captured)
 
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     CustodyPeriodFactory(prisoner=prisoner)
     IncidentFactory(prisoner=prisoner, sources=[SourceFactory()])
     ContactFactory(prisoner=prisoner, sources=[SourceFactory()])
@@ -211,34 +211,34 @@ def test_renders_in_a_fixed_number_of_queries(today, client, settings):
 
 
 def test_internal_incidents_do_not_appear(today, client):
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     IncidentFactory(prisoner=prisoner, description="shown")
     IncidentFactory(prisoner=prisoner, description="kept inside", visibility=Visibility.INTERNAL)
-    page = page_text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p1/"))
     assert "shown" in page and "kept inside" not in page
 
 
 def test_a_death_is_said_plainly(today, client):
     PrisonerFactory(
-        slug="p",
+        slug="p1",
         status=Status.DECEASED,
         died=D(2023, 3, 3),
         died_in_custody=True,
         death_cause="denied medical care after a stroke",
     )
-    page = page_text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p1/"))
     assert "Died in custody on 3 March 2023. Cause of death: denied medical care after a stroke." in page
     assert "Contact with lawyer and family" not in page  # a lapse means nothing any more
 
 
 def test_the_person_recognitions_and_register_entries(today, client):
     prisoner = PrisonerFactory(
-        slug="p", born=D(1982, 1, 1), born_precision=Precision.YEAR, home_town="Minsk", occupation="flautist"
+        slug="p1", born=D(1982, 1, 1), born_precision=Precision.YEAR, home_town="Minsk", occupation="flautist"
     )
     prisoner.tags.set([TagFactory(name="Coordination Council")])
     RecognitionFactory(prisoner=prisoner, organisations=[OrganisationFactory(name="Viasna")])
     RegisterEntryFactory(prisoner=prisoner, register="Viasna", identifier="1234", url="https://prisoners.spring96.org/")
-    page = page_text(client.get("/prisoners/p/"))
+    page = page_text(client.get("/prisoners/p1/"))
     assert "Born 1982 From Minsk Occupation flautist Case groups Coordination Council" in page
     assert "Recognised as a political prisoner January 2021, by Viasna" in page
     assert "In other registers Viasna: 1234" in page
@@ -256,26 +256,26 @@ def test_the_person_recognitions_and_register_entries(today, client):
     ],
 )
 def test_sentences_short_of_prison_and_life(today, client, sentence, shown):
-    SentenceFactory(prisoner=PrisonerFactory(slug="p"), **sentence)
-    page = page_text(client.get("/prisoners/p/"))
+    SentenceFactory(prisoner=PrisonerFactory(slug="p1"), **sentence)
+    page = page_text(client.get("/prisoners/p1/"))
     assert shown in page and "Expected release" not in page
 
 
 def test_a_term_without_any_date_says_the_release_is_not_known(today, client):
-    SentenceFactory(prisoner=PrisonerFactory(slug="p", detained=None), date=None, term_years=5)
-    page = page_text(client.get("/prisoners/p/"))
+    SentenceFactory(prisoner=PrisonerFactory(slug="p1", detained=None), date=None, term_years=5)
+    page = page_text(client.get("/prisoners/p1/"))
     assert "Sentence 5 years, date of sentence not known" in page
     assert "Expected release Not known: neither the detention nor the sentence date is known." in page
 
 
 def test_a_photo_shows_only_once_an_editor_cleared_it(today, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     prisoner.photo.save("p.png", ContentFile(b"PNG bytes"))
-    assert "/prisoners/p/photo" not in client.get("/prisoners/p/").content.decode()
-    assert client.get("/prisoners/p/photo").status_code == 404
+    assert "/prisoners/p1/photo" not in client.get("/prisoners/p1/").content.decode()
+    assert client.get("/prisoners/p1/photo").status_code == 404
     prisoner.photo_public = True
     prisoner.save()
-    assert '<img class="photo" src="/prisoners/p/photo"' in client.get("/prisoners/p/").content.decode()
-    response = client.get("/prisoners/p/photo")
+    assert '<img class="photo" src="/prisoners/p1/photo"' in client.get("/prisoners/p1/").content.decode()
+    response = client.get("/prisoners/p1/photo")
     assert (response.status_code, response.getvalue()) == (200, b"PNG bytes")

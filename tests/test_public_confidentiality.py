@@ -1,5 +1,6 @@
 """Nothing internal or confidential reaches any public address: a canary string planted in every
-internal field never appears in any page, feed, export, sitemap, robots.txt or search result."""
+internal field never appears in any page, feed, export, sitemap, robots.txt or search result; nor in
+a slug: not that of a case renamed before publication, nor one that betrays an unpublished namesake."""
 
 import datetime
 import json
@@ -8,11 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import resolve
 
 from events.models import IncidentKind, Source, Visibility
 from prisoners.models import Lawyer, Prisoner, Recognition, RegisterEntry
 from publicsite.urls import urlpatterns
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     ChargeFactory,
     ContactFactory,
@@ -38,9 +41,22 @@ SEARCH = CANARY.lower()  # what a visitor types; the page echoes it in this case
 INTERNAL = Visibility.INTERNAL
 
 
+def publish_renamed(editor, prisoner, name):
+    """What an editor does for a case entered under a real name: show it as `name`, clear the slug (made again
+    from the display name) and publish, in the admin."""
+    admin = Client()
+    admin.force_login(editor)
+    url = f"/admin/prisoners/prisoner/{prisoner.pk}/change/"
+    data = {**admin_form_data(admin.get(url)), "name": name, "slug": "", "published": "on"}
+    assert admin.post(url, data).status_code == 302
+    prisoner.refresh_from_db()
+    return prisoner
+
+
 @pytest.fixture
-def seeded(demo, settings, tmp_path):
-    """The demo, plus a published and an unpublished prisoner with a canary in every internal place."""
+def seeded(demo, settings, tmp_path, editor):
+    """The demo, plus a published and an unpublished prisoner with a canary in every internal place, a case
+    entered under a canary name and published as "Name withheld", and an unpublished record's published namesake."""
     settings.MEDIA_ROOT = tmp_path
     secret_site = FacilityFactory(name=f"{CANARY} secret site")
     confidential = SourceFactory(
@@ -56,6 +72,7 @@ def seeded(demo, settings, tmp_path):
     visible = PrisonerFactory(name="Visible Person", slug="visible-person", detained=D(2020, 9, 1))
     visible.photo.save("visible.png", ContentFile(f"{CANARY} photo not cleared for the public".encode()))
     visible.sources.set([public_source, confidential])
+    NameVariantFactory(prisoner=visible, name=f"{CANARY} Internalvariant", public=False)
     RecognitionFactory(prisoner=visible, organisations=[OrganisationFactory(name="Viasna")])
     colony = FacilityFactory(name="Colony", region="Homiel Region")
     CustodyPeriodFactory(prisoner=visible, facility=colony, note=f"{CANARY} custody note")
@@ -119,7 +136,23 @@ def seeded(demo, settings, tmp_path):
     CustodyPeriodFactory(prisoner=hidden, facility=secret_site)
     IncidentFactory(prisoner=hidden, description=f"{CANARY} incident of the unpublished", sources=[public_source])
     ContactFactory(prisoner=hidden, description=f"{CANARY} contact of the unpublished")
-    return {"visible": visible, "hidden": hidden, "secret_site": secret_site}
+
+    renamed = PrisonerFactory(name=f"{CANARY} Realname", published=False)
+    first_slug = renamed.slug
+    IncidentFactory(prisoner=renamed, description="Denied a lawyer.", facility=colony)
+    publish_renamed(editor, renamed, "Name withheld")
+
+    hidden_namesake = PrisonerFactory(name="Namesake Person", published=False)
+    namesake = PrisonerFactory(name="Namesake Person")
+    return {
+        "visible": visible,
+        "hidden": hidden,
+        "secret_site": secret_site,
+        "renamed": renamed,
+        "first_slug": first_slug,
+        "hidden_namesake": hidden_namesake,
+        "namesake": namesake,
+    }
 
 
 def public_urls(client, seeded):
@@ -133,7 +166,7 @@ def public_urls(client, seeded):
         for entry in ET.fromstring(client.get(f"{section.path}?{section.query}").content).iter(loc)
     ]
     cases = [path for path in listed if path.startswith("/prisoners/") and path != "/prisoners/"]
-    hidden, secret_site = seeded["hidden"].slug, seeded["secret_site"].slug
+    hidden, secret_site, first_slug = seeded["hidden"].slug, seeded["secret_site"].slug, seeded["first_slug"]
     return [
         *listed,
         *(path.rstrip("/") + ".json" for path in cases),
@@ -156,6 +189,10 @@ def public_urls(client, seeded):
         f"/prisoners.json?q={SEARCH}",
         "/prisoners/?q=Hiddenvariant",
         "/prisoners.json?q=Hiddenvariant",
+        "/prisoners/?q=Internalvariant",
+        "/prisoners.json?q=Internalvariant",
+        "/prisoners/?q=Internalvariat",
+        "/prisoners/?q=Realname",
         # Near misses, which would suggest the nearest names or match nearly, and the facility search: neither may
         # reach an unpublished prisoner, a facility known only from internal records, or a lawyer on a contact.
         "/prisoners/?q=Hidenvariant",
@@ -168,6 +205,11 @@ def public_urls(client, seeded):
         f"/prisoners/{hidden}.json",
         f"/prisoners/{hidden}/feed/",
         f"/prisoners/{hidden}/photo",
+        f"/prisoners/{first_slug}/",
+        f"/prisoners/{first_slug}.json",
+        f"/prisoners/{first_slug}/feed/",
+        f"/prisoners/{first_slug}/photo",
+        f"/prisoners/{seeded['hidden_namesake'].slug}/",
         "/prisoners/visible-person/photo",
         f"/facilities/{secret_site}/",
     ]
@@ -178,13 +220,28 @@ def test_no_public_address_shows_anything_internal_or_confidential(seeded, clien
     names = {resolve(urlsplit(url).path).url_name for url in urls}
     assert names == {pattern.name for pattern in urlpatterns}, "a public address is missing from this test"
     assert "/prisoners/visible-person/" in urls and "/facilities/colony-homiel/" in urls
+    assert seeded["renamed"].get_absolute_url() in urls and seeded["namesake"].get_absolute_url() in urls
+    # A counter would say that a record of this name exists, which the public cannot see.
+    assert not seeded["namesake"].slug.startswith(f"{seeded['hidden_namesake'].slug}-")
 
     forbidden = [
         CANARY,
         f"/prisoners/{seeded['hidden'].slug}",
         f"/facilities/{seeded['secret_site'].slug}",
+        f"/prisoners/{seeded['hidden_namesake'].slug}/",
+        f'"{seeded["hidden_namesake"].slug}"',
         "Hiddenvariant",
+        "Internalvariant",
+        "Realname",
     ]
+    first, namesakes = seeded["first_slug"], seeded["hidden_namesake"].slug
+    for url in [
+        f"/prisoners/{first}/",
+        f"/prisoners/{first}.json",
+        f"/prisoners/{first}/feed/",
+        f"/prisoners/{namesakes}/",
+    ]:
+        assert client.get(url).status_code == 404, f"{url}: a slug the public never saw is unknown to it"
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
@@ -195,8 +252,8 @@ def test_no_public_address_shows_anything_internal_or_confidential(seeded, clien
         else:
             forbidden_here = forbidden
         for needle in forbidden_here:
-            if needle == "Hiddenvariant" and "Hiddenvariant" in url:
-                continue
+            if needle in ("Hiddenvariant", "Internalvariant", "Realname") and needle in url:
+                continue  # echoed
             assert needle not in body, f"{needle!r} leaked on {url}"
             assert needle not in headers, f"{needle!r} leaked in the headers of {url}"
         assert "<!--" not in body, f"an HTML comment on {url}"
@@ -254,8 +311,8 @@ def test_an_internal_edit_changes_nothing_at_any_public_address(seeded, client, 
     assert [url for url in urls if after[url] != before[url]] == []
 
 
-def test_searching_for_an_unpublished_prisoner_finds_no_one(seeded, client):
-    for query in [SEARCH, "Hiddenvariant", "hidden person"]:
+def test_searching_for_an_unpublished_prisoner_or_an_internal_name_finds_no_one(seeded, client):
+    for query in [SEARCH, "Hiddenvariant", "hidden person", "Internalvariant", "Realname"]:
         assert list(client.get("/prisoners/", {"q": query}).context["page"].object_list) == []
         assert json.loads(client.get("/prisoners.json", {"q": query}).getvalue())["count"] == 0
 

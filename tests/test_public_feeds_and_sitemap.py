@@ -43,9 +43,9 @@ def test_case_feed_lists_only_that_cases_incidents(demo, client):
 
 
 def test_feed_summaries_are_escaped_html_of_plain_text(today, client):
-    prisoner = PrisonerFactory(slug="p")
+    prisoner = PrisonerFactory(slug="p1")
     IncidentFactory(prisoner=prisoner, description="<script>alert(1)</script>\nnext", facility=FacilityFactory())
-    (entry,) = atom(client.get("/prisoners/p/feed/")).findall(f"{ATOM}entry")
+    (entry,) = atom(client.get("/prisoners/p1/feed/")).findall(f"{ATOM}entry")
     summary = entry.find(f"{ATOM}summary")
     assert summary.get("type") == "html"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>next" in summary.text  # shown as text by a reader
@@ -118,6 +118,6 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, clie
 
 
 def test_an_incident_made_internal_leaves_the_feeds(demo, client):
-    IncidentFactory(prisoner=PrisonerFactory(slug="p"), description="Withdrawn", visibility=Visibility.INTERNAL)
+    IncidentFactory(prisoner=PrisonerFactory(slug="p1"), description="Withdrawn", visibility=Visibility.INTERNAL)
     assert b"Withdrawn" not in client.get("/feed/").content
-    assert atom(client.get("/prisoners/p/feed/")).findall(f"{ATOM}entry") == []
+    assert atom(client.get("/prisoners/p1/feed/")).findall(f"{ATOM}entry") == []

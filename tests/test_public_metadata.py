@@ -283,7 +283,7 @@ def anchors(client, slug):
 
 def test_anchors_name_no_database_id_and_reveal_no_count(case, client):
     # Between two cases' records, internal ones of another: ids would count them.
-    second = PrisonerFactory(slug="second")
+    second = PrisonerFactory(slug="second", name="Second Person")
     for _ in range(5):
         IncidentFactory(prisoner=case.other, visibility=INTERNAL)
     IncidentFactory(prisoner=second)
