@@ -49,7 +49,7 @@ from prisoners.status import IN_CUSTODY
 from . import database
 from .names import FIRST_NAMES, SURNAMES, belarusian_latin, feminine_surnames, russian_latin
 
-GENERATOR_VERSION = 1  # bump when the data changes: datasets of another version are regenerated
+GENERATOR_VERSION = 2  # bump when the data changes: datasets of another version are regenerated
 
 EDITOR_USERNAME = "bench-editor"
 ALERT_STAFF_USERNAMES = [f"bench-alerts-{n}" for n in range(1, 6)]
