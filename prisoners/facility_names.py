@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from events.models import Incident
 
 from .models import CustodyPeriod, Facility, Prisoner, named_publicly
+from .signals import derived_data_changed
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def check(*, repair=True):
         )
         if repair:
             refresh(wrong)
+            derived_data_changed.send(sender=Facility)
     return wrong
 
 

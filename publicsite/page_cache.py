@@ -16,13 +16,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.exception import response_for_exception
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from prisoners.clocks import lapse_changed
 from prisoners.search import IndexedName, IndexedWord
+from prisoners.signals import derived_data_changed
 
 from .models import PageVersion, PendingChange
 
@@ -123,3 +125,12 @@ def connect_invalidation():
             for field in model._meta.many_to_many:
                 through = field.remote_field.through
                 m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"publicsite-m2m-{through._meta.label}")
+    # Derived data written in bulk by checks, repairs and rebuilds, which send no model signals.
+    lapse_changed.connect(invalidate, dispatch_uid="publicsite-lapse-changed")
+    derived_data_changed.connect(invalidate, dispatch_uid="publicsite-derived-data-changed")
+
+
+def after_migrate(using="default", **kwargs):
+    """A migration may rewrite what pages show (data migrations send no signals): retire every cached page."""
+    if PageVersion._meta.db_table in connections[using].introspection.table_names():  # not when migrated back
+        PageVersion.bump()

@@ -3,6 +3,7 @@ after Redis missed the change, not by a process that did not make it, not when t
 Browsers and proxies keep a public page at most PUBLIC_MAX_AGE_SECONDS; made-up parameters never make a
 new cache entry."""
 
+import io
 import os
 import subprocess
 import sys
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 
 from casetracker.demo import load_demo
-from prisoners.models import Prisoner
+from prisoners.models import Facility, Prisoner
 from publicsite.models import PageVersion, PendingChange
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +102,7 @@ def test_a_change_made_by_another_process_retires_this_process_cached_page(clien
     assert client.get(CASE).status_code == 200  # cached in this process's memory
     manage_shell(
         """
-        from prisoners.models import Prisoner
+        from prisoners.models import Facility, Prisoner
         maria = Prisoner.objects.get(slug="maria-kalesnikava")
         maria.published = False
         maria.save()
@@ -119,7 +121,7 @@ def test_a_process_killed_between_its_commit_and_the_invalidation_costs_misses_n
         """
         import os
         from django.db import transaction
-        from prisoners.models import Prisoner
+        from prisoners.models import Facility, Prisoner
         with transaction.atomic():
             transaction.on_commit(lambda: os._exit(0))  # before the page cache's own: it never runs
             maria = Prisoner.objects.get(slug="maria-kalesnikava")
@@ -155,3 +157,23 @@ def test_made_up_parameters_share_the_page_and_never_reach_it(demo, client, djan
     assert b"Kalesnikava" in searched.content and searched.content != page
     assert b"utm_source" not in searched.content
     assert client.get("/prisoners/?status=released").content != page  # a parameter the page reads still counts
+
+
+@pytest.mark.django_db
+def test_a_repair_of_derived_data_retires_cached_pages(demo, client):
+    """Checks and rebuilds write in bulk, without model signals; what they correct shows at once."""
+    Facility.objects.update(named_publicly=False)  # drift, as a bulk write that forgot the flag would leave
+    assert "Penal colony No. 4" not in client.get("/facilities/").content.decode()  # and now cached so
+    call_command("check_facilities")
+    assert "Penal colony No. 4" in client.get("/facilities/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_name_index_rebuild_and_a_migration_retire_cached_pages(demo):
+    assert PageVersion.read()[1]  # settled: nothing pending
+    call_command("reindex_names", stdout=io.StringIO())
+    assert not PageVersion.read()[1]  # pending: pages bypass the cache until the bump
+    PageVersion.bump()
+    before = PageVersion.read()
+    call_command("migrate", verbosity=0)  # nothing to apply; a data migration would send no signal either
+    assert PageVersion.read()[0] != before[0]

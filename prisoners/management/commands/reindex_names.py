@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from prisoners.search import IndexedName, IndexedWord, rebuild
+from prisoners.signals import derived_data_changed
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = rebuild()
+        derived_data_changed.send(sender=IndexedName)  # what public searches find may have changed
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner goes on guessing from the old index's (a search plan off by 10×).
             with connection.cursor() as cursor:
