@@ -226,6 +226,13 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
     class Media:
         css = {"all": ["casetracker/admin.css"]}
 
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data and not self.can_publish(request) and obj.photo_public:
+            # A cleared photo replaced by someone who may not clear one: the new one waits for an editor.
+            obj.photo_public = False
+            self.message_user(request, "The new photo is not shown publicly until an editor clears it.")
+        super().save_model(request, obj, form, change)
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_contact_lapse()
 

@@ -1,13 +1,18 @@
 """Roles are created by migrate and enforced in the admin."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER, sync_roles
 from events.models import Incident, Source, Visibility
 from prisoners.models import Prisoner
+from tests.admin_forms import admin_form_data
 from tests.factories import IncidentFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +158,28 @@ def test_alert_staff_see_but_do_not_change_case_data(alert_staff, as_user):
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", {**PRISONER_FORM, "name": "X"})
     assert response.status_code == 403
     assert Incident.objects.count() == 0 and Prisoner.objects.get().name == prisoner.name
+
+
+def png():
+    image = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(image, "PNG")
+    return image.getvalue()
+
+
+PNG = png()
+
+
+def test_a_photo_a_researcher_replaces_waits_for_an_editor_to_clear_it(researcher, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    prisoner = PrisonerFactory(name="Photo Person", published=True, photo_public=True)
+    prisoner.photo.save("cleared.png", ContentFile(PNG))
+    client = as_user(researcher)
+    data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
+    data.pop("photo", None)
+    data["photo"] = SimpleUploadedFile("new.png", PNG, content_type="image/png")
+    response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    prisoner.refresh_from_db()
+    assert prisoner.photo.name.endswith(".png") and "cleared" not in prisoner.photo.name
+    assert prisoner.photo_public is False
+    assert as_user(researcher).get(f"/prisoners/{prisoner.slug}/photo").status_code == 404
