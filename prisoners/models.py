@@ -46,9 +46,11 @@ def unique_slugs(model, texts, exclude=None):
     taken = set(model._default_manager.filter(similar).exclude(pk=exclude).values_list("slug", flat=True))
     slugs = []
     for base in bases:
-        slug, n = base, 2
+        slug = base
         while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+            # A random code, not a counter: "-2" would tell that a facility of that name is on record, maybe
+            # one known only from internal records.
+            slug = f"{base}-{addresses.code()}"
         taken.add(slug)
         slugs.append(slug)
     return slugs

@@ -14,7 +14,7 @@ from django.test import Client
 from prisoners.models import PreviousSlug, Prisoner
 from registers import importer
 from tests.admin_forms import add_inline_row, admin_form_data
-from tests.factories import IncidentFactory, NameVariantFactory, PrisonerFactory
+from tests.factories import FacilityFactory, IncidentFactory, NameVariantFactory, PrisonerFactory
 from tests.test_roles import PRISONER_FORM
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,13 @@ def test_a_namesake_of_an_unpublished_record_gets_no_counter(today):
     assert re.fullmatch(f"ivan-ivanov-{CODE}", namesake.slug) and namesake.slug != hidden.slug
     assert re.fullmatch(f"piotr-petrov-{CODE}", alone.slug)  # the same shape with or without a namesake
     assert not namesake.slug.endswith("-2")
+
+
+def test_a_facility_named_like_one_known_only_internally_gets_no_counter(today):
+    hidden = FacilityFactory(name="Secret site", city="Minsk")
+    public = FacilityFactory(name="Secret site", city="Minsk")
+    assert hidden.slug == "secret-site-minsk"
+    assert re.fullmatch(f"secret-site-minsk-{CODE}", public.slug) and not public.slug.endswith("-2")
 
 
 def test_an_imported_namesake_of_an_unpublished_record_gets_no_counter(today):
