@@ -61,3 +61,11 @@ def words_not_in_name(slug, name):
     """The words of `slug` that may not stand in the public address of a record shown as `name`."""
     allowed = set(fold(name).split())
     return [word for word in slug.split("-") if word and word not in allowed and not _neutral(word)]
+
+
+def published_against_the_rule(prisoners):
+    """(prisoner, words) for each published prisoner of `prisoners` whose slug breaks the rule: slugs made
+    before it, which no edit has touched since (the rule is checked when a case is published or renamed)."""
+    for prisoner in prisoners.filter(published=True).only("pk", "slug", "name").order_by("pk").iterator():
+        if words := words_not_in_name(prisoner.slug, prisoner.name):
+            yield prisoner, words

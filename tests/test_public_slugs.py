@@ -2,6 +2,7 @@
 redirects only if the public saw it, and no slug tells the public about a record it cannot see."""
 
 import datetime
+import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from prisoners.models import PreviousSlug, Prisoner
@@ -283,3 +285,15 @@ def test_a_published_slug_from_before_the_rule_blocks_no_other_edit(today):
     prisoner.full_clean()
     prisoner.save()
     NameVariantFactory(prisoner=prisoner, name="Ігар")
+
+
+def test_published_slugs_from_before_the_rule_are_listed_for_an_editor(today):
+    before_the_rule = PrisonerFactory(name="Name withheld", published=True)
+    Prisoner.objects.filter(pk=before_the_rule.pk).update(slug="ivan-realname")  # as data from before the rule is
+    PrisonerFactory(name="Maria Kalesnikava", slug="maria-kalesnikava-2", published=True)
+    PrisonerFactory(name="Hidden", slug="hidden-realname", published=False)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 published slugs break the address rule"):
+        call_command("check_slugs", stdout=out)
+    assert "ivan-realname" in out.getvalue() and "realname" in out.getvalue()
+    assert "maria-kalesnikava-2" not in out.getvalue() and "hidden-realname" not in out.getvalue()
