@@ -14,10 +14,13 @@ orders narrow rows instead of carrying every column and annotation of every cand
 """
 
 import base64
-import binascii
+import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
@@ -136,7 +139,8 @@ class SeekPaginator:
                 equal &= Q(**{key.name: value})
         return condition
 
-    # Cursors: the sort keys' names and the row's values, as JSON, base64url.
+    # Cursors: the sort keys' names and the row's values, as JSON, encrypted: the values end in the row's
+    # database id, and ids in a public address would count the records, internal ones too, made in between.
 
     def cursor(self, row):
         """The cursor of a row (a record with the keys as attributes)."""
@@ -144,12 +148,13 @@ class SeekPaginator:
 
     def encode(self, values):
         payload = json.dumps([[key.name for key in self.keys], list(values)], cls=DjangoJSONEncoder)
-        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return _cipher(settings.SECRET_KEY).encrypt(payload.encode()).decode().rstrip("=")
 
     def decode(self, cursor):
         try:
-            names, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        except (ValueError, TypeError, binascii.Error):
+            payload = _cipher(settings.SECRET_KEY).decrypt(cursor + "=" * (-len(cursor) % 4))
+            names, values = json.loads(payload)
+        except (InvalidToken, ValueError, TypeError):
             raise InvalidCursor("This link to a page of results is damaged.") from None
         if names != [key.name for key in self.keys] or not isinstance(values, list):
             raise InvalidCursor("This link to a page of results belongs to another sort order.")
@@ -167,3 +172,10 @@ class SeekPaginator:
             return model._meta.pk if name == "pk" else model._meta.get_field(name)
         except FieldDoesNotExist:
             raise InvalidCursor(f"Cannot page by {name}.") from None
+
+
+@lru_cache(maxsize=2)
+def _cipher(secret_key):
+    """Fernet (AES with an HMAC) under a key of its own, derived from SECRET_KEY: a new secret key makes old
+    page links "damaged" (404), nothing worse."""
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"publicsite.cursor:{secret_key}".encode()).digest()))
