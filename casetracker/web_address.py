@@ -8,9 +8,8 @@ import re
 from django.core.validators import URLValidator
 from django.db import models
 
-validate_web_address = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
-)
+MESSAGE = "Enter a web address starting with http:// or https://."
+validate_web_address = URLValidator(schemes=["http", "https"], message=MESSAGE)
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 
@@ -19,6 +18,10 @@ class WebAddressField(models.URLField):
     """A URLField that accepts only web addresses (Django's also accepts ftp)."""
 
     default_validators = [validate_web_address]
+
+    def formfield(self, **kwargs):
+        # The form's own URL check runs first: it should say the same thing.
+        return super().formfield(**{"error_messages": {"invalid": MESSAGE}, **kwargs})
 
 
 def web_address(value):

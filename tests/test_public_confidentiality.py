@@ -298,6 +298,7 @@ def test_an_internal_edit_changes_nothing_at_any_public_address(seeded, client, 
         source.title = edited if source.confidential else source.title
         source.save()
     IncidentFactory(prisoner=visible, description=edited, visibility=INTERNAL)
+    NameVariantFactory(prisoner=visible, name=f"{CANARY} Edited Realname", public=False)
     ContactFactory(prisoner=visible, description=edited, visibility=INTERNAL, date=D(2024, 5, 31))
     visible.save()  # as it was: the admin saves the whole page
     hidden.bio, hidden.occupation = edited, edited

@@ -294,3 +294,15 @@ def test_a_web_address_is_accepted_as_a_link(build, field):
     record = build()
     setattr(record, field, "https://spring96.org/en/news/1")
     record.full_clean()
+
+
+def test_the_admin_refuses_a_script_address_next_to_the_field(editor, as_user):
+    response = as_user(editor).post(
+        "/admin/events/source/add/",
+        {"title": "Report", "kind": "news", "url": "javascript:alert(1)", "published_precision": "day"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == [
+        "Enter a web address starting with http:// or https://."
+    ]
+    assert not Source.objects.filter(title="Report").exists()
