@@ -70,7 +70,8 @@ def redis_url():
     """The Redis to test against: REDIS_URL, else the local default; skipped (failing under CI) if absent."""
     import redis
 
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # Without REDIS_URL, a database of its own (the tests flush it): never a broker's or a developer's.
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
