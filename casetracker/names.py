@@ -18,6 +18,7 @@ of three letters and the final vowels (grammatical and gender endings) dropped:
 Kalesnikava, Kolesnikova, Kolesnikowa, Калеснікава and Колесникова all give "kalasnikav".
 """
 
+import functools
 import re
 import struct
 import unicodedata
@@ -115,6 +116,7 @@ def words(text):
     return fold(_blank((text or "").translate(_BEFORE_FOLD), _control_or_symbol)).split()
 
 
+@functools.lru_cache(maxsize=100_000)  # a register's words recur: each key is worked out once
 def name_key(word):
     """The phonetic key of one folded word: 'kalesnikava', 'kolesnikova', 'kolesnikowa' -> 'kalasnikav'."""
     key = _PATTERN.sub(_rewrite, word)

@@ -1,11 +1,11 @@
 """The public case file: what the public site may show of a prisoner, read only through `.public()`.
 
-`public_prisoners()` is every published prisoner with the lapse counted from public records
+`listed_prisoners()` is every published prisoner with the lapse counted from public records
 only (so an internal contact is never betrayed by a shorter lapse), only the name variants marked
-public, where they are held and what lists show; `CaseFile` is one case page: the dated timeline
-of public incidents, contacts and custody, the lawyers with the reprisals against them, and the
-public sources. A case's last public change is stored on it (`Prisoner.public_changed`, kept by
-prisoners.public_changes). Pages, feeds and exports all read from here.
+public and where they are held: what lists show; `public_prisoners()` adds what a case shows.
+`CaseFile` is one case page: the dated timeline of public incidents, contacts and custody, the
+lawyers with the reprisals against them, and the public sources. A case's last public change is
+stored on it (`Prisoner.public_changed`, kept by prisoners.public_changes). Pages, feeds and exports all read from here.
 """
 
 import datetime
@@ -27,31 +27,37 @@ def public_lapse(prisoner, party):
     `Prisoner.objects.with_contact_lapse()` without `public=True` counts internal contacts too.
     """
     if getattr(prisoner, lapse_rule.PUBLIC_FLAG, False) is not True:
-        raise ValueError("Public lapse figures need publicsite.casefile.public_prisoners().")
+        raise ValueError("Public lapse figures need publicsite.casefile.listed_prisoners() or public_prisoners().")
     return lapse_rule.read(prisoner, party)
 
 
-def public_prisoners():
-    """Published prisoners with everything a public page or export shows of them: the lapse
-    from public records only, where they are held, names, charges, sentences and lawyers. A fixed
-    number of queries however many prisoners."""
+def listed_prisoners():
+    """Published prisoners with what a list row shows: the lapse from public records only, the name
+    variants marked public and where they are held. A fixed number of queries however many."""
     return (
         Prisoner.objects.public()
         .with_contact_lapse(public=True)
         .prefetch_related(
             Prefetch("name_variants", queryset=NameVariant.objects.public()),  # never an internal spelling
-            "charges",
-            "sentences",
-            "tags",
-            "register_entries",
-            Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
             Prefetch(
                 "custody_periods",
                 queryset=CustodyPeriod.objects.open().select_related("facility"),
                 to_attr="open_custody_periods",
             ),
-            Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
         )
+    )
+
+
+def public_prisoners():
+    """`listed_prisoners()` with everything else a case page or export shows of them: charges,
+    sentences, case groups, register IDs, recognitions and lawyers."""
+    return listed_prisoners().prefetch_related(
+        "charges",
+        "sentences",
+        "tags",
+        "register_entries",
+        Prefetch("recognitions", queryset=Recognition.objects.prefetch_related("organisations")),
+        Prefetch("representations", queryset=Representation.objects.select_related("lawyer")),
     )
 
 

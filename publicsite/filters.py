@@ -10,7 +10,7 @@ from prisoners import search
 from prisoners.models import Facility, Prisoner
 from prisoners.status import Status, in_custody_condition
 
-from .casefile import public_prisoners
+from .casefile import listed_prisoners
 from .pagination import Key, SeekPaginator
 from .widgets import PlainSelect
 
@@ -103,7 +103,7 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
         fields = ["q", "status", "facility", "region", "cut_off_lawyer", "cut_off_family", "sort"]
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        queryset = public_prisoners() if queryset is None else queryset
+        queryset = listed_prisoners() if queryset is None else queryset
         super().__init__(data, queryset.annotate(custody_rank=CUSTODY_RANK), **kwargs)
 
     @property

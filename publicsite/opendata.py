@@ -1,7 +1,7 @@
 """Open data: the documented columns of /prisoners.csv and .json and /facilities.csv and .json,
 and one case as JSON.
 
-Only public fields, read from prisoners fetched by `casefile.public_prisoners()` and facilities
+Only public fields, read from prisoners fetched by `casefile.listed_prisoners()` and facilities
 from `Facility.objects.public()`. Each column is documented once, here; the README and the /data/
 page show these texts. Exports are streamed row by row, so a register of any size costs the
 same memory.

@@ -19,7 +19,7 @@ from events.models import Party
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
 from . import opendata
-from .casefile import CaseFile, public_incidents, public_prisoners
+from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners
 from .filters import FacilityFilter, PrisonerFilter
 from .pagination import InvalidCursor, Key, SeekPaginator
 
@@ -210,7 +210,7 @@ def _seek(request, paginator, prefix):
 
 def facility_detail(request, slug):
     facility = get_object_or_404(Facility.objects.public().with_public_held_count(), slug=slug)
-    held = public_prisoners().held_at(facility)
+    held = listed_prisoners().held_at(facility)
     incidents = public_incidents().filter(facility=facility)
     return render(
         request,
