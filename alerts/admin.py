@@ -7,7 +7,7 @@ from django.utils import timezone
 from casetracker.admin_base import NameSearchMixin
 from prisoners.models import CustodyPeriod, Facility, Prisoner
 
-from .models import Alert, Delivery, Digest
+from .models import Alert, Delivery, Digest, ScanRun
 
 
 class AlertStateFilter(admin.SimpleListFilter):
@@ -139,3 +139,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["digest", "email", "sent_at", "attempts", "next_attempt_at", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["digest"]
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "outcome", "error"]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter)]
+    show_full_result_count = False  # a row an hour for years

@@ -6,4 +6,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Contact alerts"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from casetracker import health as project_health
+
+        from . import health, signals  # noqa: F401
+
+        for part, check in health.CHECKS.items():
+            project_health.register(part, check)

@@ -166,6 +166,10 @@ class DeliveryQuerySet(models.QuerySet):
     def due(self, now):
         return self.pending().unleased(now).filter(next_attempt_at__lte=now)
 
+    def failing_since(self, moment):
+        """Still pending, tried and refused, and recorded before `moment`."""
+        return self.pending().filter(attempts__gt=0, created_at__lt=moment)
+
 
 class Delivery(models.Model):
     """The outbox: one digest to one recipient, pending until the mail server took it.
@@ -209,3 +213,64 @@ class Delivery(models.Model):
         Delivery.objects.filter(pk=self.pk).update(
             attempts=F("attempts") + 1, last_error=error[:2000], next_attempt_at=now + backoff, lease_until=None
         )
+
+
+class ScanRunQuerySet(models.QuerySet):
+    def succeeded(self):
+        return self.filter(finished_at__isnull=False, error="")
+
+    def last_success(self):
+        """When the latest successful scan finished (None: none yet)."""
+        return self.succeeded().order_by("-finished_at").values_list("finished_at", flat=True).first()
+
+
+class ScanRun(models.Model):
+    """One run of the contact scan: when it ran and what it did, or why it failed. /healthz
+    reads the latest success: a scheduler that has gone quiet must not go unnoticed."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = ScanRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["finished_at"], name="scanrun_finished")]
+
+    def __str__(self):
+        return f"scan at {self.started_at:%Y-%m-%d %H:%M}: {self.error or self.outcome or 'running'}"
+
+    @classmethod
+    def record(cls, scan):
+        """Run `scan()` (returns what it did), keeping a row of it; a failure is stored and raised again."""
+        run = cls.objects.create()
+        try:
+            outcome = scan()
+        except Exception as error:
+            cls.objects.filter(pk=run.pk).update(finished_at=timezone.now(), error=f"{type(error).__name__}: {error}")
+            raise
+        cls.objects.filter(pk=run.pk).update(finished_at=timezone.now(), outcome=str(outcome)[:200])
+        return outcome
+
+
+class Heartbeat(models.Model):
+    """The scheduler's and a worker's sign of life, one row: beat queues the heartbeat task
+    every ALERT_HEARTBEAT_SECONDS and a worker stores when it ran it."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    WORKER = "worker"
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, now=None):
+        cls.objects.update_or_create(name=cls.WORKER, defaults={"at": now or timezone.now()})
+
+    @classmethod
+    def last(cls):
+        return cls.objects.filter(name=cls.WORKER).values_list("at", flat=True).first()

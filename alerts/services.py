@@ -33,7 +33,7 @@ from prisoners import clocks
 from prisoners import lapse as lapse_rule
 from prisoners.models import Prisoner
 
-from .models import Alert, Delivery, Digest, DigestEntry
+from .models import Alert, Delivery, Digest, DigestEntry, Heartbeat, ScanRun
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,8 @@ def send_pending(now=None):
         except Exception as error:  # the mail server's refusal or absence: keep it pending
             failed += 1
             delivery.mark_failed(timezone.now(), f"{type(error).__name__}: {error}", backoff(delivery.attempts + 1))
-            log.warning("Alert digest %s to %s failed (%s); will retry.", digest.pk, delivery.email, error)
+            level = logging.ERROR if delivery.created_at < failing_since() else logging.WARNING
+            log.log(level, "Alert digest %s to %s failed (%s); will retry.", digest.pk, delivery.email, error)
         else:
             sent += 1
             delivery.mark_sent(timezone.now())
@@ -246,11 +247,31 @@ def check_stored_lapses(now):
 
 
 def scan(now=None):
-    """Verify stored lapses, open/resolve alerts and record the digest; sending is a separate step."""
+    """Verify stored lapses, open/resolve alerts and record the digest; sending is a separate step.
+    The run is recorded (ScanRun), failed or not."""
     now = now or timezone.now()
-    check_stored_lapses(now)
-    opened, resolved = update_alerts(now)
-    return ScanResult(opened=opened, resolved=resolved, digest=record_digest(now))
+
+    def run():
+        check_stored_lapses(now)
+        opened, resolved = update_alerts(now)
+        return ScanResult(opened=opened, resolved=resolved, digest=record_digest(now))
+
+    return ScanRun.record(run)
+
+
+def scan_retry_seconds(retries):
+    """How long a failed scan waits before its next try: ALERT_SCAN_RETRY_SECONDS, doubling, never past
+    half the scan interval (the next scheduled scan is due by then anyway)."""
+    return min(settings.ALERT_SCAN_RETRY_SECONDS * 2**retries, settings.ALERT_SCAN_MINUTES * 30)
+
+
+def failing_since(now=None):
+    """Mail recorded before this and still refused is failing, not just delayed."""
+    return (now or timezone.now()) - datetime.timedelta(minutes=settings.ALERT_MAIL_FAILING_MINUTES)
+
+
+def heartbeat():
+    Heartbeat.beat()
 
 
 def resolve_alerts_for(prisoner_ids):

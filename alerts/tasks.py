@@ -9,12 +9,27 @@ from . import services
 log = logging.getLogger(__name__)
 
 
-@shared_task
-def scan_contacts():
-    result = services.scan()
+SCAN_RETRIES = 8  # with the doubling wait, until the next scheduled scan takes over
+
+
+@shared_task(bind=True, max_retries=SCAN_RETRIES)
+def scan_contacts(self):
+    """The scan; one that fails (the database away) is tried again with a growing wait, not skipped."""
+    try:
+        result = services.scan()
+    except Exception as error:
+        countdown = services.scan_retry_seconds(self.request.retries)
+        log.error("Contact scan failed (%s: %s); trying again in %s s.", type(error).__name__, error, countdown)
+        raise self.retry(exc=error, countdown=countdown) from error
     log.info("Contact scan: %s", result)
     send_alert_mail.delay()
     return str(result)
+
+
+@shared_task
+def heartbeat():
+    """Queued by beat every ALERT_HEARTBEAT_SECONDS: its record shows /healthz that beat and a worker run."""
+    services.heartbeat()
 
 
 @shared_task(bind=True, max_retries=None)

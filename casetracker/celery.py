@@ -18,5 +18,7 @@ app.autodiscover_tasks()
 
 @beat_init.connect  # also sent for the beat embedded in a worker (-B)
 def scan_when_beat_starts(sender=None, **kwargs):
-    """A fresh deployment learns who is cut off now, not an interval later (scans are idempotent)."""
+    """A fresh deployment learns who is cut off now, not an interval later (scans are idempotent),
+    and shows /healthz at once that beat and a worker run."""
     app.send_task("alerts.tasks.scan_contacts")
+    app.send_task("alerts.tasks.heartbeat")

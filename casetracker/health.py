@@ -1,4 +1,5 @@
-"""GET /healthz: 200 when the database and Redis answer, 503 naming what does not.
+"""GET /healthz: 200 when the database and Redis answer and every part an app registered
+(`register`) passes, 503 naming what does not.
 
 Answered by middleware ahead of host validation and the HTTPS redirect, so a
 container health check on localhost works whatever ALLOWED_HOSTS says. For the
@@ -29,14 +30,31 @@ def check_redis():
         client.close()
 
 
+class Unhealthy(Exception):
+    """A registered check's failure: the message goes to the log, never to the answer."""
+
+
+def _always():
+    return True
+
+
+# Part name -> (check, whether configured): a check passes or raises.
+CHECKS = {
+    "database": (check_database, _always),
+    "redis": (check_redis, lambda: bool(settings.REDIS_URL)),
+}
+
+
+def register(part, check, configured=_always):
+    """Add a part to /healthz (an app's ready() calls this: the project imports no app)."""
+    CHECKS[part] = (check, configured)
+
+
 def health():
     """Part name -> "ok", "not configured" or "failing" (the error goes to the log)."""
     report = {}
-    for part, check, configured in (
-        ("database", check_database, True),
-        ("redis", check_redis, bool(settings.REDIS_URL)),
-    ):
-        if not configured:
+    for part, (check, configured) in CHECKS.items():
+        if not configured():
             report[part] = "not configured"
             continue
         try:

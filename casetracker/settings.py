@@ -231,6 +231,12 @@ ALERT_SCAN_MINUTES = env.int("ALERT_SCAN_MINUTES", 60, min_value=1, max_value=14
 ALERT_REMINDER_DAYS = env.int("ALERT_REMINDER_DAYS", 7, min_value=1, max_value=365)
 # First retry of a refused alert mail after this many seconds, doubling up to an hour.
 ALERT_MAIL_RETRY_SECONDS = env.int("ALERT_MAIL_RETRY_SECONDS", 60, min_value=1, max_value=3600)
+# A failed scan is retried after this many seconds, doubling, before the next scheduled one.
+ALERT_SCAN_RETRY_SECONDS = env.int("ALERT_SCAN_RETRY_SECONDS", 30, min_value=1, max_value=3600)
+# Mail still failing after this many minutes is logged as an error and turns /healthz red.
+ALERT_MAIL_FAILING_MINUTES = env.int("ALERT_MAIL_FAILING_MINUTES", 30, min_value=1, max_value=1440)
+# Beat queues a heartbeat this often; /healthz fails when no worker has run one for three times as long.
+ALERT_HEARTBEAT_SECONDS = env.int("ALERT_HEARTBEAT_SECONDS", 60, min_value=5, max_value=3600)
 
 # Celery: Redis in production; without REDIS_URL a filesystem broker under var/ (no server).
 if REDIS_URL:
@@ -256,6 +262,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "scan-contacts": {"task": "alerts.tasks.scan_contacts", "schedule": ALERT_SCAN_MINUTES * 60},
+    "heartbeat": {"task": "alerts.tasks.heartbeat", "schedule": ALERT_HEARTBEAT_SECONDS},
     # Derived data (stored lapses, which facilities may be named) checked against the records every night.
     "check-derived-data": {"task": "prisoners.tasks.check_derived_data", "schedule": crontab(hour=3, minute=0)},
 }

@@ -1,8 +1,11 @@
 import datetime
 import os
+import uuid
 
+import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
 import pytest
 import time_machine
+from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -12,6 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from casetracker.celery import app
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
 
@@ -181,3 +185,30 @@ def smtp_server(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     yield inbox
     controller.stop()
+
+
+TEST_QUEUE = f"test-{uuid.uuid4().hex}"  # this session's: never a real worker's, nor another session's
+
+
+@pytest.fixture
+def worker(tmp_path_factory):
+    """A real worker on this session's own queue (emptied first: nothing a test left behind runs in the next),
+    with results so the test can wait for a task. Queue and results stay the same for the session: the app
+    keeps the queues and (per thread) the result backend it made first."""
+    if os.environ.get("REDIS_URL"):
+        assert app.conf.broker_url.startswith("redis://"), "REDIS_URL is set: the broker must be Redis"
+        results = django_settings.REDIS_URL
+    else:
+        assert app.conf.broker_url == "filesystem://"
+        folder = tmp_path_factory.getbasetemp() / "celery-results"
+        folder.mkdir(exist_ok=True)
+        results = f"file://{folder}"
+    saved = {key: app.conf[key] for key in ("task_default_queue", "result_backend")}
+    app.conf.update(task_default_queue=TEST_QUEUE, result_backend=results)
+    try:
+        with app.connection_for_write() as connection:
+            app.amqp.queues[TEST_QUEUE].bind(connection.default_channel).purge()
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)

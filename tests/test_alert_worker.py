@@ -2,40 +2,15 @@
 the embedded filesystem broker otherwise) delivers the digest through a real SMTP server once,
 retrying while the server refuses."""
 
-import os
 import time
-import uuid
 
-import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 
 from alerts.models import Delivery, Digest
 from alerts.tasks import scan_contacts
-from casetracker.celery import app
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user, wait_for
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """A real worker on its own queue, with results so the test can wait for a task."""
-    if os.environ.get("REDIS_URL"):
-        assert app.conf.broker_url.startswith("redis://"), "REDIS_URL is set: the broker must be Redis"
-        results = django_settings.REDIS_URL
-    else:
-        assert app.conf.broker_url == "filesystem://"
-        results = f"file://{tmp_path}"
-    queue = f"test-{uuid.uuid4().hex}"
-    saved = {key: app.conf[key] for key in ("task_default_queue", "result_backend")}
-    app.conf.update(task_default_queue=queue, result_backend=results)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.update(saved)
 
 
 @pytest.mark.slow

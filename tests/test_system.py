@@ -4,7 +4,7 @@ a Redis this test starts itself, and a local SMTP server.
 gunicorn, a Celery worker and Celery beat start with production settings (DEBUG off) on a
 fresh database; the test requests pages and /healthz, lets beat trigger the scan and
 receives the digest, stops Redis and shows the pages still serve while /healthz says 503,
-then stops every process cleanly.
+stops beat and sees /healthz notice the silence, then stops every process cleanly.
 """
 
 import json
@@ -171,6 +171,7 @@ def stack(database, redis_server, smtp, tmp_path):
         "VAR_DIR": str(tmp_path / "var"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "ALERT_MAIL_RETRY_SECONDS": "1",
+        "ALERT_HEARTBEAT_SECONDS": "5",
         "LOG_FORMAT": "json",
         "GUNICORN_BIND": f"127.0.0.1:{web_port}",
         "WEB_CONCURRENCY": "2",
@@ -227,7 +228,14 @@ PAGES = [
 def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going_down(stack, smtp, redis_server):
     inbox, _ = smtp
     wait_for(lambda: fetch(stack.url + "/healthz")[0] == 200, "web to answer /healthz", timeout=90)
-    assert json.loads(fetch(stack.url + "/healthz")[1]) == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert json.loads(fetch(stack.url + "/healthz")[1]) == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "worker": "ok",
+        "scans": "ok",
+        "mail": "ok",
+    }
     for page in PAGES:
         status, body = fetch(stack.url + page)
         assert status == 200, (page, body[:500])
@@ -243,6 +251,15 @@ def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going
     assert "Maria Kalesnikava: no lawyer contact since 7 February 2023" in digest
     assert "https://cases.example.org/admin/alerts/alert/" in digest
 
+    # Beat stops: within three heartbeat intervals /healthz says no worker runs what it should.
+    with psycopg.connect(stack.env["DATABASE_URL"], autocommit=True) as connection:
+        assert connection.execute("SELECT count(*) FROM alerts_heartbeat").fetchone() == (1,)  # beat and worker ran
+        assert connection.execute("SELECT count(*) FROM alerts_scanrun WHERE error = ''").fetchone()[0] >= 1
+    stack.processes["beat"].send_signal(signal.SIGTERM)
+    wait_for(lambda: json.loads(fetch(stack.url + "/healthz")[1]).get("worker") == "failing", "healthz to say so", 30)
+    status, body = fetch(stack.url + "/healthz")
+    assert status == 503 and json.loads(body)["status"] == "failing: worker"
+
     # Redis goes away: pages still serve; /healthz names the failing part.
     redis_process, _ = redis_server
     redis_process.terminate()
@@ -250,7 +267,7 @@ def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going
     for page in PAGES:
         assert fetch(stack.url + page)[0] == 200, page
     status, body = fetch(stack.url + "/healthz")
-    assert status == 503 and json.loads(body)["status"] == "failing: redis"
+    assert status == 503 and json.loads(body)["status"] == "failing: redis, worker"
 
     # Structured logs on stdout from every process.
     for name in ("web", "worker", "beat"):

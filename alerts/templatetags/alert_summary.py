@@ -1,5 +1,6 @@
 from django import template
 
+from alerts import health
 from alerts.models import Alert, Delivery
 from alerts.services import alert_staff_without_email
 from events.models import Party
@@ -31,4 +32,5 @@ def cut_off_now(context):
         "acknowledged_alerts": Alert.objects.acknowledged().count(),
         "staff_without_email": list(alert_staff_without_email()),
         "failing_deliveries": Delivery.objects.pending().filter(attempts__gt=0).count(),
+        "machinery_problems": health.problems(),
     }
