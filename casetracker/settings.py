@@ -242,6 +242,8 @@ ALERT_HEARTBEAT_SECONDS = env.int("ALERT_HEARTBEAT_SECONDS", 60, min_value=5, ma
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A dropped connection (Redis restarted) is noticed within 30 s, not left as a dead socket.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"health_check_interval": 30, "socket_keepalive": True}
 else:
     CELERY_BROKER_URL = "filesystem://"
     _queue, _control = VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "control"
@@ -258,6 +260,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits out a broker outage of any length: Celery's default gives up after 100 tries and exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

@@ -3,8 +3,9 @@ a Redis this test starts itself, and a local SMTP server.
 
 gunicorn, a Celery worker and Celery beat start with production settings (DEBUG off) on a
 fresh database; the test requests pages and /healthz, lets beat trigger the scan and
-receives the digest, stops Redis and shows the pages still serve while /healthz says 503,
-stops beat and sees /healthz notice the silence, then stops every process cleanly.
+receives the digest, stops beat and sees /healthz notice the silence, stops Redis and shows
+the pages still serve while /healthz says 503, starts Redis again and sees the same worker run
+a scan queued after the restart and its digest arrive, then stops every process cleanly.
 """
 
 import json
@@ -62,31 +63,26 @@ def database():
     admin.close()
 
 
-@pytest.fixture
-def redis_server(tmp_path):
+def start_redis(url, folder):
+    """A Redis of the test's own, empty (as after a restart without persistence), listening at `url`."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("the system test starts its own Redis: redis-server is not installed")
-    port = free_port()
+    port = urlsplit(url).port
     process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     wait_for(lambda: port_open(port), "redis to listen")
-    yield process, f"redis://127.0.0.1:{port}/0"
+    return process
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    process = start_redis(url, tmp_path)
+    yield process, url
     if process.poll() is None:
         process.terminate()
         process.wait(10)
@@ -192,7 +188,8 @@ def stack(database, redis_server, smtp, tmp_path):
         stdin="a long and unusual passphrase\n",
     )
     stack.start("web", "gunicorn", "casetracker.wsgi:application", "-c", "gunicorn.conf.py")
-    stack.start("worker", "celery", "-A", "casetracker", "worker", "--loglevel=INFO", "--concurrency=2")
+    stack.start("worker", "celery", "-A", "casetracker", "worker", "--loglevel=INFO", "--concurrency=2",
+                "--without-gossip", "--without-mingle")  # fmt: skip
     stack.start(
         "beat",
         "celery",
@@ -208,6 +205,16 @@ def stack(database, redis_server, smtp, tmp_path):
     finally:
         stack.stop()
 
+
+# A prisoner detained years ago with no contact on record: overdue, so the next scan opens alerts.
+NEW_CASE = """
+from casetracker.dates import ApproximateDate, Precision
+import datetime
+from prisoners.models import Prisoner
+prisoner = Prisoner(name="Ales Bialiatski", status="detained")
+prisoner.detained_approx = ApproximateDate(datetime.date(2021, 7, 14), Precision.DAY)
+prisoner.save()
+"""
 
 PAGES = [
     "/",
@@ -268,6 +275,21 @@ def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going
         assert fetch(stack.url + page)[0] == 200, page
     status, body = fetch(stack.url + "/healthz")
     assert status == 503 and json.loads(body)["status"] == "failing: redis, worker"
+
+    # Redis comes back: the worker, still running, reconnects; a scan queued now opens a new
+    # alert and its digest arrives.
+    restarted = start_redis(redis_server[1], stack.logs)
+    try:
+        wait_for(lambda: json.loads(fetch(stack.url + "/healthz")[1]).get("redis") == "ok", "Redis to be back")
+        assert stack.processes["worker"].poll() is None, stack.log("worker")[-3000:]
+        stack.run("shell", "-c", NEW_CASE)
+        stack.run("shell", "-c", "from alerts.tasks import scan_contacts; scan_contacts.delay()")
+        wait_for(lambda: len(inbox.messages) == 2, "the digest of the scan queued after the restart", timeout=90)
+        assert "Ales Bialiatski" in inbox.messages[1].content.decode()
+        assert stack.processes["worker"].poll() is None
+    finally:
+        restarted.terminate()
+        restarted.wait(10)
 
     # Structured logs on stdout from every process.
     for name in ("web", "worker", "beat"):
