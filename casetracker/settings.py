@@ -83,6 +83,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casetracker.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database is a quick error (a 503 from /healthz), never a worker stuck until gunicorn's timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", 5, min_value=1, max_value=120)
+    )
 if not DEBUG and not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ConfigurationError("DATABASE_URL must point to PostgreSQL (postgres://…) when DEBUG is off.")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -880,6 +880,9 @@ TERM_KINDS = [
 ]
 
 
+MAX_TERM_YEARS = 9999  # consecutive terms of thousands of years are handed down (8,658 years in one case)
+
+
 class Sentence(PublicFields, approximate_date("date", "sentenced on", required=False), models.Model):
     PUBLIC_FIELDS = (
         "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime", "date", "date_precision",
@@ -888,7 +891,7 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="sentences")
     kind = models.CharField(max_length=20, choices=SentenceKind.choices, default=SentenceKind.IMPRISONMENT)
     court = models.CharField(max_length=200, blank=True)
-    term_years = models.PositiveSmallIntegerField(default=0)
+    term_years = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_TERM_YEARS)])
     term_months = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(11)])
     fine = models.CharField("fine amount", max_length=100, blank=True, help_text="As written, e.g. 100 base units.")
     regime = models.CharField(max_length=12, choices=Regime.choices, blank=True)
@@ -904,7 +907,12 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
                 name="sentence_term_matches_kind",
                 violation_error_message="Imprisonment, restricted freedom, correctional labour and suspended "
                 "sentences need a term of at least one month; life, death and fines have none.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(term_years__lte=MAX_TERM_YEARS, term_months__lte=11),
+                name="sentence_term_in_range",
+                violation_error_message=f"A term is at most {MAX_TERM_YEARS} years and 11 months.",
+            ),
         ]
 
     def __str__(self):
@@ -938,12 +946,19 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
         if self.kind != SentenceKind.IMPRISONMENT:
             return None
         start = self.prisoner.detained_approx or self.date_approx
-        return start and start.plus(years=self.term_years, months=self.term_months)
+        if not start:
+            return None
+        try:
+            return start.plus(years=self.term_years, months=self.term_months)
+        except ValueError:  # thousands of years (such sentences exist) end past the calendar's last year
+            return None
 
     @property
     def release_unknown_because(self):
         """Why a prison term has no expected release, said plainly on the case page."""
         if self.kind == SentenceKind.IMPRISONMENT and self.expected_release is None:
+            if self.prisoner.detained_approx or self.date_approx:
+                return f"a term of {self.duration} ends after the year 9999"
             return "neither the detention nor the sentence date is known"
         return ""
 

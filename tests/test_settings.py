@@ -1,6 +1,7 @@
 """Settings come from the environment; a bad value stops the start and names the variable."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -39,12 +40,30 @@ def start(tmp_path, **overrides):
         ("ALERT_SCAN_MINUTES", "hourly"),
         ("ALERT_REMINDER_DAYS", "-1"),
         ("ALERT_MAIL_RETRY_SECONDS", "0"),
+        ("ALERT_HEARTBEAT_SECONDS", "1"),
+        ("ALERT_MAIL_FAILING_MINUTES", "soon"),
     ],
 )
 def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
     result = start(tmp_path, **{variable: value})
     assert result.returncode != 0
     assert "configuration error" in result.stderr and variable in result.stderr
+
+
+@pytest.mark.slow
+def test_a_database_that_accepts_but_never_answers_is_a_quick_error_not_a_hang(tmp_path):
+    with socket.socket() as silent:  # the handshake completes in the kernel; nothing ever answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"postgres://postgres@127.0.0.1:{silent.getsockname()[1]}/casetracker"
+        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+        env.update(VAR_DIR=str(tmp_path), DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="2")
+        # Without a connect timeout this waits for the operating system's (minutes): past the 60 s here.
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode != 0 and "timeout" in result.stderr.lower()
 
 
 @pytest.mark.slow
