@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from casetracker.names import clean_query
+from casetracker.stale_edits import StaleEditGuardForm, StaleEditGuardInlineForm, with_version_field
 from casetracker.text import fold
 
 
@@ -220,14 +221,25 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assu
 
 
 class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
-    """Base admin for case data: history with diffs; revert only with the history change right."""
+    """Base admin for case data: history with diffs; revert only with the history change right; a save over
+    someone else's change is refused (casetracker.stale_edits)."""
 
+    form = StaleEditGuardForm
     publish_values = None  # (public value, internal value) of `publish_field`, for the bulk actions
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     paginator = LargeTablePaginator
     show_full_result_count = False  # "N results (M total)" would count the whole table
 
+    def get_fieldsets(self, request, obj=None):
+        return with_version_field(super().get_fieldsets(request, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if getattr(request, "reverting", False):
+            kwargs["form"] = type(self.form.__name__, (kwargs.get("form", self.form),), {"guarded": False})
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting = True  # the form shows an old version on purpose: no stale-edit check
         # django-simple-history hides the revert button but would still accept the POST.
         if request.method == "POST":
             obj = self.get_object(request, object_id)
@@ -268,9 +280,13 @@ class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
 
 
 class CaseInline(PublishGuardMixin, admin.TabularInline):
+    form = StaleEditGuardInlineForm
     extra = 0
     show_change_link = True
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def get_fieldsets(self, request, obj=None):
+        return with_version_field(super().get_fieldsets(request, obj))
 
     def get_queryset(self, request):
         # Each row names its prisoner, facility or lawyer: fetch them with the rows, not one by one.
