@@ -231,6 +231,14 @@ def send_pending(now=None):
     return sent, failed
 
 
+def flush_pending(now=None):
+    """Send every pending delivery now, whatever its back-off (after a mail outage has ended). Returns (sent,
+    failed)."""
+    now = now or timezone.now()
+    Delivery.objects.pending().unleased(now).update(next_attempt_at=now)
+    return send_pending(now)
+
+
 def seconds_until_next_attempt(now=None):
     """When the earliest pending delivery is due again (None if nothing is pending)."""
     now = now or timezone.now()

@@ -18,6 +18,10 @@ def create_staff_user(username, role, *, password, email=""):
         raise ValueError(f"A user named {username!r} already exists.")
     user = User(username=username, email=email, is_staff=True)
     try:
+        user.full_clean(exclude=["password"])  # the username and email address as the admin's forms check them
+    except ValidationError as error:
+        raise ValueError(" ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()))
+    try:
         validate_password(password, user)
     except ValidationError as error:
         raise ValueError(" ".join(error.messages)) from None
