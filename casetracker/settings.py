@@ -219,6 +219,8 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", 600, min_value=0, max_val
 # How long browsers and proxies may keep a public page (0: they must ask each time): a withdrawn
 # page can linger there this long, whatever the app's own cache does.
 PUBLIC_MAX_AGE_SECONDS = env.int("PUBLIC_MAX_AGE_SECONDS", 60, min_value=0, max_value=3_600)
+# While the database is unreachable, public pages are served as last rendered (marked so) for up to this long.
+PUBLIC_STALE_IF_ERROR_SECONDS = env.int("PUBLIC_STALE_IF_ERROR_SECONDS", 86_400, min_value=0, max_value=604_800)
 
 # Absolute links in mail (alert digests) point here.
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")

@@ -6,6 +6,11 @@ worker or command made the change and whether or not Redis was reachable then; a
 lapse figures ("no lawyer contact for N days") roll over at midnight. A key is made of the parameters
 the page reads, nothing else, so made-up parameters cannot fill the cache. When the cache is down the
 page is simply rendered (casetracker.redis_cache swallows the errors).
+
+Stale if error: each page is also kept, for PUBLIC_STALE_IF_ERROR_SECONDS, under its version alone. While
+the database is unreachable a page is served from there, with a notice of when it was rendered, but only
+under the version last read as settled (kept in the cache too): every change removes that mark when it is
+made, so a page a change has retired is never served for it.
 """
 
 import hashlib
@@ -16,10 +21,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.exception import response_for_exception
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.cache import patch_cache_control
 
 from prisoners.clocks import lapse_changed
@@ -29,6 +35,8 @@ from prisoners.signals import derived_data_changed
 from .models import PageVersion, PendingChange
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
+SETTLED_VERSION = "publicsite:settled-version"  # the version pages may be served under when the database is away
+STALE_NOTICE = b"<!-- stale-notice -->"  # in the base template: where a stale page says so
 
 
 def _bump_after_commit():
@@ -40,6 +48,7 @@ def invalidate(**kwargs):
     arguments). The pending change is written in the change's own transaction, so it commits with it
     and the cache is bypassed until the version has moved; one bump per transaction is enough."""
     PendingChange.objects.create()
+    cache.delete(SETTLED_VERSION)  # from now until the bump, no stale page may stand in for a fresh one
     connection = transaction.get_connection()
     if not any(func is _bump_after_commit for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_bump_after_commit, robust=True)  # a failed bump leaves the change pending
@@ -50,7 +59,9 @@ def current_version():
     this then makes: any bump after a commit is a correct one)."""
     number, settled = PageVersion.read()
     if settled:
+        cache.set(SETTLED_VERSION, number, settings.PUBLIC_STALE_IF_ERROR_SECONDS)
         return number
+    cache.delete(SETTLED_VERSION)
     PageVersion.bump()
     return None
 
@@ -66,10 +77,34 @@ def known_parameters(request, params):
     return request
 
 
-def page_key(request, version):
+def _address_digest(request):
     address = request.build_absolute_uri(request.path) + "?" + urlencode(sorted(request.GET.lists()), doseq=True)
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"publicsite:page:{version}:{timezone.localdate().isoformat()}:{digest}"
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def page_key(request, version):
+    return f"publicsite:page:{version}:{timezone.localdate().isoformat()}:{_address_digest(request)}"
+
+
+def stale_key(request, version):
+    return f"publicsite:stale:{version}:{_address_digest(request)}"
+
+
+def _stale_copy(request):
+    """The page as last rendered under the settled version, marked as such; None if there is none."""
+    version = cache.get(SETTLED_VERSION)
+    stored = cache.get(stale_key(request, version)) if version is not None else None
+    if stored is None:
+        return None
+    headers, content, rendered_at = stored
+    notice = format_html(
+        '<p class="stale-notice" role="status">The case database is briefly unavailable: this page is as it was on '
+        "{} UTC.</p>",
+        f"{rendered_at:%-d %B %Y, %H:%M}",
+    )
+    response = HttpResponse(content.replace(STALE_NOTICE, notice.encode(), 1), headers=headers)
+    patch_cache_control(response, no_store=True)  # no browser or proxy keeps the stand-in
+    return response
 
 
 def _browser_cache(response):
@@ -89,6 +124,26 @@ def _render(view, request, *args, **kwargs):
         return response_for_exception(request, missing)
 
 
+def _cached(view, request, *args, **kwargs):
+    version = current_version() if settings.PUBLIC_CACHE_SECONDS else None
+    if version is None:
+        return _browser_cache(_render(view, request, *args, **kwargs))
+    key = page_key(request, version)
+    stored = cache.get(key)
+    if stored is not None:
+        headers, content = stored
+        return _browser_cache(HttpResponse(content, headers=headers))
+    response = _render(view, request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        if hasattr(response, "render"):
+            response.render()
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        cache.set(key, (headers, response.content), settings.PUBLIC_CACHE_SECONDS)
+        cache.set(stale_key(request, version), (headers, response.content, timezone.now()),
+                  settings.PUBLIC_STALE_IF_ERROR_SECONDS)  # fmt: skip
+    return _browser_cache(response)
+
+
 def cached_page(view, params=()):
     """Serve a successful response from the cache; store it for PUBLIC_CACHE_SECONDS. `params`: the query
     parameters the view reads; any others are dropped before it sees the request."""
@@ -96,21 +151,13 @@ def cached_page(view, params=()):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         request = known_parameters(request, params)
-        version = current_version() if settings.PUBLIC_CACHE_SECONDS else None
-        if version is None:
-            return _browser_cache(_render(view, request, *args, **kwargs))
-        key = page_key(request, version)
-        stored = cache.get(key)
-        if stored is not None:
-            headers, content = stored
-            return _browser_cache(HttpResponse(content, headers=headers))
-        response = _render(view, request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            if hasattr(response, "render"):
-                response.render()
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, (headers, response.content), settings.PUBLIC_CACHE_SECONDS)
-        return _browser_cache(response)
+        try:
+            return _cached(view, request, *args, **kwargs)
+        except DatabaseError:
+            stale = _stale_copy(request) if settings.PUBLIC_CACHE_SECONDS else None
+            if stale is None:
+                raise
+            return stale
 
     return wrapped
 

@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError, transaction
 
 from events.models import Incident, Source
 from prisoners.models import Prisoner
+from publicsite.models import PageVersion
 from publicsite.page_cache import current_version, page_key
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,36 @@ def test_exports_are_streamed_never_held_in_the_cache(demo, client, url, rf):
     assert cache.get(page_key(rf.get("/prisoners/"), version)) is None
     client.get("/prisoners/")
     assert cache.get(page_key(rf.get("/prisoners/"), version)) is not None  # pages are, so the key is right
+
+
+def database_away(monkeypatch):
+    """The page version cannot be read: what every request meets while the database is unreachable."""
+
+    def unreachable():
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(PageVersion, "read", unreachable)
+
+
+def test_while_the_database_is_away_a_rendered_page_is_served_marked_as_stale(demo, client, monkeypatch):
+    fresh = client.get(CASE)
+    database_away(monkeypatch)
+    stale = client.get(CASE)
+    assert stale.status_code == 200 and "no-store" in stale["Cache-Control"]
+    page = stale.content.decode()
+    assert "The case database is briefly unavailable: this page is as it was on 1 June 2024, 12:00 UTC." in page
+    notice = page[page.index('<p class="stale-notice"') : page.index("</p>", page.index('<p class="stale-notice"')) + 4]
+    assert page.replace(notice, "<!-- stale-notice -->") == fresh.content.decode()  # otherwise the same page
+    with pytest.raises(OperationalError):
+        client.get("/facilities/")  # never rendered: nothing stands in for it (a 500)
+
+
+def test_a_page_a_change_has_retired_is_never_served_stale(demo, client, monkeypatch):
+    client.get(CASE)
+    with transaction.atomic():
+        maria = Prisoner.objects.get(slug="maria-kalesnikava")
+        maria.bio = "Withdrawn at the family's request."
+        maria.save()  # the old page may not stand in for the new one, even before the version moves
+    database_away(monkeypatch)
+    with pytest.raises(OperationalError):
+        client.get(CASE)
