@@ -16,6 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -150,6 +151,9 @@ class LatestDayField(models.DateField):
         return latest
 
 
+EARLIEST = datetime.date(1900, 1, 1)  # no record of a living political prisoner goes back further: a typo
+
+
 def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
     """Abstract model mixin adding the approximate date `name` to a model."""
     verbose_name = verbose_name or name.replace("_", " ")
@@ -169,6 +173,7 @@ def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
         "Meta": type("Meta", (), {"abstract": True}),
         name: ApproximateDayField(
             verbose_name,
+            validators=[MinValueValidator(EARLIEST, f"Dates before {EARLIEST.year} are not taken: check the year.")],
             null=not required,
             blank=not required,
             precision_field=precision_field,

@@ -306,3 +306,11 @@ def test_the_admin_refuses_a_script_address_next_to_the_field(editor, as_user):
         "Enter a web address starting with http:// or https://."
     ]
     assert not Source.objects.filter(title="Report").exists()
+
+
+def test_a_date_before_1900_is_a_typo_and_refused(today):
+    prisoner = PrisonerFactory.build(detained=datetime.date(1899, 9, 1), born=datetime.date(1020, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        prisoner.full_clean()
+    assert refused.value.message_dict["detained"] == ["Dates before 1900 are not taken: check the year."]
+    assert "born" in refused.value.message_dict
