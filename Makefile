@@ -5,6 +5,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 PRISONERS ?= 10000
+# make test / test-fast run on a pytest-xdist worker per core (at most 8); TEST_WORKERS=0 runs
+# them in one process, TEST_WORKERS=2 on two. With REDIS_URL set, auto means one process (tests/conftest.py).
+TEST_WORKERS ?= auto
 
 .PHONY: install run test test-fast lint lock clean bench
 
@@ -24,11 +27,11 @@ run: install
 	exec bin/run-local $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Everything but the browser, subprocess and worker tests (marker `slow`): for quick local runs.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 # On PostgreSQL (BENCH_DATABASE_URL, default casetracker_bench_<PRISONERS> on the local server):
 # generates the register once, then measures; BENCH_ARGS e.g. "--regenerate" or "--only lapse,scan_first".
