@@ -5,6 +5,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 PRISONERS ?= 10000
+# make test / test-fast run on a pytest-xdist worker per core (at most 8); TEST_WORKERS=0 runs
+# them in one process, TEST_WORKERS=2 on two. With REDIS_URL set, auto means one process (tests/conftest.py).
+# A worker that runs out of tests takes queued ones from the other (worksteal): no core idles at the end.
+TEST_WORKERS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: install run test test-fast lint lock clean bench
 
@@ -24,11 +29,11 @@ run: install
 	exec bin/run-local $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # Everything but the browser, subprocess and worker tests (marker `slow`): for quick local runs.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 # On PostgreSQL (BENCH_DATABASE_URL, default casetracker_bench_<PRISONERS> on the local server):
 # generates the register once, then measures; BENCH_ARGS e.g. "--regenerate" or "--only lapse,scan_first".

@@ -21,6 +21,28 @@ from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
 
 TODAY = datetime.date(2024, 6, 1)
 NOON_ON_TODAY = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc)
+# Without REDIS_URL the Redis tests use database 15, one down for each further xdist worker: 15 to 8.
+REDIS_TEST_DATABASE, MOST_WORKERS = 15, 8
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (make test): a worker per core, at most MOST_WORKERS; one process when REDIS_URL is set."""
+    if os.environ.get("REDIS_URL"):
+        return 0
+    from xdist.plugin import pytest_xdist_auto_num_workers as one_per_core
+
+    return min(one_per_core(config), MOST_WORKERS)
+
+
+def pytest_configure(config):
+    """Refuse more workers than the tests can keep apart."""
+    workers = len(config.getoption("tx", None) or [])
+    if workers > 1 and os.environ.get("REDIS_URL"):
+        # The page cache and the broker are REDIS_URL's databases, which the tests flush: one process only.
+        raise pytest.UsageError("With REDIS_URL set the tests run in one process: -n 0 (make test TEST_WORKERS=0).")
+    if workers > MOST_WORKERS:
+        raise pytest.UsageError(f"At most {MOST_WORKERS} workers (-n {MOST_WORKERS}): each needs a Redis database.")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,13 +91,19 @@ def make_user(username, role=None, **extra):
     return user
 
 
+def xdist_worker_number():
+    """This pytest-xdist worker's number (gw1: 1); 0 in a single process."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
 @pytest.fixture
 def redis_url():
     """The Redis to test against: REDIS_URL, else the local default; skipped (failing under CI) if absent."""
     import redis
 
-    # Without REDIS_URL, a database of its own (the tests flush it): never a broker's or a developer's.
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    # Without REDIS_URL, a database of its own (the tests flush it): never a broker's or a developer's,
+    # nor another xdist worker's (15 for the first, 14 for the second, …).
+    url = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_TEST_DATABASE - xdist_worker_number()}")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
