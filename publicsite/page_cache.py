@@ -25,8 +25,8 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
 
 from prisoners.clocks import lapse_changed
 from prisoners.search import IndexedName, IndexedWord
@@ -36,7 +36,7 @@ from .models import PageVersion, PendingChange
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
 SETTLED_VERSION = "publicsite:settled-version"  # the version pages may be served under when the database is away
-STALE_NOTICE = b"<!-- stale-notice -->"  # in the base template: where a stale page says so
+MAIN = b'<main id="main" class="wrap" tabindex="-1">'  # the base template's: a stale page says so first thing
 
 
 def _bump_after_commit():
@@ -102,7 +102,7 @@ def _stale_copy(request):
         "{} UTC.</p>",
         f"{rendered_at:%-d %B %Y, %H:%M}",
     )
-    response = HttpResponse(content.replace(STALE_NOTICE, notice.encode(), 1), headers=headers)
+    response = HttpResponse(content.replace(MAIN, MAIN + notice.encode(), 1), headers=headers)
     patch_cache_control(response, no_store=True)  # no browser or proxy keeps the stand-in
     return response
 
