@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "casetracker.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
