@@ -222,6 +222,18 @@ def ends_after_start_constraint(start="start", end="end"):
     )
 
 
+def from_earliest_constraints(*names):
+    """The database half of the fields' EARLIEST validator: no date before 1900, however it was written."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": EARLIEST}),
+            name=f"%(app_label)s_%(class)s_{name}_from_{EARLIEST.year}",
+            violation_error_message=f"Dates before {EARLIEST.year} are not taken: check the year.",
+        )
+        for name in names
+    ]
+
+
 class DaysBetween(models.Func):
     """Whole days from `start` to `end` (two date expressions), in SQL on both backends."""
 

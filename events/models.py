@@ -9,6 +9,7 @@ from casetracker.dates import (
     check_not_in_future,
     check_period,
     ends_after_start_constraint,
+    from_earliest_constraints,
 )
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.text import FoldedField
@@ -79,6 +80,7 @@ class Source(approximate_date("published", "date", required=False), models.Model
     class Meta:
         ordering = [models.F("published").desc(nulls_last=True), "title"]
         permissions = [("publish_source", "Can make a source public")]
+        constraints = from_earliest_constraints("published")
 
     def __str__(self):
         return self.title
@@ -192,7 +194,7 @@ class Incident(
     class Meta:
         ordering = ["start", "start_latest", "pk"]
         permissions = [("publish_incident", "Can make an incident public")]
-        constraints = [ends_after_start_constraint()]
+        constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
         indexes = [
             models.Index(fields=["prisoner", "kind", "start"]),
             # Newest first (the overview, facility pages, the admin) and most recently changed (feeds).
@@ -274,7 +276,8 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
                 condition=Q(lawyer__isnull=True) | Q(party=Party.LAWYER),
                 name="contact_lawyer_only_for_lawyer_party",
                 violation_error_message="Only a lawyer contact can name a lawyer.",
-            )
+            ),
+            *from_earliest_constraints("date"),
         ]
         indexes = [
             models.Index(fields=["prisoner", "party", "date_latest"]),

@@ -16,6 +16,7 @@ from casetracker.dates import (
     check_not_in_future,
     check_period,
     ends_after_start_constraint,
+    from_earliest_constraints,
 )
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.text import FoldedField, fold
@@ -196,7 +197,10 @@ class Prisoner(
     class Meta:
         ordering = ["name"]
         permissions = [("publish_prisoner", "Can publish or unpublish a prisoner")]
-        constraints = [lapse_rule.threshold_constraint(party) for party in Party.values]
+        constraints = [
+            *(lapse_rule.threshold_constraint(party) for party in Party.values),
+            *from_earliest_constraints("detained", "born", "died", "monitored_from"),
+        ]
         # The public list's sorts and filters, and the admin's, at 100,000 prisoners.
         indexes = [
             models.Index(fields=["published", "name", "id"], name="prisoner_by_name"),
@@ -561,6 +565,7 @@ class Recognition(PublicFields, approximate_date("date", "recognised on", requir
 
     class Meta:
         ordering = [F("date").asc(nulls_last=True), "pk"]
+        constraints = from_earliest_constraints("date")
 
     def __str__(self):
         return f"Recognised {self.date_approx or '(date unknown)'}"
@@ -765,7 +770,7 @@ class CustodyPeriod(
     class Meta:
         verbose_name_plural = "custody periods"
         ordering = [F("start").asc(nulls_first=True), "pk"]  # unknown start = earliest
-        constraints = [ends_after_start_constraint()]
+        constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
         # Who is held where now: open periods only, by facility and by prisoner.
         indexes = [
             models.Index(
@@ -913,6 +918,7 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
                 name="sentence_term_in_range",
                 violation_error_message=f"A term is at most {MAX_TERM_YEARS} years and 11 months.",
             ),
+            *from_earliest_constraints("date"),
         ]
 
     def __str__(self):
@@ -1010,7 +1016,7 @@ class Representation(
 
     class Meta:
         ordering = [F("start").asc(nulls_first=True), "pk"]
-        constraints = [ends_after_start_constraint()]
+        constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
 
     def __str__(self):
         return f"{self.lawyer} for {self.prisoner}"

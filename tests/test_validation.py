@@ -314,3 +314,5 @@ def test_a_date_before_1900_is_a_typo_and_refused(today):
         prisoner.full_clean()
     assert refused.value.message_dict["detained"] == ["Dates before 1900 are not taken: check the year."]
     assert "born" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        prisoner.save()  # written past the form (a script, an import bug): the database refuses it too
