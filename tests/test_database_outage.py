@@ -4,7 +4,6 @@ public pages already rendered are still served, marked as of when they were rend
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.conftest import wait_for
-from tests.test_system import Stack, fetch, free_port, start_redis
+from tests.test_system import Stack, fetch, free_port, production_env, start_redis
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 
@@ -61,21 +60,7 @@ def test_cached_pages_outlive_a_database_outage_marked_as_stale(cluster, tmp_pat
     redis_url = f"redis://127.0.0.1:{free_port()}/0"
     redis = start_redis(redis_url, tmp_path)
     web_port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "EMAIL_"))},
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "BEHIND_PROXY": "true",
-        "DATABASE_URL": url,
-        "DATABASE_CONNECT_TIMEOUT": "2",
-        "REDIS_URL": redis_url,
-        "VAR_DIR": str(tmp_path / "var"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "LOG_FORMAT": "json",
-        "GUNICORN_BIND": f"127.0.0.1:{web_port}",
-        "WEB_CONCURRENCY": "1",
-    }
+    env = production_env(tmp_path, url, redis_url, web_port, DATABASE_CONNECT_TIMEOUT="2", WEB_CONCURRENCY="1")
     stack = Stack(env, tmp_path)
     stack.url = f"http://127.0.0.1:{web_port}"
     try:

@@ -3,7 +3,6 @@ beat's heartbeat must reach a worker, refused mail is an error past ALERT_MAIL_F
 and a failed scan is tried again with a growing wait instead of waiting for the next interval."""
 
 import datetime
-import json
 import logging
 
 import pytest
@@ -15,6 +14,7 @@ from alerts.tasks import heartbeat, scan_contacts
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import NOON_ON_TODAY, make_user, wait_for
+from tests.test_health import get_health as health
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,6 @@ def failing(error):
         raise error
 
     return scan
-
-
-def health(client):
-    response = client.get("/healthz")
-    return response.status_code, json.loads(response.content)
 
 
 @pytest.fixture

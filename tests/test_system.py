@@ -149,12 +149,9 @@ class Stack:
         return {name: process.wait(60) for name, process in self.processes.items()}
 
 
-@pytest.fixture
-def stack(database, redis_server, smtp, tmp_path):
-    _, redis_url = redis_server
-    _, smtp_port = smtp
-    web_port = free_port()
-    env = {
+def production_env(folder, database, redis_url, web_port, **extra):
+    """The environment the production processes run with (DEBUG off, behind the proxy), on these services."""
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "EMAIL_"))},
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -162,16 +159,27 @@ def stack(database, redis_server, smtp, tmp_path):
         "BEHIND_PROXY": "true",
         "DATABASE_URL": database,
         "REDIS_URL": redis_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "SITE_URL": "https://cases.example.org",
-        "VAR_DIR": str(tmp_path / "var"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "ALERT_MAIL_RETRY_SECONDS": "1",
-        "ALERT_HEARTBEAT_SECONDS": "5",
+        "VAR_DIR": str(folder / "var"),
+        "STATIC_ROOT": str(folder / "static"),
         "LOG_FORMAT": "json",
         "GUNICORN_BIND": f"127.0.0.1:{web_port}",
-        "WEB_CONCURRENCY": "2",
+        **extra,
     }
+
+
+@pytest.fixture
+def stack(database, redis_server, smtp, tmp_path):
+    _, redis_url = redis_server
+    _, smtp_port = smtp
+    web_port = free_port()
+    env = production_env(
+        tmp_path, database, redis_url, web_port,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        SITE_URL="https://cases.example.org",
+        ALERT_MAIL_RETRY_SECONDS="1",
+        ALERT_HEARTBEAT_SECONDS="5",
+        WEB_CONCURRENCY="2",
+    )  # fmt: skip
     stack = Stack(env, tmp_path)
     stack.url = f"http://127.0.0.1:{web_port}"
     stack.run("migrate", "--noinput")
