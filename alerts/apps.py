@@ -11,4 +11,4 @@ class AlertsConfig(AppConfig):
         from . import health, signals  # noqa: F401
 
         for part, check in health.CHECKS.items():
-            project_health.register(part, check)
+            project_health.register(part, check, *filter(None, [health.CONFIGURED.get(part)]))

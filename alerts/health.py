@@ -1,6 +1,7 @@
 """What /healthz asks of the alert machinery (registered in AlertsConfig.ready): does a worker run
-what beat queues, has a scan succeeded within two intervals, is alert mail getting out. Each
-failure names what it last saw, for the log."""
+what beat queues, has a scan succeeded within two intervals, is alert mail getting out, are staff's
+channels taking notices. Each failure names what it last saw, for the log and the admin index
+(channels by label and owner, never by address)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from casetracker.health import Unhealthy
 
 from . import services
-from .models import Delivery, Heartbeat, ScanRun
+from .models import Channel, Delivery, Heartbeat, ScanRun
 
 # With nothing recorded yet (a fresh deployment), the waiting counts from this process's start.
 STARTED = timezone.now()
@@ -36,12 +37,32 @@ def check_scans():
 
 def check_mail():
     """No alert mail refused for longer than ALERT_MAIL_FAILING_MINUTES."""
-    failing = Delivery.objects.failing_since(services.failing_since()).count()
+    failing = Delivery.objects.by_mail().failing_since(services.failing_since()).count()
     if failing:
         raise Unhealthy(f"{failing} alert mail(s) refused for over {settings.ALERT_MAIL_FAILING_MINUTES} minutes")
 
 
-CHECKS = {"worker": check_worker, "scans": check_scans, "mail": check_mail}
+def failing_channels():
+    """Channels with a notice refused for longer than ALERT_MAIL_FAILING_MINUTES."""
+    failing = Delivery.objects.by_channel().failing_since(services.failing_since()).values("channel")
+    return Channel.objects.filter(pk__in=failing).select_related("user")
+
+
+def check_channels():
+    """Every channel takes its notices (one failing holds up no other, but staff must hear of it)."""
+    failing = [f"{channel.label} of {channel.user.get_username()}" for channel in failing_channels()]
+    if failing:
+        raise Unhealthy(
+            f"notices refused for over {settings.ALERT_MAIL_FAILING_MINUTES} minutes by: {', '.join(failing)}"
+        )
+
+
+def any_channel():
+    return Channel.objects.enabled().exists()
+
+
+CHECKS = {"worker": check_worker, "scans": check_scans, "mail": check_mail, "channels": check_channels}
+CONFIGURED = {"channels": any_channel}  # "not configured" until someone adds a channel
 
 
 def problems():

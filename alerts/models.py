@@ -1,23 +1,33 @@
-"""Overdue-contact alerts and the outbox of digest mail that reports them.
+"""Overdue-contact alerts and the outbox of notices that report them.
 
 An alert is opened once per (prisoner, party) while the contact lapse exceeds its
 threshold, and resolved when it no longer does; the database refuses a second
-unresolved alert for the same pair. Digests are recorded with one delivery row
-per recipient before anything is sent, so a failed or interrupted send is retried,
-never lost. These are technical records: no simple-history here.
+unresolved alert for the same pair. While unresolved it needs someone: it is
+*unattended* until staff acknowledge it (for ALERT_ACKNOWLEDGEMENT_DAYS, after which it
+is due again if nothing changed) or assign it to a staff member (who then gets its
+reminders); unattended past ALERT_ESCALATION_DAYS, it escalates to Editors. Every state
+change is an `AlertEvent`.
+
+Digests are recorded with one delivery row per recipient and channel (email, or an
+Apprise URL) before anything is sent, so a failed or interrupted send is retried, never
+lost. These are technical records: no simple-history here (the events are the history).
 """
 
 import datetime
+from urllib.parse import urlsplit
 
+import apprise
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from casetracker.dates import approximate_date
+from casetracker.dates import DaysBetween, approximate_date
 from events.models import Party
 from prisoners.lapse import LapseBasis
+from prisoners.models import CustodyPeriod, Facility
 
 
 class Resolution(models.TextChoices):
@@ -26,12 +36,16 @@ class Resolution(models.TextChoices):
     WITHIN_THRESHOLD = "within_threshold", "no longer past its threshold"
 
 
+def days(setting):
+    return datetime.timedelta(days=getattr(settings, setting))
+
+
 class AlertQuerySet(models.QuerySet):
     def unresolved(self):
         return self.filter(resolved_at__isnull=True)
 
     def open(self):
-        """Unresolved and not yet acknowledged: these are mailed and reminded."""
+        """Unresolved and not acknowledged: these are notified and reminded."""
         return self.unresolved().filter(acknowledged_at__isnull=True)
 
     def acknowledged(self):
@@ -40,11 +54,65 @@ class AlertQuerySet(models.QuerySet):
     def resolved(self):
         return self.filter(resolved_at__isnull=False)
 
+    def unattended(self):
+        """Open and nobody's (or a deactivated account's): notices go to all alert staff, and it
+        escalates if left so."""
+        return self.open().filter(Q(assigned_to__isnull=True) | Q(assigned_to__is_active=False))
+
+    def assigned(self):
+        """Open and an active staff member's: notices go to them."""
+        return self.open().filter(assigned_to__is_active=True)
+
     def never_notified(self):
-        return self.open().filter(notified_at__isnull=True)
+        """Not yet notified since it opened, came back or changed hands."""
+        return self.filter(notified_at__isnull=True)
 
     def due_for_reminder(self, now):
-        return self.open().filter(notified_at__lte=now - datetime.timedelta(days=settings.ALERT_REMINDER_DAYS))
+        return self.filter(notified_at__lte=now - days("ALERT_REMINDER_DAYS"))
+
+    def due_a_notice(self, now):
+        return self.filter(Q(notified_at__isnull=True) | Q(notified_at__lte=now - days("ALERT_REMINDER_DAYS")))
+
+    def acknowledgement_lapsed(self, now):
+        """Acknowledged longer ago than an acknowledgement lasts, and still unresolved."""
+        return self.acknowledged().filter(acknowledged_at__lte=now - days("ALERT_ACKNOWLEDGEMENT_DAYS"))
+
+    def due_for_escalation(self, now):
+        """Unattended for ALERT_ESCALATION_DAYS since it last needed someone, and not yet escalated."""
+        return self.unattended().filter(
+            escalated_at__isnull=True, attention_since__lte=now - days("ALERT_ESCALATION_DAYS")
+        )
+
+    def with_days_now(self, today=None):
+        """`days_now`: days cut off as of `today`, from the prisoner's stored lapse for the alert's party."""
+        today = Value(today or timezone.localdate(), output_field=models.DateField())
+        return self.annotate(
+            days_now=Case(
+                *(
+                    When(party=party, then=DaysBetween(today, F(f"prisoner__clock__{party}_since_latest")))
+                    for party in Party.values
+                ),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def with_facility_now(self):
+        """Where the prisoner is held now (see Alert.facility_now)."""
+        held = CustodyPeriod.objects.current().filter(prisoner=OuterRef("prisoner")).order_by("-pk")
+        return self.annotate(
+            facility_now_name=Subquery(held.values("facility__name")[:1]),
+            facility_now_city=Subquery(held.values("facility__city")[:1]),
+        )
+
+
+class Notice(models.TextChoices):
+    """Why an alert is in a digest."""
+
+    NEW = "new", "new"
+    REMINDER = "reminder", "still open"
+    DUE_AGAIN = "due_again", "due again"
+    ASSIGNED = "assigned", "assigned to you"
+    ESCALATED = "escalated", "unattended"
 
 
 class Alert(approximate_date("since", "cut off since", required=False), models.Model):
@@ -56,7 +124,13 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
     days_at_opening = models.PositiveIntegerField()
     threshold_at_opening = models.PositiveIntegerField()
     opened_at = models.DateTimeField(default=timezone.now)
+    attention_since = models.DateTimeField(
+        default=timezone.now, help_text="When it last came to need someone: opened, or due again."
+    )
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When it last went out in a digest.")
+    last_notice = models.CharField(
+        max_length=10, choices=Notice.choices, default=Notice.NEW, help_text="What its next or last notice says."
+    )
     reminders_sent = models.PositiveIntegerField(default=0)
     last_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -64,6 +138,12 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledgement_note = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_alerts"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="When it went to Editors, unattended.")
+    escalation_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
 
@@ -79,7 +159,10 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
                 violation_error_message="This prisoner already has an unresolved alert for this party.",
             )
         ]
-        indexes = [models.Index(fields=["resolved_at", "acknowledged_at", "notified_at"])]
+        indexes = [
+            models.Index(fields=["resolved_at", "acknowledged_at", "notified_at"]),
+            models.Index(fields=["assigned_to", "resolved_at"], name="alert_by_assignee"),
+        ]
 
     def __str__(self):
         return f"{self.prisoner}: no {self.party} contact since {self.since_approx or 'unknown'}"
@@ -90,8 +173,25 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
             return "resolved"
         return "acknowledged" if self.acknowledged_at else "open"
 
+    @property
+    def facility_now(self):
+        """Where the prisoner is held now, as the facility names itself ("" when not known or not held);
+        read from `with_facility_now()`."""
+        return Facility.label(self.facility_now_name, self.facility_now_city) if self.facility_now_name else ""
+
+    @property
+    def next_step(self):
+        """What happens next if nobody acts, and when: (what, when) or None once resolved."""
+        if self.resolved_at:
+            return None
+        if self.acknowledged_at:
+            return "due again", self.acknowledged_at + days("ALERT_ACKNOWLEDGEMENT_DAYS")
+        if (self.assigned_to is None or not self.assigned_to.is_active) and self.escalated_at is None:
+            return "escalates", self.attention_since + days("ALERT_ESCALATION_DAYS")
+        return "reminder", (self.notified_at or timezone.now()) + days("ALERT_REMINDER_DAYS")
+
     def get_admin_url(self):
-        return settings.SITE_URL.rstrip("/") + reverse("admin:alerts_alert_change", args=[self.pk])
+        return site_url(reverse("admin:alerts_alert_change", args=[self.pk]))
 
     @classmethod
     def open_for(cls, prisoner, lapse, now):
@@ -103,6 +203,7 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
             days_at_opening=lapse.days,
             threshold_at_opening=lapse.threshold,
             opened_at=now,
+            attention_since=now,
         )
 
     def resolution_for(self, prisoner, lapse):
@@ -115,18 +216,91 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
         return Resolution.CONTACT if newer_contact else Resolution.WITHIN_THRESHOLD
 
     def acknowledge(self, user, note="", now=None):
-        """Staff have seen it and act on it: no more reminders. Only unresolved alerts."""
-        return (
-            Alert.objects.unresolved()
-            .filter(pk=self.pk, acknowledged_at__isnull=True)
-            .update(acknowledged_at=now or timezone.now(), acknowledged_by=user, acknowledgement_note=note)
-        )
+        """Staff have seen it and act on it: no reminders for ALERT_ACKNOWLEDGEMENT_DAYS. Only
+        unresolved, unacknowledged alerts; returns how many changed (0 or 1)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            done = (
+                Alert.objects.open()
+                .filter(pk=self.pk)
+                .update(acknowledged_at=now, acknowledged_by=user, acknowledgement_note=note)
+            )
+            if done:
+                AlertEvent.objects.create(
+                    alert_id=self.pk, at=now, kind=AlertEvent.Kind.ACKNOWLEDGED, user=user, note=note
+                )
+        return done
+
+    def assign(self, assignee, by, note="", now=None):
+        """Make it `assignee`'s: they get its notices (the next digest tells them). Only unresolved
+        alerts; assigning to the current assignee changes nothing. Returns how many changed (0 or 1)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            done = (
+                Alert.objects.unresolved()
+                .filter(pk=self.pk)
+                .exclude(assigned_to=assignee)
+                .update(assigned_to=assignee, assigned_at=now, notified_at=None, last_notice=Notice.ASSIGNED)
+            )
+            if done:
+                AlertEvent.objects.create(
+                    alert_id=self.pk,
+                    at=now,
+                    kind=AlertEvent.Kind.ASSIGNED,
+                    user=by,
+                    note=f"to {assignee.get_username()}" + (f": {note}" if note else ""),
+                )
+        return done
+
+
+def site_url(path):
+    """An absolute link for mail and chat: SITE_URL plus the path."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+class AlertEvent(models.Model):
+    """A change in an alert's state, by whom (None: the scan) and why: the alert's history."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "opened"
+        ACKNOWLEDGED = "acknowledged", "acknowledged"
+        ASSIGNED = "assigned", "assigned"
+        DUE_AGAIN = "due_again", "due again (acknowledgement lapsed)"
+        ESCALATED = "escalated", "escalated to Editors"
+        RESOLVED = "resolved", "resolved"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["alert", "at"], name="alertevent_by_alert")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, alert_ids, kind, now, note=""):
+        """The same change to many alerts at once (the scan's): one row each."""
+        cls.objects.bulk_create([cls(alert_id=pk, at=now, kind=kind, note=note) for pk in alert_ids])
 
 
 class Digest(models.Model):
-    """One mail per scan to every alert recipient, rendered once so every retry sends the same text."""
+    """One notice to one audience, rendered once so every retry sends the same text: each scan's
+    to all alert staff, each assignee's own, and the escalation to Editors."""
+
+    class Audience(models.TextChoices):
+        STAFF = "staff", "alert staff"
+        ASSIGNEE = "assignee", "assignee"
+        EDITORS = "editors", "editors (escalation)"
 
     created_at = models.DateTimeField(default=timezone.now)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField()
@@ -141,19 +315,79 @@ class Digest(models.Model):
 
 
 class DigestEntry(models.Model):
-    class Kind(models.TextChoices):
-        NEW = "new", "new"
-        REMINDER = "reminder", "reminder"
+    """An alert as a digest listed it: the figures as of that day, where the prisoner was held."""
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="entries")
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="digest_entries")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Notice.choices)
     days = models.PositiveIntegerField()
     threshold = models.PositiveIntegerField()
+    held_at = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name_plural = "digest entries"
         constraints = [models.UniqueConstraint(fields=["digest", "alert"], name="one_entry_per_alert_per_digest")]
+
+    def prisoner_admin_url(self):
+        return site_url(reverse("admin:prisoners_prisoner_change", args=[self.alert.prisoner_id]))
+
+    def prisoner_public_url(self):
+        """The public case page, only for a published prisoner (anything else would be a 404, or worse a hint)."""
+        prisoner = self.alert.prisoner
+        return site_url(prisoner.get_absolute_url()) if prisoner.published else ""
+
+
+def validate_channel_url(url):
+    if apprise.Apprise.instantiate(url) is None:
+        raise ValidationError(
+            "This is not a channel address Apprise can use: check the service's format "
+            "(e.g. mailto://, matrixs://, tgram://, signal://, json://)."
+        )
+
+
+def masked(url):
+    """What may be shown of a channel address: the service and host as Apprise masks them, never
+    the path or query, where tokens and phone numbers sit."""
+    channel = apprise.Apprise.instantiate(url)
+    if channel is None:
+        return "(not a channel address)"
+    parts = urlsplit(channel.url(privacy=True))
+    host = parts.netloc.rsplit("@", 1)[-1] if "****" not in parts.netloc else parts.netloc
+    return f"{parts.scheme}://{host}" + ("/…" if parts.path.strip("/") else "")
+
+
+class ChannelQuerySet(models.QuerySet):
+    def enabled(self):
+        return self.filter(enabled=True)
+
+
+class Channel(models.Model):
+    """Where a staff member gets alert notices besides email: an Apprise URL (Matrix, Telegram,
+    Signal through signal-cli's REST API, a webhook, …). The URL holds credentials: it is never
+    shown back in full, never logged, and never in an error message."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_channels")
+    label = models.CharField(max_length=100, help_text="For you, e.g. “Signal, work phone”.")
+    url = models.TextField(
+        "address",
+        validators=[validate_channel_url],
+        help_text="An Apprise URL, e.g. matrixs://user:password@matrix.org/#room or tgram://bottoken/chat_id. "
+        "Kept secret: never shown again.",
+    )
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "label", "pk"]
+
+    def __str__(self):
+        return f"{self.label} ({self.masked_url})"
+
+    @property
+    def masked_url(self):
+        return masked(self.url)
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -170,9 +404,16 @@ class DeliveryQuerySet(models.QuerySet):
         """Still pending, tried and refused, and recorded before `moment`."""
         return self.pending().filter(attempts__gt=0, created_at__lt=moment)
 
+    def by_mail(self):
+        return self.filter(channel__isnull=True)
+
+    def by_channel(self):
+        return self.filter(channel__isnull=False)
+
 
 class Delivery(models.Model):
-    """The outbox: one digest to one recipient, pending until the mail server took it.
+    """The outbox: one digest to one recipient by email or through one of their channels,
+    pending until the mail server or the channel's service took it.
 
     A sender claims a row by setting a short lease with a conditional update; if it
     dies mid-send the lease runs out and the row is sent again (at worst a repeat,
@@ -181,7 +422,9 @@ class Delivery(models.Model):
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    email = models.EmailField()
+    email = models.EmailField(blank=True)
+    # A removed channel takes its undelivered notices with it: nobody is left to read them there.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -194,11 +437,26 @@ class Delivery(models.Model):
     class Meta:
         verbose_name_plural = "deliveries"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["digest", "email"], name="one_delivery_per_recipient")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["digest", "email"], condition=Q(channel__isnull=True), name="one_delivery_per_recipient"
+            ),
+            models.UniqueConstraint(
+                fields=["digest", "channel"], condition=Q(channel__isnull=False), name="one_delivery_per_channel"
+            ),
+            models.CheckConstraint(
+                condition=(Q(channel__isnull=True) & ~Q(email="")) | (Q(channel__isnull=False) & Q(email="")),
+                name="delivery_by_mail_or_channel",
+            ),
+        ]
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.digest.subject} to {self.email}"
+        return f"{self.digest.subject} to {self.recipient}"
+
+    @property
+    def recipient(self):
+        return str(self.channel) if self.channel_id else self.email
 
     def claim(self, now, lease):
         """True if this caller won the row: nobody else sends it until the lease ends."""

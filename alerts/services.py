@@ -1,39 +1,44 @@
-"""The contact-lapse scan and alert mail. Tasks and the scan_contacts command call these.
+"""The contact-lapse scan and alert notices. Tasks and the alert commands call these.
 
 A scan (1) checks a slice of the stored lapses against the rule (so every one is verified
 daily) and fills any missing, (2) opens alerts for prisoners newly past their threshold and
 resolves those no longer past it: who is overdue and who has an open alert are read as ids
 from the stored lapses, and only their difference is worked on, in batches, so a scan with
-nothing new costs a few narrow queries at any register size, (3) records
-one digest of new and reminder alerts with a delivery row per recipient, and (4) sends
-pending deliveries. Each step is safe to run twice at once: alerts are unique per prisoner
-and party in the database, alerts are claimed for a digest by a conditional UPDATE,
-deliveries by a lease.
+nothing new costs a few narrow queries at any register size, (3) makes acknowledged alerts
+whose acknowledgement has lapsed due again, (4) records the digests: one to all alert staff
+(new, due again and reminders of unattended alerts), one to each assignee (their alerts), one
+to Editors (alerts unattended too long), each with a delivery row per recipient and channel,
+and (5) sends pending deliveries. Each step is safe to run twice at once: alerts are unique
+per prisoner and party in the database, alerts are claimed for a digest and lapsed
+acknowledgements expired by conditional UPDATEs, deliveries by a lease.
 """
 
 import datetime
 import logging
 import math
+import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import apprise
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, F, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from casetracker.iterables import batched
-from casetracker.roles import ALERT_STAFF
+from casetracker.roles import ALERT_STAFF, EDITOR
+from casetracker.text import counted
 from events.models import Party
 from prisoners import clocks
 from prisoners import lapse as lapse_rule
 from prisoners.models import Prisoner
 
-from .models import Alert, Delivery, Digest, DigestEntry, Heartbeat, ScanRun
+from .models import Alert, AlertEvent, Delivery, Digest, DigestEntry, Heartbeat, Notice, ScanRun, masked, site_url
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +50,23 @@ MAX_BACKOFF = datetime.timedelta(hours=1)
 class ScanResult:
     opened: int = 0
     resolved: int = 0
-    digest: Digest | None = None
+    due_again: int = 0
+    digests: list[Digest] = field(default_factory=list)
+
+    @property
+    def digest(self):
+        """The digest to all alert staff, if one was recorded."""
+        return next((d for d in self.digests if d.audience == Digest.Audience.STAFF), None)
 
     def __str__(self):
-        digest = (
-            f"digest {self.digest.pk} to {self.digest.deliveries.count()} recipients" if self.digest else "no digest"
-        )
-        return f"{self.opened} alerts opened, {self.resolved} resolved, {digest}"
+        """In words: "12 alerts opened, 0 resolved; 1 digest to 1 recipient"."""
+        said = f"{counted(self.opened, 'alert')} opened, {self.resolved} resolved"
+        if self.due_again:
+            said += f", {self.due_again} due again"
+        if not self.digests:
+            return f"{said}; no digest"
+        recipients = Delivery.objects.filter(digest__in=self.digests).values("user").distinct().count()
+        return f"{said}; {counted(len(self.digests), 'digest')} to {counted(recipients, 'recipient')}"
 
 
 BATCH = 1000
@@ -93,7 +108,9 @@ def _open(prisoners, ids, party, now):
         # and only rows stamped with this scan's `now` count as opened here.
         lapses = prisoners.filter(pk__in=batch).only("pk").order_by("pk")  # the lapse annotations are what counts
         Alert.objects.bulk_create([Alert.open_for(p, p.lapse(party), now) for p in lapses], ignore_conflicts=True)
-        opened += Alert.objects.filter(opened_at=now, party=party, prisoner__in=batch).count()
+        mine = Alert.objects.filter(opened_at=now, party=party, prisoner__in=batch).values_list("pk", flat=True)
+        AlertEvent.record(mine, AlertEvent.Kind.OPENED, now)
+        opened += len(mine)
     return opened
 
 
@@ -107,68 +124,157 @@ def _resolve(alert_ids, prisoners, party, now):
         for alert in batch:
             prisoner = current[alert.prisoner_id]
             reasons[alert.resolution_for(prisoner, prisoner.lapse(party))].append(alert.pk)
-        resolved += sum(
-            Alert.objects.unresolved().filter(pk__in=pks).update(resolved_at=now, resolution=reason)
-            for reason, pks in reasons.items()
-        )
+        for reason, pks in reasons.items():
+            with transaction.atomic():
+                resolved += Alert.objects.unresolved().filter(pk__in=pks).update(resolved_at=now, resolution=reason)
+                mine = Alert.objects.filter(pk__in=pks, resolved_at=now, resolution=reason).values_list("pk", flat=True)
+                AlertEvent.record(mine, AlertEvent.Kind.RESOLVED, now, note=reason.label)
     return resolved
 
 
-def alert_recipients():
-    """Active alert staff with an email address (those without one are reported in the admin)."""
+def reachable(users):
+    """Those of `users` who are active and have an email address or an enabled channel."""
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=ALERT_STAFF)
-        .exclude(email="")
+        users.filter(is_active=True)
+        .filter(~Q(email="") | Q(alert_channels__enabled=True))
         .order_by("pk")
         .distinct()
+        .prefetch_related("alert_channels")
     )
 
 
-def alert_staff_without_email():
-    return get_user_model().objects.filter(is_active=True, groups__name=ALERT_STAFF, email="").order_by("username")
+def in_role(role):
+    return get_user_model().objects.filter(groups__name=role)
 
 
-def record_digest(now=None):
-    """Claim every alert due for mail into one digest with a delivery per recipient.
+def alert_recipients():
+    """Who gets the digest to all alert staff."""
+    return reachable(in_role(ALERT_STAFF))
 
-    Returns the digest, or None when nothing is new or due for a reminder, or nobody
-    could receive it (the alerts then stay unclaimed for the next scan).
-    """
+
+def unreachable_staff():
+    """Active alert staff and editors with neither an email address nor an enabled channel (shown in the admin)."""
+    staff = get_user_model().objects.filter(is_active=True, groups__name__in=[ALERT_STAFF, EDITOR]).distinct()
+    return staff.exclude(pk__in=reachable(staff).values("pk")).order_by("username")
+
+
+def expire_acknowledgements(now=None):
+    """Make due again every alert acknowledged longer than an acknowledgement lasts and still
+    unresolved (whatever was done did not end it). Returns how many."""
     now = now or timezone.now()
-    recipients = list(alert_recipients())
+    lapsed = list(Alert.objects.acknowledgement_lapsed(now).values_list("pk", flat=True))
+    note = f"acknowledged over {settings.ALERT_ACKNOWLEDGEMENT_DAYS} days ago and still unresolved"
+    due_again = 0
+    for batch in batched(lapsed, BATCH):
+        with transaction.atomic():
+            due_again += (
+                Alert.objects.acknowledgement_lapsed(now)
+                .filter(pk__in=batch)
+                .update(
+                    acknowledged_at=None,
+                    acknowledged_by=None,
+                    acknowledgement_note="",
+                    attention_since=now,
+                    escalated_at=None,
+                    notified_at=None,
+                    last_notice=Notice.DUE_AGAIN,
+                )
+            )
+            mine = Alert.objects.filter(pk__in=batch, attention_since=now, last_notice=Notice.DUE_AGAIN)
+            AlertEvent.record(mine.values_list("pk", flat=True), AlertEvent.Kind.DUE_AGAIN, now, note=note)
+    return due_again
+
+
+def _claim_notices(alerts, digest, now):
+    """Claim into `digest` what of `alerts` is due a notice: not yet notified (new, due again or
+    newly assigned: its kind was set when it became due) or due for a reminder. The conditional
+    UPDATE is the claim: a scan running at the same time finds these rows changed."""
+    first = alerts.never_notified().update(notified_at=now, last_digest=digest)
+    reminders = alerts.due_for_reminder(now).update(
+        notified_at=now, last_digest=digest, reminders_sent=F("reminders_sent") + 1, last_notice=Notice.REMINDER
+    )
+    return first, reminders
+
+
+def _record(audience, recipients, claim, now):
+    """One digest to `recipients` of what `claim(digest)` claims (returns (first notices,
+    reminders)); None when nothing was due or nobody could receive it (then nothing is claimed)."""
+    recipients = list(recipients)
     if not recipients:
-        if Alert.objects.never_notified().exists() or Alert.objects.due_for_reminder(now).exists():
-            log.warning("Alerts are due but no active Alert staff member has an email address.")
         return None
     with transaction.atomic():
-        digest = Digest.objects.create(created_at=now, subject="", body_text="", body_html="")
-        # The conditional UPDATE is the claim: a scan running at the same time finds these rows changed.
-        new = Alert.objects.never_notified().update(notified_at=now, last_digest=digest)
-        reminders = Alert.objects.due_for_reminder(now).update(
-            notified_at=now, last_digest=digest, reminders_sent=F("reminders_sent") + 1
-        )
-        if not new and not reminders:
+        digest = Digest.objects.create(created_at=now, audience=audience, subject="", body_text="", body_html="")
+        digest.new_count, digest.reminder_count = claim(digest)
+        if not digest.new_count and not digest.reminder_count:
             transaction.set_rollback(True)
             return None
-        digest.new_count, digest.reminder_count = new, reminders
-        render_digest(digest, _listed_entries(digest, now))
+        render_digest(digest, _listed_entries(digest, now), recipients)
         Delivery.objects.bulk_create(
             [
-                Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now)
-                for user in recipients
+                *(
+                    Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now)
+                    for user in recipients
+                    if user.email
+                ),
+                *(
+                    Delivery(digest=digest, user=user, channel=channel, created_at=now, next_attempt_at=now)
+                    for user in recipients
+                    for channel in user.alert_channels.all()
+                    if channel.enabled
+                ),
             ]
         )
     return digest
 
 
+def record_digests(now=None):
+    """Record every digest that is due: to all alert staff, to each assignee, the escalation to
+    Editors. Returns them (an empty list when nothing was due)."""
+    now = now or timezone.now()
+    digests = []
+    unattended = Alert.objects.unattended()
+    if not alert_recipients().exists() and unattended.due_a_notice(now).exists():
+        log.warning("Alerts are due but no active Alert staff member has an email address or a channel.")
+    digests.append(
+        _record(Digest.Audience.STAFF, alert_recipients(), lambda d: _claim_notices(unattended, d, now), now)
+    )
+    assigned = Alert.objects.assigned()
+    due = assigned.due_a_notice(now).values("assigned_to")
+    for user in reachable(get_user_model().objects.filter(pk__in=due)):
+        mine = assigned.filter(assigned_to=user)
+        digests.append(_record(Digest.Audience.ASSIGNEE, [user], lambda d: _claim_notices(mine, d, now), now))
+    digests.append(_record(Digest.Audience.EDITORS, reachable(in_role(EDITOR)), lambda d: _escalate(d, now), now))
+    return [digest for digest in digests if digest]
+
+
+def _escalate(digest, now):
+    escalating = list(Alert.objects.due_for_escalation(now).values_list("pk", flat=True))
+    escalated = (
+        Alert.objects.due_for_escalation(now)
+        .filter(pk__in=escalating)
+        .update(escalated_at=now, escalation_digest=digest)
+    )
+    mine = Alert.objects.filter(escalation_digest=digest).values_list("pk", flat=True)
+    note = f"neither acknowledged nor assigned for {settings.ALERT_ESCALATION_DAYS} days"
+    AlertEvent.record(mine, AlertEvent.Kind.ESCALATED, now, note=note)
+    return escalated, 0
+
+
+def _claimed(digest):
+    if digest.audience == Digest.Audience.EDITORS:
+        return Alert.objects.filter(escalation_digest=digest).annotate(kind=Value(Notice.ESCALATED))
+    return Alert.objects.filter(last_digest=digest).annotate(kind=F("last_notice"))
+
+
+# The order alerts are listed in: what is new to the reader first, then the longest cut off.
+NOTICE_ORDER = [Notice.ESCALATED, Notice.NEW, Notice.ASSIGNED, Notice.DUE_AGAIN, Notice.REMINDER]
+
+
 def _listed_entries(digest, now):
-    """The alerts a digest names: new ones first, the longest cut off first, at most DIGEST_LISTED."""
-    claimed = Alert.objects.filter(last_digest=digest, notified_at=now).select_related("prisoner")
-    first = claimed.order_by(
-        Case(When(reminders_sent=0, then=0), default=1), F("since_latest").asc(nulls_last=True), "prisoner__name"
-    )[:DIGEST_LISTED]
-    alerts = list(first)
+    """The alerts a digest names (at most DIGEST_LISTED) with the figures as of today."""
+    claimed = _claimed(digest).with_facility_now().select_related("prisoner")
+    first = Case(*(When(kind=kind, then=rank) for rank, kind in enumerate(NOTICE_ORDER)))
+    alerts = list(claimed.order_by(first, F("since_latest").asc(nulls_last=True), "prisoner__name")[:DIGEST_LISTED])
     lapses = Prisoner.objects.with_contact_lapse(today=timezone.localdate(now)).in_bulk(
         [alert.prisoner_id for alert in alerts]
     )
@@ -177,24 +283,29 @@ def _listed_entries(digest, now):
             DigestEntry(
                 digest=digest,
                 alert=alert,
-                kind=DigestEntry.Kind.REMINDER if alert.reminders_sent else DigestEntry.Kind.NEW,
+                kind=alert.kind,
                 days=lapses[alert.prisoner_id].lapse(alert.party).days,
                 threshold=lapses[alert.prisoner_id].lapse(alert.party).threshold,
+                held_at=alert.facility_now,
             )
             for alert in alerts
         ]
     )
 
 
-def render_digest(digest, entries):
-    listed = len(entries)
+def render_digest(digest, entries, recipients):
+    kinds = dict(_claimed(digest).order_by().values_list("kind").annotate(n=Count("pk")))
     context = {
         "digest": digest,
         "entries": entries,
-        "new": digest.new_count,
-        "reminders": digest.reminder_count,
-        "unlisted": digest.new_count + digest.reminder_count - listed,
-        "alert_list_url": settings.SITE_URL.rstrip("/") + reverse("admin:alerts_alert_changelist") + "?state=open",
+        "counts": [(Notice(kind).label, kinds[kind]) for kind in NOTICE_ORDER if kinds.get(kind)],
+        "unlisted": digest.new_count + digest.reminder_count - len(entries),
+        "assignee": recipients[0] if digest.audience == Digest.Audience.ASSIGNEE else None,
+        "alert_list_url": site_url(reverse("admin:alerts_alert_changelist")) + "?state=open&o=-3",
+        "settings": {
+            "acknowledgement_days": settings.ALERT_ACKNOWLEDGEMENT_DAYS,
+            "escalation_days": settings.ALERT_ESCALATION_DAYS,
+        },
     }
     digest.subject = render_to_string("alerts/digest_subject.txt", context).strip()
     digest.body_text = render_to_string("alerts/digest.txt", context)
@@ -208,23 +319,61 @@ def backoff(attempts):
     return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
+class ChannelRefused(Exception):
+    """A channel's service did not take the notice; the message is cleaned of the channel's address."""
+
+
+def redact(text, url):
+    """`text` without the channel address or any piece of it long enough to be a secret."""
+    pieces = {url, *(piece for piece in re.split(r"[/:@?&=#,]+", url) if len(piece) >= 6)}
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, "…")
+    return text
+
+
+def send_to_channel(url, subject, body):
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise ChannelRefused("the address is not one Apprise can use")
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+        sent = notifier.notify(title=subject, body=body)
+    if not sent:
+        raise ChannelRefused(redact(captured.getvalue().strip(), url) or "the service did not take it")
+
+
+def _send(delivery):
+    digest = delivery.digest
+    if delivery.channel_id:
+        send_to_channel(delivery.channel.url, digest.subject, digest.body_text)
+        return
+    message = EmailMultiAlternatives(digest.subject, digest.body_text, to=[delivery.email])
+    message.attach_alternative(digest.body_html, "text/html")
+    message.send()
+
+
 def send_pending(now=None):
-    """Send every due delivery this caller can claim. Returns (sent, failed)."""
+    """Send every due delivery this caller can claim, by mail or through its channel. Returns (sent, failed):
+    one channel failing holds up no other."""
     sent = failed = 0
-    for delivery in Delivery.objects.due(now or timezone.now()).select_related("digest"):
+    for delivery in Delivery.objects.due(now or timezone.now()).select_related("digest", "channel"):
         claimed_at = timezone.now()
         if not delivery.claim(claimed_at, LEASE):
             continue  # another sender has it
-        digest = delivery.digest
-        message = EmailMultiAlternatives(digest.subject, digest.body_text, to=[delivery.email])
-        message.attach_alternative(digest.body_html, "text/html")
         try:
-            message.send()
-        except Exception as error:  # the mail server's refusal or absence: keep it pending
+            _send(delivery)
+        except Exception as error:  # the mail server's or service's refusal or absence: keep it pending
             failed += 1
-            delivery.mark_failed(timezone.now(), f"{type(error).__name__}: {error}", backoff(delivery.attempts + 1))
+            reason = f"{type(error).__name__}: {error}"
+            if delivery.channel_id:
+                reason = redact(reason, delivery.channel.url)
+            delivery.mark_failed(timezone.now(), reason, backoff(delivery.attempts + 1))
             level = logging.ERROR if delivery.created_at < failing_since() else logging.WARNING
-            log.log(level, "Alert digest %s to %s failed (%s); will retry.", digest.pk, delivery.email, error)
+            to = (
+                f"channel {delivery.channel_id} ({masked(delivery.channel.url)})"
+                if delivery.channel_id
+                else delivery.email
+            )
+            log.log(level, "Alert digest %s to %s failed (%s); will retry.", delivery.digest_id, to, reason)
         else:
             sent += 1
             delivery.mark_sent(timezone.now())
@@ -262,7 +411,8 @@ def scan(now=None):
     def run():
         check_stored_lapses(now)
         opened, resolved = update_alerts(now)
-        return ScanResult(opened=opened, resolved=resolved, digest=record_digest(now))
+        due_again = expire_acknowledgements(now)
+        return ScanResult(opened=opened, resolved=resolved, due_again=due_again, digests=record_digests(now))
 
     return ScanRun.record(run)
 

@@ -97,6 +97,18 @@ class Env:
             raise ConfigurationError(f"{name}={value!r} names no mail host.")
         return config
 
+    def site_url(self, name, default):
+        """An absolute http(s) address without query or fragment, kept without its trailing slash."""
+        value = self.str(name, default)
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ConfigurationError(f"{name}={value!r} is not a site address (https://cases.example.org).")
+        try:
+            parts.port
+        except ValueError:
+            raise ConfigurationError(f"{name}={value!r} has no valid port.") from None
+        return value.rstrip("/")
+
     def redis_url(self, name):
         value = self._raw(name)
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):

@@ -3,7 +3,9 @@
 Researcher: view, add and change case data and see its history; cannot delete,
 publish a prisoner, make an incident, contact or source public, or revert.
 Editor: everything a researcher can, plus publish, delete, revert history and import register files.
-Alert staff: view case data; view and acknowledge alerts; receive alert mail.
+Alert staff: view case data; view, acknowledge and assign alerts; receive alert notices; keep their own
+notice channels.
+Editors also act on alerts like alert staff, and receive the escalation of alerts nobody has taken on.
 """
 
 from django.apps import apps as global_apps
@@ -19,6 +21,7 @@ ALERT_STAFF = "Alert staff"
 ROLES = {"editor": EDITOR, "researcher": RESEARCHER, "alerts": ALERT_STAFF}
 
 ALERT_APPS = ("alerts",)
+CHANNEL_PERMISSIONS = [f"alerts.{action}_channel" for action in ("add", "delete")]  # view and change: ALERT_APPS
 IMPORT_PERMISSIONS = ["registers.run_import", "registers.view_importrun", "registers.add_importrun"]
 PUBLISH_PERMISSIONS = [
     "prisoners.publish_prisoner",
@@ -54,8 +57,10 @@ def role_permissions():
         EDITOR: _perms(case_apps, ["view", "add", "change", "delete"])
         + _perms(case_apps, ["view", "change"], historical=True)
         + PUBLISH_PERMISSIONS
-        + IMPORT_PERMISSIONS,
-        ALERT_STAFF: _perms(case_apps, ["view"]) + _perms(ALERT_APPS, ["view", "change"]),
+        + IMPORT_PERMISSIONS
+        + _perms(ALERT_APPS, ["view", "change"])
+        + CHANNEL_PERMISSIONS,
+        ALERT_STAFF: _perms(case_apps, ["view"]) + _perms(ALERT_APPS, ["view", "change"]) + CHANNEL_PERMISSIONS,
     }
 
 

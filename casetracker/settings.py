@@ -223,8 +223,8 @@ PUBLIC_MAX_AGE_SECONDS = env.int("PUBLIC_MAX_AGE_SECONDS", 60, min_value=0, max_
 # While the database is unreachable, public pages are served as last rendered (marked so) for up to this long.
 PUBLIC_STALE_IF_ERROR_SECONDS = env.int("PUBLIC_STALE_IF_ERROR_SECONDS", 86_400, min_value=0, max_value=604_800)
 
-# Absolute links in mail (alert digests) point here.
-SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+# Absolute links in alert notices point here; by default the address `make run` serves on (PORT).
+SITE_URL = env.site_url("SITE_URL", f"http://127.0.0.1:{env.int('PORT', 8000, min_value=1, max_value=65535)}")
 
 # Contact lapses: days without lawyer / family contact before a prisoner is overdue,
 # unless the prisoner has thresholds of their own.
@@ -237,6 +237,10 @@ CONTACT_THRESHOLD_DAYS = {
 # Alerts: how often beat scans, and how often an open (unacknowledged) alert is mailed again.
 ALERT_SCAN_MINUTES = env.int("ALERT_SCAN_MINUTES", 60, min_value=1, max_value=1440)
 ALERT_REMINDER_DAYS = env.int("ALERT_REMINDER_DAYS", 7, min_value=1, max_value=365)
+# An acknowledgement holds reminders off this long; then the alert is due again if still unresolved.
+ALERT_ACKNOWLEDGEMENT_DAYS = env.int("ALERT_ACKNOWLEDGEMENT_DAYS", 14, min_value=1, max_value=365)
+# An alert nobody has acknowledged or taken on for this long is escalated to Editors.
+ALERT_ESCALATION_DAYS = env.int("ALERT_ESCALATION_DAYS", 3, min_value=1, max_value=365)
 # First retry of a refused alert mail after this many seconds, doubling up to an hour.
 ALERT_MAIL_RETRY_SECONDS = env.int("ALERT_MAIL_RETRY_SECONDS", 60, min_value=1, max_value=3600)
 # A failed scan is retried after this many seconds, doubling, before the next scheduled one.
@@ -303,6 +307,11 @@ LOGGING = {
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     # django-axes announces itself at every start, which would put a line before every command's output.
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        "axes.apps": {"level": "WARNING"},
+        # Apprise may name a channel's address (tokens, phone numbers): its lines are captured per
+        # send, cleaned, and kept on the delivery; none reaches the log.
+        "apprise": {"handlers": [], "propagate": False, "level": "CRITICAL"},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too

@@ -1,4 +1,5 @@
-"""Folding names for search: any script, any case, any transliteration habit."""
+"""Text helpers: folding names for search (any script, any case, any transliteration habit) and counts in
+words."""
 
 import re
 
@@ -32,3 +33,8 @@ class FoldedField(models.CharField):
         value = fold(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
+
+
+def counted(number, noun):
+    """ "1 alert", "12 alerts": a count in words for command output (nouns with a plain plural)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

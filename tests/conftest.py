@@ -215,6 +215,47 @@ def smtp_server(settings):
     controller.stop()
 
 
+class Webhook:
+    """What a local HTTP endpoint standing in for a chat service received (Apprise's json:// target posts
+    there); it can refuse the next N posts with a 500, or all of them."""
+
+    def __init__(self, port):
+        self.port, self.received, self.refused, self.refuse_next, self.refuse_all = port, [], [], 0, False
+
+    def url(self, path="hook"):
+        return f"json://127.0.0.1:{self.port}/{path}"
+
+
+@pytest.fixture
+def webhook():
+    import http.server
+    import json
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            refuse = hook.refuse_all or hook.refuse_next > 0
+            if refuse:
+                hook.refuse_next = max(hook.refuse_next - 1, 0)
+                hook.refused.append((self.path, body))
+            else:
+                hook.received.append((self.path, body))
+            self.send_response(500 if refuse else 200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook = Webhook(server.server_port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield hook
+    server.shutdown()
+    server.server_close()
+
+
 TEST_QUEUE = f"test-{uuid.uuid4().hex}"  # this session's: never a real worker's, nor another session's
 
 

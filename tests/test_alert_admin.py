@@ -74,7 +74,7 @@ def test_the_admin_index_says_who_is_cut_off_now(alerts, alert_staff, as_user):
     assert "Cut off now" in page
     assert "6 prisoners</a>" in page and "Maria Kalesnikava</a>" in page
     assert "12 open</a>" in page
-    assert "Alert staff without an email address receive no alert mail:\n    nomail." in page
+    assert "with neither an email address nor a channel receive no alert notices:\n    nomail." in page
     assert "No lawyer contact past threshold:</strong>" in page
 
 

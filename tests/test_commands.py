@@ -50,9 +50,9 @@ def test_send_alerts_now_flushes_mail_waiting_out_its_back_off(smtp_server, cloc
                             next_attempt_at=timezone.now() + datetime.timedelta(hours=1))  # fmt: skip
     out = io.StringIO()
     call_command("send_alerts", stdout=out)
-    assert out.getvalue() == "0 mails sent.\n" and not smtp_server.messages  # still waiting
+    assert out.getvalue() == "0 notices sent.\n" and not smtp_server.messages  # still waiting
     call_command("send_alerts", "--now", stdout=out)
-    assert out.getvalue().endswith("1 mail sent.\n") and len(smtp_server.messages) == 1
+    assert out.getvalue().endswith("1 notice sent.\n") and len(smtp_server.messages) == 1
     assert Delivery.objects.get().sent_at == timezone.now()
 
 

@@ -10,7 +10,7 @@ from alerts.models import Heartbeat, ScanRun
 
 pytestmark = pytest.mark.django_db
 
-RUNNING = {"worker": "ok", "scans": "ok", "mail": "ok"}
+RUNNING = {"worker": "ok", "scans": "ok", "mail": "ok", "channels": "not configured"}
 
 
 @pytest.fixture(autouse=True)

@@ -49,8 +49,15 @@ def test_editors_also_publish_delete_and_revert():
 
 def test_alert_staff_only_view_case_data_and_handle_alerts():
     alert_staff = perms(ALERT_STAFF)
-    assert {"prisoners.view_prisoner", "alerts.view_alert", "alerts.change_alert"} <= alert_staff
-    assert not {p for p in perms(RESEARCHER) | perms(EDITOR) if p.startswith("alerts.")}
+    assert {"prisoners.view_prisoner", "alerts.view_alert", "alerts.change_alert", "alerts.add_channel"} <= alert_staff
+    assert not {p for p in perms(RESEARCHER) if p.startswith("alerts.")}
+    # Editors act on the alerts escalated to them like alert staff, and delete none but their own channels.
+    alert_perms = {p for p in alert_staff if p.startswith("alerts.")}
+    assert {p for p in perms(EDITOR) if p.startswith("alerts.")} == alert_perms
+    assert {p for p in alert_perms if p.startswith(("alerts.add_", "alerts.delete_"))} == {
+        "alerts.add_channel",
+        "alerts.delete_channel",
+    }
     assert not {p for p in alert_staff if p.startswith(("prisoners.", "events.")) and ".view_" not in p}
 
 

@@ -39,7 +39,15 @@ def running(clock, settings):
 def test_everything_running_is_healthy(client, running):
     assert health(client) == (
         200,
-        {"status": "ok", "database": "ok", "redis": "not configured", "worker": "ok", "scans": "ok", "mail": "ok"},
+        {
+            "status": "ok",
+            "database": "ok",
+            "redis": "not configured",
+            "worker": "ok",
+            "scans": "ok",
+            "mail": "ok",
+            "channels": "not configured",
+        },
     )
 
 
@@ -50,7 +58,8 @@ def test_no_heartbeat_for_three_intervals_is_a_silent_worker_or_scheduler(client
     clock.shift(datetime.timedelta(seconds=1))
     with caplog.at_level(logging.WARNING, logger="casetracker.health"):
         assert health(client) == (503, {"status": "failing: worker", "database": "ok", "redis": "not configured",
-                                        "worker": "failing", "scans": "ok", "mail": "ok"})  # fmt: skip
+                                        "worker": "failing", "scans": "ok", "mail": "ok",
+                                        "channels": "not configured"})  # fmt: skip
     assert "no heartbeat from a worker since 2024-06-01 12:00" in caplog.text  # the log says what it last saw
     Heartbeat.beat()
     assert health(client)[0] == 200
@@ -77,7 +86,7 @@ def test_every_scan_is_recorded_with_what_it_did_or_why_it_failed(demo, clock):
     with pytest.raises(OperationalError):
         ScanRun.record(failing(OperationalError("server closed the connection")))
     succeeded, failed = ScanRun.objects.order_by("pk")
-    assert succeeded.outcome.startswith("12 alerts opened, 0 resolved, digest") and not succeeded.error
+    assert succeeded.outcome == "12 alerts opened, 0 resolved; 1 digest to 1 recipient" and not succeeded.error
     assert succeeded.finished_at == NOON_ON_TODAY  # the frozen now
     assert failed.error == "OperationalError: server closed the connection" and failed.outcome == ""
     assert ScanRun.objects.last_success() == succeeded.finished_at

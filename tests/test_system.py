@@ -250,6 +250,7 @@ def test_production_stack_serves_pages_mails_the_digest_and_survives_redis_going
         "worker": "ok",
         "scans": "ok",
         "mail": "ok",
+        "channels": "not configured",
     }
     for page in PAGES:
         status, body = fetch(stack.url + page)

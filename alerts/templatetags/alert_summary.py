@@ -2,7 +2,7 @@ from django import template
 
 from alerts import health
 from alerts.models import Alert, Delivery
-from alerts.services import alert_staff_without_email
+from alerts.services import unreachable_staff
 from events.models import Party
 from prisoners import lapse as lapse_rule
 from prisoners.models import Prisoner
@@ -30,7 +30,7 @@ def cut_off_now(context):
         "can_see_alerts": user.has_perm("alerts.view_alert"),
         "open_alerts": Alert.objects.open().count(),
         "acknowledged_alerts": Alert.objects.acknowledged().count(),
-        "staff_without_email": list(alert_staff_without_email()),
-        "failing_deliveries": Delivery.objects.pending().filter(attempts__gt=0).count(),
+        "unreachable_staff": list(unreachable_staff()),
+        "failing_deliveries": Delivery.objects.by_mail().pending().filter(attempts__gt=0).count(),
         "machinery_problems": health.problems(),
     }
