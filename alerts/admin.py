@@ -74,7 +74,7 @@ class AssignForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 60}))
 
     def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="assign_%s", **kwargs)  # beside the acknowledge form's "note"
         self.fields["assignee"].queryset = assignable_staff()
         if user is not None and not self.is_bound:
             self.fields["assignee"].initial = user.pk
@@ -215,7 +215,7 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
                 request, message, messages.SUCCESS if message.startswith(("Ack", "Ass")) else messages.WARNING
             )
         else:
-            errors = "; ".join(f"{form.fields[name].label or name}: {' '.join(e)}" for name, e in form.errors.items())
+            errors = "; ".join(f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items())
             self.message_user(request, f"Nothing done. {errors}", messages.ERROR)
         return redirect("admin:alerts_alert_change", alert.pk)
 

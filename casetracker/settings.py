@@ -309,9 +309,11 @@ LOGGING = {
     # django-axes announces itself at every start, which would put a line before every command's output.
     "loggers": {
         "axes.apps": {"level": "WARNING"},
-        # Apprise may name a channel's address (tokens, phone numbers): its lines are captured per
-        # send, cleaned, and kept on the delivery; none reaches the log.
+        # Apprise, and urllib3 under it, may name a channel's address (tokens, phone numbers in the
+        # path): Apprise's lines are captured per send, cleaned and kept on the delivery; none of
+        # either reaches the log (nothing else here speaks HTTP through urllib3).
         "apprise": {"handlers": [], "propagate": False, "level": "CRITICAL"},
+        "urllib3": {"handlers": [], "propagate": False, "level": "CRITICAL"},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too

@@ -217,10 +217,10 @@ def smtp_server(settings):
 
 class Webhook:
     """What a local HTTP endpoint standing in for a chat service received (Apprise's json:// target posts
-    there); it can refuse the next N posts with a 500, or all of them."""
+    there); it can refuse the next N posts with a 500, or every post to some paths."""
 
     def __init__(self, port):
-        self.port, self.received, self.refused, self.refuse_next, self.refuse_all = port, [], [], 0, False
+        self.port, self.received, self.refused, self.refuse_next, self.refuse_paths = port, [], [], 0, set()
 
     def url(self, path="hook"):
         return f"json://127.0.0.1:{self.port}/{path}"
@@ -235,9 +235,9 @@ def webhook():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            refuse = hook.refuse_all or hook.refuse_next > 0
+            refuse = self.path in hook.refuse_paths or hook.refuse_next > 0
             if refuse:
-                hook.refuse_next = max(hook.refuse_next - 1, 0)
+                hook.refuse_next = max(hook.refuse_next - 1, 0)  # noqa: F821 (defined below, before any post)
                 hook.refused.append((self.path, body))
             else:
                 hook.received.append((self.path, body))

@@ -9,7 +9,7 @@ from django.core import mail
 from alerts import services
 from alerts.models import Alert, AlertEvent, Digest, Notice
 from casetracker.dates import Precision
-from casetracker.roles import ALERT_STAFF, EDITOR
+from casetracker.roles import ALERT_STAFF
 from events.models import Party
 from tests.conftest import make_user
 from tests.factories import ContactFactory, PrisonerFactory

@@ -42,6 +42,12 @@ def start(tmp_path, **overrides):
         ("ALERT_MAIL_RETRY_SECONDS", "0"),
         ("ALERT_HEARTBEAT_SECONDS", "1"),
         ("ALERT_MAIL_FAILING_MINUTES", "soon"),
+        ("ALERT_ACKNOWLEDGEMENT_DAYS", "0"),
+        ("ALERT_ESCALATION_DAYS", "never"),
+        ("SITE_URL", "cases.example.org"),
+        ("SITE_URL", "ftp://cases.example.org"),
+        ("SITE_URL", "https://cases.example.org:port"),
+        ("PORT", "eighty"),
     ],
 )
 def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
@@ -93,6 +99,10 @@ def test_env_parsing():
     assert (mail["EMAIL_HOST"], mail["EMAIL_PORT"], mail["EMAIL_HOST_USER"]) == ("mail.example.org", 587, "user")
     with pytest.raises(ConfigurationError, match="N=12 is out of range"):
         env.int("N", 0, max_value=10)
+    assert env.site_url("X", "https://cases.example.org/") == "https://cases.example.org"
+    assert Env({"S": "http://127.0.0.1:8231"}).site_url("S", "unused") == "http://127.0.0.1:8231"
+    with pytest.raises(ConfigurationError, match="SITE_URL='https://x.org/\\?a=1' is not a site address"):
+        env.site_url("SITE_URL", "https://x.org/?a=1")
 
 
 @pytest.mark.django_db
