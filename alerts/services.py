@@ -380,6 +380,26 @@ def send_pending(now=None):
     return sent, failed
 
 
+@dataclass
+class NoticeResult:
+    digests: list[Digest]
+    sent: int
+    failed: int
+
+    def __str__(self):
+        recorded = counted(len(self.digests), "digest")
+        return f"{recorded} recorded; {counted(self.sent, 'notice')} sent, {self.failed} failed"
+
+
+def send_notices(now=None):
+    """Between scans: lapse acknowledgements, record the digests now due, send what is pending."""
+    now = now or timezone.now()
+    expire_acknowledgements(now)
+    digests = record_digests(now)
+    sent, failed = send_pending(now)
+    return NoticeResult(digests, sent, failed)
+
+
 def flush_pending(now=None):
     """Send every pending delivery now, whatever its back-off (after a mail outage has ended). Returns (sent,
     failed)."""

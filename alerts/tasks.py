@@ -34,9 +34,19 @@ def heartbeat():
 
 @shared_task(bind=True, max_retries=None)
 def send_alert_mail(self):
-    """Send pending digests; while any stays pending, come back when it is due."""
+    """Send the notices that are due (mail and channels). If this run sent or tried something and any
+    notice is still pending, come back when the next is due; a run that found nothing to do ends (another
+    run has the work), so runs never pile up."""
     sent, failed = services.send_pending()
-    if failed:
-        countdown = services.seconds_until_next_attempt()
-        raise self.retry(countdown=countdown if countdown is not None else 60)
+    countdown = services.seconds_until_next_attempt()
+    if (sent or failed) and countdown is not None:
+        raise self.retry(countdown=max(countdown, 1))
     return {"sent": sent, "failed": failed}
+
+
+@shared_task
+def send_notices():
+    """Queued by beat every minute: the digests that fell due since the scan (an assignment, a reminder, an
+    escalation, a lapsed acknowledgement) and any notice whose back-off has ended."""
+    result = services.send_notices()
+    return str(result)

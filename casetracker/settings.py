@@ -279,6 +279,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "scan-contacts": {"task": "alerts.tasks.scan_contacts", "schedule": ALERT_SCAN_MINUTES * 60},
     "heartbeat": {"task": "alerts.tasks.heartbeat", "schedule": ALERT_HEARTBEAT_SECONDS},
+    # What fell due between scans (an assignment, an escalation, a lapsed acknowledgement) and notices whose
+    # back-off has ended, whatever happened to the run that queued them.
+    "send-notices": {"task": "alerts.tasks.send_notices", "schedule": 60},
     # Derived data (stored lapses, which facilities may be named) checked against the records every night.
     "check-derived-data": {"task": "prisoners.tasks.check_derived_data", "schedule": crontab(hour=3, minute=0)},
 }

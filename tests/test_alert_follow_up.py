@@ -183,3 +183,18 @@ def test_every_state_change_is_recorded_once_with_who_and_why(alert, staff, cloc
         ("resolved", None, "contact resumed"),
     ]
     assert AlertEvent.objects.count() == 3
+
+
+def test_between_scans_an_assignment_reaches_the_assignee_within_the_minute(alert, staff, clock):
+    """Beat queues send_notices every minute: what falls due between hourly scans goes out then."""
+    from alerts import tasks
+    from casetracker.celery import app
+
+    assert app.conf.beat_schedule["send-notices"] == {"task": "alerts.tasks.send_notices", "schedule": 60}
+    bea = make_user("bea", ALERT_STAFF)
+    alert.assign(bea, staff)
+    clock.shift(datetime.timedelta(minutes=1))
+
+    assert tasks.send_notices() == "1 digest recorded; 1 notice sent, 0 failed"
+    assert [message.to for message in mail.outbox] == [["bea@example.org"]]
+    assert tasks.send_notices() == "0 digests recorded; 0 notices sent, 0 failed"
