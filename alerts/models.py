@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import apprise
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -54,14 +55,18 @@ class AlertQuerySet(models.QuerySet):
     def resolved(self):
         return self.filter(resolved_at__isnull=False)
 
+    # Who is active is asked with a subquery, never a join: an UPDATE over a join becomes `id IN (SELECT …)`,
+    # which PostgreSQL does not re-check against a row another claim changed meanwhile (two scans would then
+    # both claim it). Without a join, the claim's conditions are re-checked on the row as committed.
     def unattended(self):
         """Open and nobody's (or a deactivated account's): notices go to all alert staff, and it
         escalates if left so."""
-        return self.open().filter(Q(assigned_to__isnull=True) | Q(assigned_to__is_active=False))
+        inactive = get_user_model().objects.filter(is_active=False).values("pk")
+        return self.open().filter(Q(assigned_to__isnull=True) | Q(assigned_to__in=inactive))
 
     def assigned(self):
         """Open and an active staff member's: notices go to them."""
-        return self.open().filter(assigned_to__is_active=True)
+        return self.open().filter(assigned_to__in=get_user_model().objects.filter(is_active=True).values("pk"))
 
     def never_notified(self):
         """Not yet notified since it opened, came back or changed hands."""

@@ -1,14 +1,16 @@
 """Scans running at the same time (two beats, a retry overlapping the schedule) never duplicate."""
 
+import datetime
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 
 from alerts import services
-from alerts.models import Alert, Delivery, Digest
+from alerts.models import Alert, AlertEvent, Delivery, Digest
 from casetracker.demo import load_demo
-from casetracker.roles import ALERT_STAFF
+from casetracker.roles import ALERT_STAFF, EDITOR
 from tests.conftest import make_user
 
 SCANS = 4
@@ -62,3 +64,20 @@ def test_parallel_senders_send_each_digest_once(smtp_server):
     assert sum(sent for sent, _ in results) == 2 and sum(failed for _, failed in results) == 0
     assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == ["alex@example.org", "bea@example.org"]
     assert Delivery.objects.pending().count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_runs_assign_notify_and_escalate_each_alert_once(smtp_server):
+    load_demo()
+    alex, bea = make_user("alex", ALERT_STAFF), make_user("bea", ALERT_STAFF)
+    make_user("edna", EDITOR)
+    services.scan()
+    Alert.objects.get(prisoner__slug="maria-kalesnikava", party="lawyer").assign(bea, alex)
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=4), tick=False):
+        results = run_together(services.send_notices)
+
+    assert sum(len(result.digests) for result in results) == 2  # one to bea, one escalation to edna
+    assert sorted(Digest.objects.values_list("audience", flat=True)) == ["assignee", "editors", "staff"]
+    assert Digest.objects.get(audience="editors").entries.count() == 11  # all but the assigned one
+    assert Alert.objects.filter(escalated_at__isnull=False).count() == 11
+    assert AlertEvent.objects.filter(kind="escalated").count() == 11
