@@ -294,8 +294,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Digest)
 class DigestAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "created_at"]
-    fields = ["subject", "created_at", "body_text"]
+    list_display = ["subject", "audience", "created_at"]
+    list_filter = ["audience"]
+    fields = ["subject", "audience", "created_at", "body_text"]
 
 
 @admin.register(Delivery)

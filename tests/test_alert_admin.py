@@ -12,7 +12,7 @@ from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user
 from tests.factories import PrisonerFactory
-from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, open_page
+from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, admin_page
 
 pytestmark = pytest.mark.django_db
 
@@ -176,11 +176,7 @@ def test_acknowledge_from_the_alert_page_in_chromium(live_server, clock_free_ale
     url = f"{live_server.url}/admin/alerts/alert/{alert.pk}/change/"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = open_page(browser, javascript=True)
-        page.goto(f"{live_server.url}/admin/login/?next={url}")
-        page.get_by_label("Username").fill("alex")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Log in").click()
+        page = admin_page(browser, live_server.url, "alex", url)
         expect(page.get_by_role("button", name="Save")).to_have_count(0)
         page.get_by_label("Acknowledge: what is being done").fill("Lawyer is trying to visit on Monday")
         page.get_by_role("button", name="Acknowledge").click()

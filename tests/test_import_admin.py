@@ -12,7 +12,7 @@ from prisoners.models import Prisoner
 from registers.models import ImportRun
 from tests.conftest import make_user
 from tests.factories import PrisonerFactory
-from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, open_page
+from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, admin_page
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/registers/importrun/upload/"
@@ -83,12 +83,7 @@ def test_an_editor_imports_a_register_in_chromium(live_server, tmp_path):
     register.write_text(FILE, encoding="utf-8")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = open_page(browser, javascript=True)
-        page.goto(f"{live_server.url}/admin/login/")
-        page.get_by_label("Username").fill("edna")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Log in").click()
-        page.goto(f"{live_server.url}/admin/prisoners/prisoner/")
+        page = admin_page(browser, live_server.url, "edna", f"{live_server.url}/admin/prisoners/prisoner/")
         page.get_by_role("link", name="Import from a file").click()
         page.get_by_label("File").set_input_files(str(register))
         page.get_by_label("Register").fill("Viasna")

@@ -54,6 +54,16 @@ def open_page(browser, *, width=1280, javascript=False):
     return page
 
 
+def admin_page(browser, base_url, username, url):
+    """A JavaScript-enabled page logged in to the admin as `username` (the test password), showing `url`."""
+    page = open_page(browser, javascript=True)
+    page.goto(f"{base_url}/admin/login/?next={url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
 def rows(page):
     return page.locator("table.prisoners tbody tr")
 

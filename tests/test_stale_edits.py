@@ -14,7 +14,7 @@ from prisoners.models import NameVariant, Prisoner
 from tests.admin_forms import admin_form_data
 from tests.conftest import make_user
 from tests.factories import IncidentFactory, NameVariantFactory, PrisonerFactory
-from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, open_page
+from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, admin_page
 
 pytestmark = pytest.mark.django_db
 
@@ -83,15 +83,7 @@ def test_two_editors_in_chromium_the_second_is_refused(live_server):
     url = f"{live_server.url}/admin/events/incident/{incident.pk}/change/"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pages = []
-        for name in ("edna", "emil"):
-            page = open_page(browser, javascript=True)
-            page.goto(f"{live_server.url}/admin/login/?next={url}")
-            page.get_by_label("Username").fill(name)
-            page.get_by_label("Password").fill("correct horse battery")
-            page.get_by_role("button", name="Log in").click()
-            pages.append(page)
-        edna, emil = pages
+        edna, emil = (admin_page(browser, live_server.url, name, url) for name in ("edna", "emil"))
         edna.get_by_label("Public description").fill("Transferred to Gomel colony No. 4.")
         emil.get_by_label("Public description").fill("Transferred to Gomel; family not told.")
         edna.get_by_role("button", name="Save", exact=True).click()
