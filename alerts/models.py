@@ -64,9 +64,13 @@ class AlertQuerySet(models.QuerySet):
         inactive = get_user_model().objects.filter(is_active=False).values("pk")
         return self.open().filter(Q(assigned_to__isnull=True) | Q(assigned_to__in=inactive))
 
+    def taken_on(self):
+        """Unresolved and an active staff member's (acknowledged or not)."""
+        return self.unresolved().filter(assigned_to__in=get_user_model().objects.filter(is_active=True).values("pk"))
+
     def assigned(self):
         """Open and an active staff member's: notices go to them."""
-        return self.open().filter(assigned_to__in=get_user_model().objects.filter(is_active=True).values("pk"))
+        return self.taken_on().filter(acknowledged_at__isnull=True)
 
     def never_notified(self):
         """Not yet notified since it opened, came back or changed hands."""

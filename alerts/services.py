@@ -185,12 +185,12 @@ def expire_acknowledgements(now=None):
     return due_again
 
 
-def _claim_notices(alerts, digest, now):
-    """Claim into `digest` what of `alerts` is due a notice: not yet notified (new, due again or
-    newly assigned: its kind was set when it became due) or due for a reminder. The conditional
+def _claim_notices(first, reminders, digest, now):
+    """Claim into `digest` what of `first` is not yet notified (new, due again or newly assigned: its
+    kind was set when it became due) and what of `reminders` is due a reminder. The conditional
     UPDATE is the claim: a scan running at the same time finds these rows changed."""
-    first = alerts.never_notified().update(notified_at=now, last_digest=digest)
-    reminders = alerts.due_for_reminder(now).update(
+    first = first.never_notified().update(notified_at=now, last_digest=digest)
+    reminders = reminders.due_for_reminder(now).update(
         notified_at=now, last_digest=digest, reminders_sent=F("reminders_sent") + 1, last_notice=Notice.REMINDER
     )
     return first, reminders
@@ -231,20 +231,29 @@ def record_digests(now=None):
     """Record every digest that is due: to all alert staff, to each assignee, the escalation to
     Editors. Returns them (an empty list when nothing was due)."""
     now = now or timezone.now()
-    digests = []
     unattended = Alert.objects.unattended()
-    if not alert_recipients().exists() and unattended.due_a_notice(now).exists():
-        log.warning("Alerts are due but no active Alert staff member has an email address or a channel.")
-    digests.append(
-        _record(Digest.Audience.STAFF, alert_recipients(), lambda d: _claim_notices(unattended, d, now), now)
-    )
-    assigned = Alert.objects.assigned()
-    due = assigned.due_a_notice(now).values("assigned_to")
+    digests = [
+        _record(
+            Digest.Audience.STAFF, alert_recipients(), lambda d: _claim_notices(unattended, unattended, d, now), now
+        )
+    ]
+    # An assignee hears of an assignment even while the alert is acknowledged; reminders wait for it to lapse.
+    taken = Alert.objects.taken_on()
+    due = (taken.never_notified() | Alert.objects.assigned().due_for_reminder(now)).values("assigned_to")
     for user in reachable(get_user_model().objects.filter(pk__in=due)):
-        mine = assigned.filter(assigned_to=user)
-        digests.append(_record(Digest.Audience.ASSIGNEE, [user], lambda d: _claim_notices(mine, d, now), now))
+        theirs = taken.filter(assigned_to=user)
+        claim = lambda d: _claim_notices(theirs, theirs.open(), d, now)  # noqa: E731 (called at once)
+        digests.append(_record(Digest.Audience.ASSIGNEE, [user], claim, now))
     digests.append(_record(Digest.Audience.EDITORS, reachable(in_role(EDITOR)), lambda d: _escalate(d, now), now))
     return [digest for digest in digests if digest]
+
+
+def warn_of_unreachable_audiences(now):
+    """Alerts due to go out to nobody (once a scan, not every minute)."""
+    if not alert_recipients().exists() and Alert.objects.unattended().due_a_notice(now).exists():
+        log.warning("Alerts are due but no active Alert staff member has an email address or a channel.")
+    if not reachable(in_role(EDITOR)).exists() and Alert.objects.due_for_escalation(now).exists():
+        log.warning("Alerts are due for escalation but no active Editor has an email address or a channel.")
 
 
 def _escalate(digest, now):
@@ -432,6 +441,7 @@ def scan(now=None):
         check_stored_lapses(now)
         opened, resolved = update_alerts(now)
         due_again = expire_acknowledgements(now)
+        warn_of_unreachable_audiences(now)
         return ScanResult(opened=opened, resolved=resolved, due_again=due_again, digests=record_digests(now))
 
     return ScanRun.record(run)

@@ -198,3 +198,20 @@ def test_between_scans_an_assignment_reaches_the_assignee_within_the_minute(aler
     assert tasks.send_notices() == "1 digest recorded; 1 notice sent, 0 failed"
     assert [message.to for message in mail.outbox] == [["bea@example.org"]]
     assert tasks.send_notices() == "0 digests recorded; 0 notices sent, 0 failed"
+
+
+def test_the_assignee_of_an_acknowledged_alert_is_told_at_once(alert, staff, clock):
+    alert.acknowledge(staff, "Visit booked")
+    bea = make_user("bea", ALERT_STAFF)
+    alert.assign(bea, staff)
+    digests = services.record_digests()
+    assert [(d.audience, d.entries.get().kind) for d in digests] == [(Digest.Audience.ASSIGNEE, Notice.ASSIGNED)]
+    clock.shift(7 * DAY)
+    assert services.scan().digests == []  # no reminder while the acknowledgement holds
+
+
+def test_a_scan_warns_when_escalations_would_reach_nobody(alert, clock, caplog):
+    clock.shift(3 * DAY)
+    services.scan()
+    assert "no active Editor has an email address or a channel" in caplog.text
+    assert not Alert.objects.filter(escalated_at__isnull=False).exists()  # kept for when an editor can hear it
