@@ -226,9 +226,9 @@ def overdue(context):
 
 
 def clear_alerts(context):
-    """A register that has never been scanned: no alerts, digests or deliveries."""
+    """A register that has never been scanned: no alerts (nor their history), digests or deliveries."""
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE alerts_digestentry, alerts_delivery, alerts_alert, alerts_digest")
+        cursor.execute("TRUNCATE alerts_digestentry, alerts_delivery, alerts_alertevent, alerts_alert, alerts_digest")
 
 
 def run_scan(context):
