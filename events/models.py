@@ -12,6 +12,7 @@ from casetracker.dates import (
     from_earliest_constraints,
 )
 from casetracker.public_record import PublicFields, public_id_field
+from casetracker.relations import related
 from casetracker.text import FoldedField
 from casetracker.web_address import WebAddressField
 
@@ -224,8 +225,9 @@ class Incident(
     def clean(self):
         errors = {}
         check_period(errors, self.start_approx, self.end_approx)
-        if self.prisoner_id and self.kind != IncidentKind.ARREST:
-            self.prisoner.check_not_before_detention(errors, "start", self.start_approx, "The incident")
+        prisoner = related(self, "prisoner")
+        if prisoner is not None and self.kind != IncidentKind.ARREST:
+            prisoner.check_not_before_detention(errors, "start", self.start_approx, "The incident")
         if self.kind == IncidentKind.DISBARMENT and not self.lawyer_id:
             errors.setdefault("lawyer", []).append(ValidationError("Say which lawyer was disbarred."))
         if errors:
@@ -294,7 +296,8 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
     def clean(self):
         errors = {}
         check_not_in_future(errors, "date", self.date_approx)
-        if self.prisoner_id:
-            self.prisoner.check_not_before_detention(errors, "date", self.date_approx, "The contact")
+        prisoner = related(self, "prisoner")
+        if prisoner is not None:
+            prisoner.check_not_before_detention(errors, "date", self.date_approx, "The contact")
         if errors:
             raise ValidationError(errors)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Q, UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -28,8 +28,32 @@ from .models import (
 )
 
 
+class NameVariantFormSet(BaseInlineFormSet):
+    """A spelling the record already has (whatever its case, typed twice or stored) is refused next to its
+    row: the database's constraint would otherwise make the save a 500 and lose everything typed."""
+
+    def clean(self):
+        super().clean()
+        constraint = next(c for c in self.model._meta.constraints if isinstance(c, UniqueConstraint))
+        in_form = [form.instance.pk for form in self.forms if form.instance.pk]
+        stored = (
+            self.model.objects.filter(**{self.fk.name: self.instance})
+            if self.instance.pk
+            else self.model.objects.none()
+        )
+        seen = {name.casefold() for name in stored.exclude(pk__in=in_form).values_list("name", flat=True)}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.errors:
+                continue
+            name = form.cleaned_data["name"].casefold()
+            if name in seen:
+                form.add_error("name", constraint.violation_error_message)
+            seen.add(name)
+
+
 class NameVariantInline(CaseInline):
     model = NameVariant
+    formset = NameVariantFormSet
     fields = ["name", "language", "note", "public"]
     show_change_link = False
     # Showing a name is publishing it: new variants stay internal until an editor decides.
@@ -299,6 +323,7 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
 
 class FacilityNameVariantInline(CaseInline):
     model = FacilityNameVariant
+    formset = NameVariantFormSet
     fields = ["name", "language", "note"]
     show_change_link = False
 

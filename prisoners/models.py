@@ -19,6 +19,7 @@ from casetracker.dates import (
     from_earliest_constraints,
 )
 from casetracker.public_record import PublicFields, public_id_field
+from casetracker.relations import related
 from casetracker.text import FoldedField, fold
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
@@ -819,8 +820,10 @@ class CustodyPeriod(
     def clean(self):
         errors = {}
         check_period(errors, self.start_approx, self.end_approx)
-        if self.prisoner_id:
-            self.prisoner.check_not_before_detention(errors, "start", self.start_approx, "The custody period")
+        prisoner = related(self, "prisoner")
+        if prisoner is not None:
+            prisoner.check_not_before_detention(errors, "start", self.start_approx, "The custody period")
+        if prisoner is not None and prisoner.pk is not None:
             overlapping = None if getattr(self, "overlap_checked_elsewhere", False) else self.first_stored_overlap()
             if overlapping:
                 errors.setdefault(NON_FIELD_ERRORS, []).append(
@@ -971,6 +974,9 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
     def clean(self):
         errors = {}
         check_not_in_future(errors, "date", self.date_approx)
+        prisoner = related(self, "prisoner")
+        if prisoner is not None:  # a sentence follows a detention; one dated before it is a typo
+            prisoner.check_not_before_detention(errors, "date", self.date_approx, "The sentence")
         has_term = bool(self.term_years or self.term_months)
         if self.kind in TERM_KINDS and not has_term:
             errors.setdefault("term_years", []).append(

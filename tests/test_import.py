@@ -30,7 +30,7 @@ VIASNA = (
     "name,status,birthday,arrested,articles,penalty,verdict_date,prison,register_id,died\n"
     "Ales Bialiatski,detained,1962,14.07.2021,ст. 228 ч. 4 | ст. 243 ч. 2,10 лет колонии особого режима,03.03.2023,"
     "Gomel penal colony No. 4,17,\n"
-    "Vitold Ashurak,deceased,1970,18.04.2021,ст. 342 ч. 1,5 years,18.01.2021,,57,21.05.2021\n"
+    "Vitold Ashurak,deceased,1970,18.09.2020,ст. 342 ч. 1,5 years,18.01.2021,,57,21.05.2021\n"
     "Palina Sharenda-Panasiuk,released,1977,03.01.2021,ст. 364; ст. 342,2 года,08.06.2021,,31,\n"
 )
 
@@ -110,14 +110,14 @@ def test_an_edited_row_updates_that_field_with_a_history_entry(colony, tmp_path,
 
 
 def test_a_bad_row_in_the_middle_writes_nothing(colony, tmp_path):
-    broken = VIASNA.replace("18.04.2021", "32.13.2021").replace("5 years", "five years")
+    broken = VIASNA.replace("18.09.2020", "32.13.2021").replace("5 years", "five years")
     with pytest.raises(CommandError, match="2 to create, 1 row with problems. Nothing was written."):
         command(tmp_path, broken)
     assert not Prisoner.objects.exists() and not Facility.objects.exclude(pk=colony.pk).exists()
 
 
 def test_row_problems_name_the_row_the_column_and_the_value(colony):
-    report = run(VIASNA.replace("18.04.2021", "32.13.2021").replace("Gomel penal", "Nowhere penal"))
+    report = run(VIASNA.replace("18.09.2020", "32.13.2021").replace("Gomel penal", "Nowhere penal"))
     assert [str(problem) for problem in report.problems] == [
         'row 2, facility “Nowhere penal colony No. 4”: "Nowhere penal colony No. 4" is not a facility on record: '
         "import the facilities first, or use a name on record.",
@@ -315,3 +315,11 @@ def test_an_imported_persons_facility_is_named_once_they_are_published(colony):
     ales.published = True
     ales.save()
     assert list(Facility.objects.public()) == [colony]
+
+
+def test_a_verdict_before_the_arrest_is_a_row_problem_not_a_silent_fact(colony):
+    report = run(VIASNA.replace("18.09.2020", "18.04.2021"))  # an arrest typed after the verdict
+    assert [str(problem) for problem in report.problems] == [
+        "row 3, date “2021-01-18”: The sentence (18 January 2021) is before the detention (18 April 2021)."
+    ]
+    assert not report.written
