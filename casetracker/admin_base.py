@@ -22,6 +22,17 @@ from casetracker.stale_edits import StaleEditGuardForm, StaleEditGuardInlineForm
 from casetracker.text import fold
 
 
+class NoSilentTruncation:
+    """No `maxlength` on text inputs: a browser cuts a pasted text at it without a word (a 10,000-character
+    name became 200), while the form's own check says what is too long and keeps what was typed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.pop("maxlength", None)
+        return field
+
+
 class PublishGuardMixin:
     """Only users with `publish_permission` may change `publish_field` (and `other_publish_fields`).
 
@@ -220,7 +231,7 @@ class LargeTablePaginator(Paginator):
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
+class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
     """Base admin for case data: history with diffs; revert only with the history change right; a save over
     someone else's change is refused (casetracker.stale_edits)."""
 
@@ -279,7 +290,7 @@ class CaseAdmin(PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
     actions = ["make_public", "make_internal"]
 
 
-class CaseInline(PublishGuardMixin, admin.TabularInline):
+class CaseInline(NoSilentTruncation, PublishGuardMixin, admin.TabularInline):
     form = StaleEditGuardInlineForm
     extra = 0
     show_change_link = True

@@ -299,5 +299,9 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
         prisoner = related(self, "prisoner")
         if prisoner is not None:
             prisoner.check_not_before_detention(errors, "date", self.date_approx, "The contact")
+        if self.lawyer_id and self.party != Party.LAWYER:  # the constraint's rule, said next to its field
+            errors.setdefault("lawyer", []).append(
+                ValidationError("Only a lawyer contact can name a lawyer.", code="lawyer_only_for_lawyer_party")
+            )
         if errors:
             raise ValidationError(errors)

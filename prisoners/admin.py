@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q, UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -85,14 +84,14 @@ class CustodyPeriodFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        periods = [
-            form.instance
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
         ]
-        clash = CustodyPeriod.first_overlap_among(periods)
-        if clash:
-            raise ValidationError(f"Custody periods overlap: {clash[0]} and {clash[1]}.")
+        clash = CustodyPeriod.first_overlap_among([form.instance for form in kept])
+        if clash:  # said on the row that overlaps, in the model's words
+            first, second = clash
+            row = next(form for form in kept if form.instance is second)
+            row.add_error("start", CustodyPeriod.overlap_message(first))
 
 
 class CustodyPeriodInline(CaseInline):

@@ -812,6 +812,10 @@ class CustodyPeriod(
                     return period, other
         return None
 
+    @staticmethod
+    def overlap_message(other):
+        return f"This overlaps another custody period ({other})."
+
     def first_stored_overlap(self):
         """Another stored period of this prisoner that overlaps this one (a prisoner has few)."""
         others = CustodyPeriod.objects.filter(prisoner_id=self.prisoner_id).exclude(pk=self.pk)
@@ -827,7 +831,7 @@ class CustodyPeriod(
             overlapping = None if getattr(self, "overlap_checked_elsewhere", False) else self.first_stored_overlap()
             if overlapping:
                 errors.setdefault(NON_FIELD_ERRORS, []).append(
-                    ValidationError(f"This overlaps another custody period ({overlapping}).", code="overlap")
+                    ValidationError(self.overlap_message(overlapping), code="overlap")
                 )
         if errors:
             raise ValidationError(errors)

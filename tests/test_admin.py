@@ -108,7 +108,7 @@ def test_overlapping_periods_in_one_save_are_refused_with_a_message(today, resea
     )
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
     assert response.status_code == 200
-    assert "Custody periods overlap" in response.content.decode()
+    assert "This overlaps another custody period" in response.content.decode()
     assert CustodyPeriod.objects.filter(prisoner=prisoner).count() == 1
 
 

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from events.models import Contact
 from prisoners.models import CustodyPeriod, FacilityNameVariant, NameVariant, Prisoner, Sentence
 from tests.admin_forms import add_inline_row, admin_form_data
-from tests.factories import FacilityFactory, FacilityNameVariantFactory, NameVariantFactory, PrisonerFactory
+from tests.factories import (
+    CustodyPeriodFactory,
+    FacilityFactory,
+    FacilityNameVariantFactory,
+    NameVariantFactory,
+    PrisonerFactory,
+)
 from tests.test_roles import PRISONER_FORM
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +145,30 @@ def test_a_sentence_before_the_detention_is_refused(today):
     with pytest.raises(ValidationError, match=r"The sentence \(1 June 2020\) is before the detention"):
         Sentence(prisoner=prisoner, kind="fine", fine=100, date=D(2020, 6, 1)).full_clean()
     Sentence(prisoner=prisoner, kind="fine", fine=100, date=D(2021, 6, 1)).full_clean()
+
+
+def test_an_overlap_is_shown_on_the_custody_row_that_overlaps(today, researcher, as_user):
+    current = CustodyPeriodFactory(start=D(2021, 1, 1), end=None)
+    client = as_user(researcher)
+    url = f"/admin/prisoners/prisoner/{current.prisoner.pk}/change/"
+    data = admin_form_data(client.get(url))
+    add_inline_row(
+        data,
+        "custody_periods",
+        {"facility": FacilityFactory().pk, "start": "2024-03-01", "start_precision": "day", "end_precision": "day"},
+    )
+    response = client.post(url, data)
+    rows, above = inline_errors(response, "custody_periods")
+    assert above == []
+    assert rows[1]["start"] == [f"This overlaps another custody period ({current})."]
+
+
+def test_a_name_longer_than_allowed_is_refused_with_a_message_not_cut_by_the_browser(today, editor, as_user):
+    client = as_user(editor)
+    page = client.get(ADD).content.decode()
+    name_input = page.split('name="name"')[1].split(">")[0]
+    assert "maxlength" not in name_input
+    response = client.post(ADD, {**PRISONER_FORM, "name": "A" * 10_000})
+    assert response.context["adminform"].form.errors["name"] == [
+        "Ensure this value has at most 200 characters (it has 10000)."
+    ]

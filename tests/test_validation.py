@@ -190,8 +190,9 @@ def test_a_disbarment_names_the_lawyer(today):
 
 def test_only_a_lawyer_contact_names_a_lawyer():
     contact = ContactFactory.build(prisoner=PrisonerFactory(), party="family", lawyer=LawyerFactory())
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         contact.full_clean()
+    assert error.value.message_dict == {"lawyer": ["Only a lawyer contact can name a lawyer."]}  # next to the field
 
 
 def test_the_admin_shows_the_error_next_to_the_field_and_saves_nothing(today, editor, as_user):
