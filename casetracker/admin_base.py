@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,27 @@ from simple_history.admin import SimpleHistoryAdmin
 from casetracker.names import clean_query
 from casetracker.stale_edits import StaleEditGuardForm, StaleEditGuardInlineForm, with_version_field
 from casetracker.text import fold
+
+
+def version_m2m(version):
+    """A historical version's many-to-many values (the fields its history tracks): name -> ids."""
+    return {
+        field.name: list(getattr(version, field.name).values_list(f"{field.m2m_reverse_field_name()}_id", flat=True))
+        for field in getattr(version, "_history_m2m_fields", [])
+    }
+
+
+class RevertForm:
+    """The history form starts from the version's many-to-many values: django-simple-history builds it on the
+    version as a model instance, whose many-to-many managers read today's values, so a revert kept them."""
+
+    version_m2m = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, ids in self.version_m2m.items():
+            if name in self.fields:
+                self.initial[name] = ids
 
 
 class NoSilentTruncation:
@@ -245,12 +267,17 @@ class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHi
         return with_version_field(super().get_fieldsets(request, obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if getattr(request, "reverting", False):
-            kwargs["form"] = type(self.form.__name__, (kwargs.get("form", self.form),), {"guarded": False})
+        reverting_to = getattr(request, "reverting_to", None)
+        if reverting_to is not None:
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (RevertForm, base), {"guarded": False, "version_m2m": reverting_to})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request.reverting = True  # the form shows an old version on purpose: no stale-edit check
+        # The form shows an old version on purpose (no stale-edit check), its many-to-many values included.
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        version = get_object_or_404(history, **{self.model._meta.pk.attname: object_id, "history_id": version_id})
+        request.reverting_to = version_m2m(version)
         # django-simple-history hides the revert button but would still accept the POST.
         if request.method == "POST":
             obj = self.get_object(request, object_id)

@@ -8,7 +8,7 @@ from casetracker.demo import CHANGE_REASON, load_demo
 from events.models import Incident, Visibility
 from prisoners.models import Prisoner
 from tests.admin_forms import admin_form_data
-from tests.factories import IncidentFactory, PrisonerFactory
+from tests.factories import IncidentFactory, PrisonerFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,21 @@ def test_load_demo_records_its_reason(today):
     assert {h.history_change_reason for h in maria.history.all()} == {CHANGE_REASON}
     assert all(h.history_change_reason == CHANGE_REASON for h in Incident.history.all())
     assert Incident.history.filter(history_date__date=datetime.date(2024, 6, 1)).exists()
+
+
+def test_reverting_an_incident_restores_its_sources_too(editor, as_user, today):
+    statement, rumour = SourceFactory(title="Joint statement"), SourceFactory(title="A rumour")
+    client = as_user(editor)
+    incident = IncidentFactory(description="First account", visibility=Visibility.PUBLIC)
+    edit = f"/admin/events/incident/{incident.pk}/change/"
+    client.post(edit, {**admin_form_data(client.get(edit)), "sources": [statement.pk]})
+    first = incident.history.order_by("history_date", "history_id").last()  # with the statement as its source
+    client.post(edit, {**admin_form_data(client.get(edit)), "description": "A mistake", "sources": [rumour.pk]})
+    assert list(incident.sources.all()) == [rumour]
+
+    url = f"/admin/events/incident/{incident.pk}/history/{first.history_id}/"
+    form = admin_form_data(client.get(url))
+    assert form["sources"] == [str(statement.pk)]  # the form shows the version's sources, not today's
+    assert client.post(url, form).status_code == 302
+    incident.refresh_from_db()
+    assert (incident.description, list(incident.sources.all())) == ("First account", [statement])
