@@ -266,6 +266,13 @@ class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHi
     def get_fieldsets(self, request, obj=None):
         return with_version_field(super().get_fieldsets(request, obj))
 
+    def save_model(self, request, obj, form, change):
+        # Nothing typed differs: no save, so no empty "Changed" row in the history (inlines save apart). A revert's
+        # form holds the old version as typed, so it always saves.
+        if change and not form.has_changed() and getattr(request, "reverting_to", None) is None:
+            return
+        super().save_model(request, obj, form, change)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         reverting_to = getattr(request, "reverting_to", None)
         if reverting_to is not None:

@@ -94,3 +94,17 @@ def test_reverting_an_incident_restores_its_sources_too(editor, as_user, today):
     assert client.post(url, form).status_code == 302
     incident.refresh_from_db()
     assert (incident.description, list(incident.sources.all())) == ("First account", [statement])
+
+
+def test_saving_without_a_change_adds_no_history_row(editor, as_user, today):
+    prisoner = PrisonerFactory(name="Ihar Losik")
+    incident = IncidentFactory(prisoner=prisoner, description="Transferred.")
+    client = as_user(editor)
+    for model, obj in (("prisoners/prisoner", prisoner), ("events/incident", incident)):
+        url = f"/admin/{model}/{obj.pk}/change/"
+        before = obj.history.count()
+        assert client.post(url, admin_form_data(client.get(url))).status_code == 302
+        assert obj.history.count() == before, model
+    url = f"/admin/prisoners/prisoner/{prisoner.pk}/change/"
+    client.post(url, {**admin_form_data(client.get(url)), "bio": "Journalist."})
+    assert prisoner.history.count() == 2  # a real change is recorded, once
