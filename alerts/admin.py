@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,9 +13,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from casetracker.admin_base import NameSearchMixin
-from casetracker.roles import ALERT_STAFF, EDITOR
 from prisoners.models import CustodyPeriod, Facility, Prisoner
 
+from . import services
 from .models import Alert, AlertEvent, Channel, Delivery, Digest, ScanRun
 
 
@@ -59,23 +58,12 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-def assignable_staff():
-    """Who can take an alert on: active alert staff and editors."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[ALERT_STAFF, EDITOR])
-        .distinct()
-        .order_by("username")
-    )
-
-
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=assignable_staff(), label="Assign to")
+    assignee = forms.ModelChoiceField(queryset=services.alert_handlers(), label="Assign to")
     note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 60}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, auto_id="assign_%s", **kwargs)  # beside the acknowledge form's "note"
-        self.fields["assignee"].queryset = assignable_staff()
         if user is not None and not self.is_bound:
             self.fields["assignee"].initial = user.pk
 
@@ -210,10 +198,8 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = form_class(request.POST)
         if form.is_valid():
-            message = act(alert, form.cleaned_data)
-            self.message_user(
-                request, message, messages.SUCCESS if message.startswith(("Ack", "Ass")) else messages.WARNING
-            )
+            done, message = act(alert, form.cleaned_data)
+            self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
         else:
             errors = "; ".join(f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items())
             self.message_user(request, f"Nothing done. {errors}", messages.ERROR)
@@ -222,16 +208,16 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
     def acknowledge_view(self, request, pk):
         def act(alert, data):
             if alert.acknowledge(request.user, data["note"]):
-                return f"Acknowledged; no reminders for {settings.ALERT_ACKNOWLEDGEMENT_DAYS} days."
-            return "Not acknowledged: it is resolved or already acknowledged."
+                return True, f"Acknowledged; no reminders for {settings.ALERT_ACKNOWLEDGEMENT_DAYS} days."
+            return False, "Not acknowledged: it is resolved or already acknowledged."
 
         return self._act(request, pk, AcknowledgeForm, act)
 
     def assign_view(self, request, pk):
         def act(alert, data):
             if alert.assign(data["assignee"], request.user, data["note"]):
-                return f"Assigned to {data['assignee'].get_username()}; they get its notices from now on."
-            return "Not assigned: it is resolved or already theirs."
+                return True, f"Assigned to {data['assignee'].get_username()}; they get its notices from now on."
+            return False, "Not assigned: it is resolved or already theirs."
 
         return self._act(request, pk, AssignForm, act)
 

@@ -152,10 +152,20 @@ def alert_recipients():
     return reachable(in_role(ALERT_STAFF))
 
 
+def alert_handlers():
+    """Who acts on alerts (and can be assigned one): active alert staff and editors."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[ALERT_STAFF, EDITOR])
+        .distinct()
+        .order_by("username")
+    )
+
+
 def unreachable_staff():
-    """Active alert staff and editors with neither an email address nor an enabled channel (shown in the admin)."""
-    staff = get_user_model().objects.filter(is_active=True, groups__name__in=[ALERT_STAFF, EDITOR]).distinct()
-    return staff.exclude(pk__in=reachable(staff).values("pk")).order_by("username")
+    """Alert handlers with neither an email address nor an enabled channel (shown in the admin)."""
+    staff = alert_handlers()
+    return staff.exclude(pk__in=reachable(staff).values("pk"))
 
 
 def expire_acknowledgements(now=None):
