@@ -258,6 +258,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"health_check_interval": 30, "socket_keepalive": True}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport, but a message appears in the folder whole (casetracker/local_broker.py).
+    CELERY_BROKER_TRANSPORT = "casetracker.local_broker.Transport"
     _queue, _control = VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "control"
     for _folder in (_queue, _control):
         _folder.mkdir(parents=True, exist_ok=True)
