@@ -1,12 +1,18 @@
 """The embedded default's broker never hands a worker a message before it is whole."""
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
+import pytest
 from kombu import Connection
 from kombu.transport import filesystem
 
 from casetracker import local_broker
-from casetracker.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _read_while_writing(tmp_path, transport):
@@ -45,7 +51,21 @@ def test_a_worker_never_takes_a_message_before_it_is_written_whole(tmp_path):
     assert taken == [payload] * 40
 
 
-def test_the_embedded_default_uses_it(settings):
-    assert app.conf.broker_url == "filesystem://"
-    assert app.connection_for_write().transport_cls == "casetracker.local_broker.Transport"
-    assert isinstance(app.connection_for_write().transport, local_broker.Transport)
+@pytest.mark.slow
+def test_the_embedded_default_uses_it(tmp_path):
+    """Without REDIS_URL (make run, the SQLite tests) the app's broker is this transport, on its folders."""
+    show = (
+        "from casetracker.celery import app; c = app.connection_for_write(); "
+        "print(c.transport_cls, type(c.transport).__module__, c.transport_options['data_folder_in'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=ROOT, env={**env, "VAR_DIR": str(tmp_path)}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "casetracker.local_broker.Transport",
+        "casetracker.local_broker",
+        str(tmp_path / "celery" / "queue"),
+    ]
