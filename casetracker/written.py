@@ -1,0 +1,197 @@
+"""Values as people write them: text cleaned of invisible characters, words folded to one script and
+spelling, and approximate dates in English, Russian and Belarusian ("mid-March 2021", "14 марта 2021",
+"у сакавіку 2021", "14.03.2021", "2021").
+
+Shared by register imports (registers.parsing reads spreadsheet cells with it) and the admin's one-field
+date entry (casetracker.date_entry). `ParseError`'s message is written for the person who typed the
+value: it names it, says what is wrong and which forms are accepted.
+"""
+
+import calendar
+import datetime
+import math
+import re
+import unicodedata
+
+from .dates import ApproximateDate, Precision
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read; the message is written for the researcher fixing the sheet."""
+
+
+# --- Cell text ------------------------------------------------------------------------------------
+
+# Zero-width spaces, byte-order marks and soft hyphens survive copying from web pages and Word.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Lists typed on two keyboard layouts mix Latin and Cyrillic letters that look alike ("сакавiку" with a
+# Latin i). Each word is moved to the script most of its letters are in.
+_LATIN_LOOKALIKES = "aceiopxyABCEHIKMOPTXY"
+_CYRILLIC_LOOKALIKES = "асеіорхуАВСЕНІКМОРТХУ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+
+# Spellings people use interchangeably: ё for е, у for the Belarusian ў, any dash for a hyphen.
+_SPELLING = str.maketrans({"ё": "е", "ў": "у", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-"})
+
+
+def _cell_text(value):
+    """The cell as text with single spaces; spreadsheet libraries hand over numbers, and NaN for empty cells."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            value = int(value)
+    return " ".join(unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE).split())
+
+
+def _one_script(word):
+    word = word.group()
+    cyrillic = sum("\u0400" <= letter <= "\u04ff" for letter in word)
+    latin = sum("a" <= letter <= "z" for letter in word.lower())
+    if not (cyrillic and latin):
+        return word
+    return word.translate(_TO_CYRILLIC if cyrillic > latin else _TO_LATIN)
+
+
+def _fold(text):
+    """Lower case, one script per word, one spelling; keeps the length, so a match can be cut from the original."""
+    text = re.sub(r"\w+", _one_script, text)
+    return "".join(letter.lower() if len(letter.lower()) == 1 else letter for letter in text).translate(_SPELLING)
+
+
+def _words(table):
+    """{value: "space-separated forms"} -> {folded form: value}."""
+    return {_fold(form): value for value, forms in table.items() for form in forms.split()}
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+DATE_FORMS = (
+    'write 2021, 03.2021, 14.03.2021, 2021-03-14 or "mid-March 2021" (Russian and Belarusian month names work too)'
+)
+
+# Years before this are typos in a register of living cases ("1021" for "2021"), not history.
+EARLIEST_YEAR = 1900
+
+# Month names as registers write them: nominative ("март 2021"), genitive ("14 марта 2021") and
+# prepositional/locative ("в марте 2021", "у сакавіку 2021"), plus common abbreviations; English, Russian,
+# Belarusian, two spaces apart.
+_MONTHS = _words(
+    {
+        1: "january jan  январь января январе янв  студзень студзеня студзені",
+        2: "february feb  февраль февраля феврале фев февр  люты лютага лютым",
+        3: "march mar  март марта марте мар  сакавік сакавіка сакавіку",
+        4: "april apr  апрель апреля апреле апр  красавік красавіка красавіку",
+        5: "may  май мая мае  май мая маі",
+        6: "june jun  июнь июня июне июн  чэрвень чэрвеня чэрвені",
+        7: "july jul  июль июля июле июл  ліпень ліпеня ліпені",
+        8: "august aug  август августа августе авг  жнівень жніўня жніўні",
+        9: "september sep sept  сентябрь сентября сентябре сен сент  верасень верасня верасні",
+        10: "october oct  октябрь октября октябре окт  кастрычнік кастрычніка кастрычніку",
+        11: "november nov  ноябрь ноября ноябре ноя нояб  лістапад лістапада лістападзе",
+        12: "december dec  декабрь декабря декабре дек  снежань снежня снежні",
+    }
+)
+
+# "early/mid/late March", "(в) начале/середине/конце марта", "(у) пачатку/сярэдзіне/канцы сакавіка".
+_MONTH_PARTS = _words(
+    {
+        Precision.EARLY: "early beginning  начало начале  пачатак пачатку",
+        Precision.MID: "mid middle  середина середине  сярэдзіна сярэдзіне",
+        Precision.LATE: "late end  конец конце  канец канцы",
+    }
+)
+
+# "2021 г.", "14 марта 2021 года", "в 2021 году", "у 2021 годзе": the word for year adds nothing.
+_YEAR_WORD = re.compile(r"(?<=\d) ?(?:г|год|года|году|годзе)\.?$")
+_PREPOSITION = re.compile(r"^(?:в|у|in) ")
+
+_NUMERIC_DATES = [
+    (re.compile(r"(?P<year>\d{4})"), Precision.YEAR),
+    (re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})"), Precision.MONTH),
+    (re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})"), Precision.MONTH),
+    # Dotted and slashed dates are European, so always day first: 03.04.2021 is 3 April.
+    (re.compile(r"(?P<day>\d{1,2})(?P<separator>[./])(?P<month>\d{1,2})(?P=separator)(?P<year>\d{4})"), Precision.DAY),
+    # Spreadsheet exports write date cells as ISO dates, often with a midnight time.
+    (
+        re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?"),
+        Precision.DAY,
+    ),
+]
+
+# 14.03.21 may be 1921 or 2021, and 03.21 may be March 2021 or 3 December without a year.
+_SHORT_YEAR = re.compile(r"\d{1,2}[./]\d{1,2}(?:[./]\d{1,2})?")
+
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")  # "March 14th"
+_DATE_PUNCTUATION = re.compile(r"[,.\-]")  # "March 14, 2021", "Mar. 2021", "mid-March"
+_DIGITS_AGAINST_LETTERS = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")  # "14марта"
+
+# On folded text with punctuation and ordinals gone: "mid march 2021", "14 марта 2021", "march 14 2021",
+# "end of march 2021".
+_WORDED_DATE = re.compile(
+    r"(?:(?P<part>[^\W\d_]+) (?:of )?)?"
+    r"(?:(?P<day>\d{1,2}) )?"
+    r"(?P<month>[^\W\d_]+) "
+    r"(?:(?P<day_after>\d{1,2}) )?"
+    r"(?P<year>\d+)"
+)
+
+
+def _not_a_date(text, reason=""):
+    return ParseError(f'"{text}" is not a date: {reason + "; " if reason else ""}{DATE_FORMS}.')
+
+
+def parse_date(value):
+    """An `ApproximateDate` from a register cell, None for an empty cell; `ParseError` if unreadable."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return ApproximateDate(value, Precision.DAY)
+    text = _cell_text(value)
+    if not text:
+        return None
+    core = _PREPOSITION.sub("", _YEAR_WORD.sub("", _fold(text)))
+    for pattern, precision in _NUMERIC_DATES:
+        if match := pattern.fullmatch(core):
+            numbers = {name: int(number) for name, number in match.groupdict().items() if name != "separator"}
+            return _approximate_date(text, precision=precision, **numbers)
+    if _SHORT_YEAR.fullmatch(core):
+        raise _not_a_date(text, "the year needs all four digits")
+    return _worded_date(text, core)
+
+
+def _worded_date(text, core):
+    words = _DATE_PUNCTUATION.sub(" ", _ORDINAL_SUFFIX.sub("", core))
+    words = " ".join(_DIGITS_AGAINST_LETTERS.sub(" ", words).split())
+    match = _WORDED_DATE.fullmatch(words)
+    if not match:
+        raise _not_a_date(text)
+    part, month, year = match["part"], match["month"], match["year"]
+    day = match["day"] or match["day_after"]
+    if month in _MONTH_PARTS:
+        raise _not_a_date(text, "early, mid and late need a month")
+    if month not in _MONTHS:
+        raise _not_a_date(text, f'"{month}" is not a month name')
+    if part is not None and part not in _MONTH_PARTS:
+        raise _not_a_date(text)
+    if part and day:
+        raise _not_a_date(text, "give a day or early/mid/late, not both")
+    if len(year) != 4:
+        raise _not_a_date(text, "the year needs all four digits")
+    precision = Precision.DAY if day else _MONTH_PARTS.get(part, Precision.MONTH)
+    return _approximate_date(text, precision=precision, year=int(year), month=_MONTHS[month], day=int(day or 1))
+
+
+def _approximate_date(text, precision, year, month=1, day=1):
+    if year < EARLIEST_YEAR:
+        raise _not_a_date(text, f"{year} is before {EARLIEST_YEAR}, probably a typo")
+    if not 1 <= month <= 12:
+        hint = " (dates are read day first)" if precision == Precision.DAY and 1 <= day <= 12 else ""
+        raise _not_a_date(text, f"there is no month {month}{hint}")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise _not_a_date(text, f"{calendar.month_name[month]} {year} has no day {day}")
+    return ApproximateDate(datetime.date(year, month, day), precision)
