@@ -12,12 +12,16 @@ from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from casetracker.date_entry import ApproximateDateAdmin, ApproximateDateForm
+from casetracker.held_changes import HoldPublicChanges
 from casetracker.names import clean_query
 from casetracker.stale_edits import StaleEditGuardForm, StaleEditGuardInlineForm, with_version_field
 from casetracker.text import fold
@@ -253,11 +257,22 @@ class LargeTablePaginator(Paginator):
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin):
-    """Base admin for case data: history with diffs; revert only with the history change right; a save over
-    someone else's change is refused (casetracker.stale_edits)."""
+class CaseForm(ApproximateDateForm, StaleEditGuardForm):
+    pass
 
-    form = StaleEditGuardForm
+
+class CaseInlineForm(ApproximateDateForm, StaleEditGuardInlineForm):
+    pass
+
+
+class CaseAdmin(
+    HoldPublicChanges, ApproximateDateAdmin, NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHistoryAdmin
+):
+    """Base admin for case data: history with diffs; revert only with the history change right; a save over
+    someone else's change is refused (casetracker.stale_edits); a researcher's change to what the public sees is
+    held for an editor (casetracker.held_changes)."""
+
+    form = CaseForm
     publish_values = None  # (public value, internal value) of `publish_field`, for the bulk actions
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     paginator = LargeTablePaginator
@@ -271,7 +286,30 @@ class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHi
         # form holds the old version as typed, so it always saves.
         if change and not form.has_changed() and getattr(request, "reverting_to", None) is None:
             return
+        request.history_mark = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._one_history_row(request, form.instance)
+
+    @staticmethod
+    def _one_history_row(request, obj):
+        """django-simple-history writes a row for the save and one more per many-to-many change (an incident's
+        sources: a remove and an add): one save is one change, so keep the last row (it holds the whole result),
+        as an addition if the first was one."""
+        if not hasattr(request, "history_mark"):
+            return  # nothing was saved
+        mark = request.history_mark
+        rows = obj.history.order_by("history_id")
+        rows = list(rows.filter(history_id__gt=mark) if mark is not None else rows)
+        if len(rows) < 2:
+            return
+        first, last = rows[0], rows[-1]
+        last.history_type = first.history_type
+        last.history_change_reason = last.history_change_reason or first.history_change_reason
+        last.save(update_fields=["history_type", "history_change_reason"])
+        obj.history.filter(history_id__in=[row.history_id for row in rows[:-1]]).delete()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         reverting_to = getattr(request, "reverting_to", None)
@@ -291,6 +329,38 @@ class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHi
             if not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "created_column", "changed_column"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is None or not match.url_name or not match.url_name.endswith("_changelist"):
+            return queryset
+        # Who made and last changed each row, from its history: computed for the rows of the page only.
+        history = self.model.history.model.objects.filter(id=OuterRef("pk"))
+        first, last = history.order_by("history_date", "history_id"), history.order_by("-history_date", "-history_id")
+        return queryset.annotate(
+            created_at=Subquery(first.values("history_date")[:1]),
+            created_by=Subquery(first.values("history_user__username")[:1]),
+            changed_at=Subquery(last.values("history_date")[:1]),
+            changed_by=Subquery(last.values("history_user__username")[:1]),
+        )
+
+    @staticmethod
+    def _when_by(when, by):
+        if when is None:
+            return "—"
+        return f"{date_format(timezone.localtime(when), 'j M Y, H:i')}, {by or 'a command or import'}"
+
+    @admin.display(description="created")
+    def created_column(self, obj):
+        return self._when_by(getattr(obj, "created_at", None), getattr(obj, "created_by", None))
+
+    @admin.display(description="last changed")
+    def changed_column(self, obj):
+        return self._when_by(getattr(obj, "changed_at", None), getattr(obj, "changed_by", None))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -324,8 +394,8 @@ class CaseAdmin(NoSilentTruncation, PublishGuardMixin, NameSearchMixin, SimpleHi
     actions = ["make_public", "make_internal"]
 
 
-class CaseInline(NoSilentTruncation, PublishGuardMixin, admin.TabularInline):
-    form = StaleEditGuardInlineForm
+class CaseInline(ApproximateDateAdmin, NoSilentTruncation, PublishGuardMixin, admin.TabularInline):
+    form = CaseInlineForm
     extra = 0
     show_change_link = True
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS

@@ -9,7 +9,9 @@ compares them with the stored row on every write.
 """
 
 import base64
+import contextvars
 import secrets
+from contextlib import contextmanager
 
 from django.db import models
 
@@ -63,3 +65,28 @@ class PublicFields:
                 value = bounds(field.to_python(value), getattr(self, field.precision_field))[0]
             row[field.attname] = field.get_prep_value(value)
         return row
+
+
+# The cases whose public pages the writes in progress change (None: nobody is watching).
+_public_changes_seen = contextvars.ContextVar("public_changes_seen", default=None)
+
+
+@contextmanager
+def noticing_public_changes():
+    """Collect the ids of published prisoners whose public pages the writes inside change (reported by
+    prisoners.public_changes, the one judge of that): how a researcher's public edit is recognised and held."""
+    seen = set()
+    token = _public_changes_seen.set(seen)
+    try:
+        yield seen
+    finally:
+        _public_changes_seen.reset(token)
+
+
+def watching_public_changes():
+    return _public_changes_seen.get() is not None
+
+
+def public_change_seen(prisoner_ids):
+    if (seen := _public_changes_seen.get()) is not None:
+        seen.update(prisoner_ids)

@@ -22,6 +22,9 @@ ROLES = {"editor": EDITOR, "researcher": RESEARCHER, "alerts": ALERT_STAFF}
 
 ALERT_APPS = ("alerts",)
 CHANNEL_PERMISSIONS = [f"alerts.{action}_channel" for action in ("add", "delete")]  # view and change: ALERT_APPS
+# Researchers read their own held changes (and why one came back); editors decide them (casetracker.held_changes).
+REVIEW_VIEW_PERMISSIONS = ["review.view_heldchange"]
+REVIEW_PERMISSIONS = ["review.view_heldchange", "review.change_heldchange"]
 IMPORT_PERMISSIONS = ["registers.run_import", "registers.view_importrun", "registers.add_importrun"]
 PUBLISH_PERMISSIONS = [
     "prisoners.publish_prisoner",
@@ -51,12 +54,17 @@ def _perms(app_labels, actions, historical=False):
 def role_permissions():
     """Role name -> permission names ("app_label.codename")."""
     case_apps = settings.CASE_APPS
-    researcher = _perms(case_apps, ["view", "add", "change"]) + _perms(case_apps, ["view"], historical=True)
+    researcher = (
+        _perms(case_apps, ["view", "add", "change"])
+        + _perms(case_apps, ["view"], historical=True)
+        + REVIEW_VIEW_PERMISSIONS
+    )
     return {
         RESEARCHER: researcher,
         EDITOR: _perms(case_apps, ["view", "add", "change", "delete"])
         + _perms(case_apps, ["view", "change"], historical=True)
         + PUBLISH_PERMISSIONS
+        + REVIEW_PERMISSIONS
         + IMPORT_PERMISSIONS
         + _perms(ALERT_APPS, ["view", "change"])
         + CHANNEL_PERMISSIONS,

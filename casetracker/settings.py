@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "alerts",
     "publicsite",
     "registers",
+    "review",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, UniqueConstraint
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -9,6 +12,7 @@ from casetracker.admin_base import CaseAdmin, CaseInline, DuplicateCheckMixin
 from events.models import Contact, Party
 
 from . import lapse as lapse_rule
+from .case_history import case_history
 from .lapse import LapseBasis
 from .models import (
     Charge,
@@ -258,6 +262,33 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_contact_lapse()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/case-history/",
+                self.admin_site.admin_view(self.case_history_view),
+                name="prisoners_prisoner_case_history",
+            ),
+            *super().get_urls(),
+        ]
+
+    def case_history_view(self, request, pk):
+        prisoner = get_object_or_404(Prisoner._base_manager, pk=pk)
+        if not self.has_view_permission(request, prisoner):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": prisoner,
+            "title": f"Case history: {prisoner}",
+            "entries": case_history(prisoner),
+        }
+        return TemplateResponse(request, "admin/prisoners/prisoner/case_history.html", context)
+
+    def view_on_site(self, prisoner):
+        # An unpublished case has no public page yet: staff see how it would look.
+        return prisoner.get_absolute_url() if prisoner.published else reverse("publicsite:preview", args=[prisoner.pk])
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)

@@ -27,6 +27,7 @@ import threading
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from casetracker.public_record import public_change_seen, watching_public_changes
 from events.models import Contact, Incident, Source, Visibility
 
 from .models import (
@@ -50,7 +51,10 @@ def touch(prisoner_ids, now=None):
     """What the public sees of these cases changed now (nothing happens to unpublished ones)."""
     ids = {pk for pk in prisoner_ids if pk is not None}
     if ids:
-        Prisoner._base_manager.filter(pk__in=ids, published=True).update(public_changed=now or timezone.now())
+        published = Prisoner._base_manager.filter(pk__in=ids, published=True)
+        if watching_public_changes():
+            public_change_seen(published.values_list("pk", flat=True))
+        published.update(public_changed=now or timezone.now())
 
 
 def _published(prisoner_id):
@@ -101,6 +105,7 @@ def _after_save(sender, instance, raw=False, update_fields=None, **kwargs):
         # A save of some fields only (or of a record read with some deferred) left the dates out.
         sender._base_manager.filter(pk=instance.pk).update(**{name: getattr(instance, name) for name in unsaved})
     if sender is Prisoner:
+        public_change_seen([instance.pk])
         if instance.published and not (stored and stored["published"]):
             _incidents_shown(instance.pk, instance.public_changed)
         return

@@ -70,4 +70,6 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", public(sitemap, ["p"]), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", public(views.robots_txt), name="robots"),
+    # Staff only, never cached: a case's page as it would look published (views.preview).
+    path("preview/<int:pk>/", require_safe(csp_replace(CONTENT_SECURITY_POLICY)(views.preview)), name="preview"),
 ]

@@ -3,7 +3,10 @@
 
 from functools import wraps
 
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -156,6 +159,34 @@ def prisoner_detail(request, slug):
     )
 
 
+@staff_member_required
+def preview(request, pk):
+    """Staff: a case's public page as it would look if published now, whether it is or not. Built by the public
+    page's own code in a transaction that publishes the case and is always rolled back: nobody else ever sees it
+    published, nothing is cached, and search engines are told to keep away."""
+    if not request.user.has_perm("prisoners.view_prisoner"):
+        raise PermissionDenied
+    was_published = get_object_or_404(Prisoner._base_manager.values_list("published", flat=True), pk=pk)
+    with transaction.atomic():
+        Prisoner._base_manager.filter(pk=pk).update(published=True)
+        case = CaseFile(get_object_or_404(public_prisoners(), pk=pk))
+        response = render(
+            request,
+            "publicsite/prisoner_detail.html",
+            {
+                "prisoner": case.prisoner,
+                "case": case,
+                "canonical_url": request.build_absolute_uri(case.prisoner.get_absolute_url()),
+                "preview": True,
+                "was_published": was_published,
+            },
+        )
+        transaction.set_rollback(True)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def prisoner_photo(request, slug):
     """A photo an editor made public, of a published prisoner; anything else is 404."""
     prisoner = get_object_or_404(Prisoner.objects.public().filter(photo_public=True).exclude(photo=""), slug=slug)
@@ -236,6 +267,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        f"Disallow: {reverse('publicsite:preview', args=[0]).removesuffix('0/')}",
         f"Sitemap: {request.build_absolute_uri(reverse('publicsite:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -79,10 +79,10 @@ def test_prisoner_page_links_to_its_incidents(demo, researcher, as_user):
     assert "No lawyer contact on record for at least" in page and "overdue" in page
 
 
-def test_a_transfer_closes_one_custody_period_and_opens_the_next_in_one_save(today, researcher, as_user):
+def test_a_transfer_closes_one_custody_period_and_opens_the_next_in_one_save(today, editor, as_user):
     current = CustodyPeriodFactory(start=D(2021, 1, 1), end=None)
     prisoner, new_facility = current.prisoner, FacilityFactory(name="Prison No. 8")
-    client = as_user(researcher)
+    client = as_user(editor)  # a researcher's transfer on a published case is held (test_held_changes.py)
     data = admin_form_data(client.get(f"/admin/prisoners/prisoner/{prisoner.pk}/change/"))
     data.update({"custody_periods-0-end": "2024-03-01", "custody_periods-0-end_precision": "day"})
     add_inline_row(

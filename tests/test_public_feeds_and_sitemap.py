@@ -113,6 +113,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, clie
     assert response.content.decode().splitlines() == [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /preview/",
         "Sitemap: http://testserver/sitemap.xml",
     ]
 

@@ -12,6 +12,7 @@ from PIL import Image
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER, sync_roles
 from events.models import Incident, Source, Visibility
 from prisoners.models import Prisoner
+from review.models import HeldChange
 from tests.admin_forms import admin_form_data
 from tests.factories import IncidentFactory, PrisonerFactory
 
@@ -176,7 +177,7 @@ def png():
 PNG = png()
 
 
-def test_a_photo_a_researcher_replaces_waits_for_an_editor_to_clear_it(researcher, as_user, settings, tmp_path):
+def test_a_photo_a_researcher_replaces_waits_for_an_editor_to_clear_it(researcher, editor, as_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     prisoner = PrisonerFactory(name="Photo Person", published=True, photo_public=True)
     prisoner.photo.save("cleared.png", ContentFile(PNG))
@@ -186,6 +187,10 @@ def test_a_photo_a_researcher_replaces_waits_for_an_editor_to_clear_it(researche
     data["photo"] = SimpleUploadedFile("new.png", PNG, content_type="image/png")
     response = client.post(f"/admin/prisoners/prisoner/{prisoner.pk}/change/", data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    prisoner.refresh_from_db()
+    assert "cleared" in prisoner.photo.name and prisoner.photo_public  # the public page changes: held for an editor
+    held = HeldChange.objects.get()
+    as_user(editor).post(f"/admin/review/heldchange/{held.pk}/approve/")
     prisoner.refresh_from_db()
     assert prisoner.photo.name.endswith(".png") and "cleared" not in prisoner.photo.name
     assert prisoner.photo_public is False

@@ -225,8 +225,7 @@ def test_the_admin_refuses_a_contact_before_detention(today, editor, as_user):
         {
             "prisoner": prisoner.pk,
             "party": "family",
-            "date": "2020-08-01",
-            "date_precision": "month",
+            "date": "August 2020",
             "channel": "visit",
             "visibility": "internal",
         },

@@ -1,0 +1,102 @@
+"""One field for an approximate date, typed as people write it and shown back the same way.
+
+Reports say "mid-July 2025", "March 2025", "2025", "late August 2025", "14.03.2025". The admin used to
+ask for a day and a separate precision menu, and silently moved a typed 15/07/2025 with "mid-month"
+to the 11th (the earliest day of the range). Here the text is read by the same parser as register
+imports (casetracker.written) into the day and its precision; the precision column stays in the form,
+hidden, and is filled from the text.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+
+from .dates import ApproximateDate, ApproximateDayField, Precision
+from .written import ParseError, parse_date
+
+EXAMPLES = "14.03.2025, mid-July 2025, early March 2025, March 2025, 2025"
+
+
+class ApproximateDateEntry(forms.CharField):
+    """Text in, an `ApproximateDate` out (None when empty); a message naming the accepted forms otherwise."""
+
+    def __init__(self, *, precision_field, **kwargs):
+        self.precision_field = precision_field
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": EXAMPLES, "size": 24}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, ApproximateDate):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ParseError as error:
+            raise ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, ApproximateDate) else value
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+def entry_for(db_field, **kwargs):
+    """The form field for a model's approximate day column (`ApproximateDayField`)."""
+    return ApproximateDateEntry(
+        precision_field=db_field.precision_field,
+        required=not db_field.blank,
+        label=capfirst(db_field.verbose_name),
+        help_text=db_field.help_text or f"As the source writes it, e.g. {EXAMPLES}.",
+        **kwargs,
+    )
+
+
+class ApproximateDateForm:
+    """A model form whose approximate dates are `ApproximateDateEntry` fields: shown as written, saved as day and
+    precision."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self._date_entries():
+            precision = self.fields.get(field.precision_field)
+            if precision is not None:
+                precision.widget, precision.required = forms.HiddenInput(), False
+            day = self.initial.get(name)
+            if isinstance(day, datetime.date):
+                level = self.initial.get(field.precision_field) or getattr(self.instance, field.precision_field, None)
+                self.initial[name] = ApproximateDate(day, level or Precision.DAY)
+
+    def _date_entries(self):
+        return [(name, field) for name, field in self.fields.items() if isinstance(field, ApproximateDateEntry)]
+
+    def _clean_fields(self):
+        # Right after the fields, so the form's own checks (and the model's) see a day and a precision as before.
+        super()._clean_fields()
+        for name, field in self._date_entries():
+            if name not in self.cleaned_data:
+                continue  # refused: its message is next to it
+            value = self.cleaned_data[name]
+            if isinstance(value, ApproximateDate):
+                self.cleaned_data[name], level = value.day, value.precision
+            else:
+                level = self.cleaned_data.get(field.precision_field) or Precision.DAY
+            self.cleaned_data[field.precision_field] = level
+            if field.precision_field not in self.fields:  # a form without the column: set on the record itself
+                setattr(self.instance, field.precision_field, level)
+
+
+class ApproximateDateAdmin:
+    """For ModelAdmin and inlines: every approximate date is one text field."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ApproximateDayField):
+            return entry_for(db_field)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,0 +1,252 @@
+"""Researchers' edits to what the public sees wait for an editor (the review app's `HeldChange`).
+
+A save in a case admin by someone who may not approve public changes runs as usual inside a
+transaction while prisoners.public_changes, the one judge of what the public sees, reports the
+published cases it changes. If it changes any, the transaction is rolled back and the submitted form
+is kept as a held change instead: nothing the public (or anyone) sees moves until an editor approves
+it. Approving replays the same form through the same admin view as its author, so every check runs
+again (a record changed since the researcher read it is refused by the stale-edit guard) and the
+history names the author, with "approved by <editor>" as the change reason.
+
+The review app sits above the case apps; this shared module reaches its model through the app
+registry by name, as the case apps refer to each other's models.
+"""
+
+import contextvars
+import copy
+import datetime
+import uuid
+
+from django import forms
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.messages.storage.base import BaseStorage
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from .public_record import noticing_public_changes
+from .stale_edits import VERSION
+
+APPROVE_PERMISSION = "review.change_heldchange"
+# Form fields that are bookkeeping, not the user's change.
+NOT_CHANGES = {VERSION, "id", "DELETE", "save_anyway", "duplicates_seen"}
+
+# Uploaded files (a new photo) are kept in storage under HELD_FILES and named in the form data under FILES.
+FILES, HELD_FILES = "__files__", "held"
+
+_approving = contextvars.ContextVar("approving_held_change", default=None)
+
+
+def held_change_model():
+    return apps.get_model("review", "HeldChange")
+
+
+def approves_public_changes(user):
+    return user.has_perm(APPROVE_PERMISSION)
+
+
+def shown(field, value):
+    """A form value as a person reads it: names, labels and dates, never ids or ISO strings."""
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ids = [getattr(item, "pk", item) for item in value]
+        return ", ".join(str(item) for item in field.queryset.model._base_manager.filter(pk__in=ids)) or "—"
+    if isinstance(field, forms.ModelChoiceField):
+        if not hasattr(value, "pk"):
+            value = field.queryset.model._base_manager.filter(pk=value).first()
+        return str(value) if value is not None else "—"
+    if isinstance(field, forms.ChoiceField):
+        choices = {}
+        for key, label in field.choices:
+            choices.update(dict(label) if isinstance(label, (list, tuple)) else {key: label})
+        return str(choices.get(value, value))
+    if isinstance(field, forms.BooleanField) or isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if hasattr(value, "name") and isinstance(field, forms.FileField):
+        return value.name
+    return str(value)
+
+
+def _form_changes(form, record, added):
+    changes = []
+    for name in form.changed_data:
+        if name in NOT_CHANGES or name not in form.fields:
+            continue
+        field = form.fields[name]
+        was = "—" if added else shown(field, form[name].initial)
+        changes.append(
+            {
+                "record": record,
+                "field": str(field.label or name),
+                "was": was,
+                "now": shown(field, form.cleaned_data.get(name)),
+            }
+        )
+    return changes
+
+
+def form_changes(form, formsets, add):
+    """What a submitted admin form and its inline rows change, field by field, in words."""
+    changes = _form_changes(form, str(form.instance), add)
+    for formset in formsets:
+        label = str(formset.model._meta.verbose_name)
+        for row in formset.forms:
+            if not row.has_changed() or not hasattr(row, "cleaned_data"):
+                continue
+            if row in formset.deleted_forms:
+                changes.append(
+                    {"record": f"{label}: {row.instance}", "field": "", "was": "on record", "now": "removed"}
+                )
+                continue
+            added = row.instance in formset.new_objects
+            changes.extend(_form_changes(row, f"{label}: {row.instance}" + (" (new)" if added else ""), added))
+    return changes
+
+
+def _keep_files(files):
+    kept = {}
+    for key, uploads in files.lists():
+        for upload in uploads:
+            upload.seek(0)
+            path = default_storage.save(f"{HELD_FILES}/{uuid.uuid4().hex}/{upload.name}", upload)
+            kept.setdefault(key, []).append([path, upload.name, upload.content_type])
+    return kept
+
+
+def _kept_files(kept):
+    files = MultiValueDict()
+    for key, uploads in kept.items():
+        for path, name, content_type in uploads:
+            with default_storage.open(path, "rb") as stored:
+                files.appendlist(key, SimpleUploadedFile(name, stored.read(), content_type))
+    return files
+
+
+class _Discarded(BaseStorage):
+    """Messages of a save that was rolled back or replayed: the user is told what really happened instead."""
+
+    def _get(self, *args, **kwargs):
+        return [], True
+
+    def _store(self, messages, response, *args, **kwargs):
+        return []
+
+
+class HoldPublicChanges:
+    """For CaseAdmin: a save that would change a published case's public page, by someone who may not approve
+    public changes, is held for an editor instead of saved."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            self._say_what_is_held(request, object_id)
+        if request.method != "POST" or approves_public_changes(request.user) or _approving.get() is not None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        told, held = request._messages, False
+        with transaction.atomic(), noticing_public_changes() as cases:
+            request._messages = _Discarded(request)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            saved = getattr(request, "_case_forms", None)  # set only once the form was saved
+            if saved is not None and cases:
+                form, formsets, add = saved
+                changes = form_changes(form, formsets, add)
+                record = f"new {self.model._meta.verbose_name}: {form.instance}" if add else str(form.instance)
+                transaction.set_rollback(True)
+                held = True
+        queued, request._messages = request._messages._queued_messages, told
+        if not held:
+            for message in queued:  # what the view said stands: it was only put aside
+                told.add(message.level, message.message, message.extra_tags)
+            return response
+        return self._hold(request, object_id, record, changes, cases)
+
+    def _hold(self, request, object_id, record, changes, cases):
+        model = held_change_model()
+        with transaction.atomic():
+            held = model.objects.create(
+                content_type=apps.get_model("contenttypes", "ContentType").objects.get_for_model(self.model),
+                object_id=object_id or "",
+                record=record[:300],
+                author=request.user,
+                form_data={
+                    **{key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"},
+                    FILES: _keep_files(request.FILES),
+                },
+                changes=changes,
+            )
+            held.cases.set(cases)
+        messages.warning(
+            request,
+            f"Held for an editor's review: this change would alter what the public sees of a published case. "
+            f"Nothing is changed until an editor approves it (held change {held.pk}).",
+        )
+        opts = self.model._meta
+        if object_id:
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+    def _say_what_is_held(self, request, object_id):
+        pending = held_change_model().objects.pending().of_record(self.model, object_id).select_related("author")
+        for held in pending:
+            messages.info(
+                request,
+                f"A change by {held.author} of {date_format(held.made_at, 'j F Y, H:i')} is waiting for an editor's "
+                f"review (held change {held.pk}); this form shows the record as it is now.",
+            )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        request._case_forms = (form, formsets, add)  # what a held change records of itself
+        return super().construct_change_message(request, form, formsets, add)
+
+
+def replay(held, request, editor):
+    """Apply a held change: its form submitted again through its admin view, as its author. Returns the errors
+    that stopped it (nothing is saved then), or [] when it was saved."""
+    model_admin = admin.site._registry[held.model]
+    again = copy.copy(request)
+    again.method = "POST"
+    again._post = QueryDict(mutable=True)
+    for key, values in held.form_data.items():
+        if key != FILES:
+            again._post.setlist(key, values)
+    again._files = _kept_files(held.form_data.get(FILES, {}))
+    again.user = held.author
+    again._messages = _Discarded(again)
+    again._case_forms = None
+    saved_request = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = again  # the history names the author
+    token = _approving.set(f"approved by {editor}")
+    try:
+        response = model_admin.changeform_view(again, held.object_id or None)
+    except PermissionDenied:
+        return [f"{held.author} may no longer make this change (their permissions changed)."]
+    finally:
+        _approving.reset(token)
+        HistoricalRecords.context.request = saved_request
+    if again._case_forms is not None:
+        return []
+    context = getattr(response, "context_data", None) or {}
+    errors = [str(error) for errors in context.get("errors", []) for error in errors]
+    return errors or [" ".join(str(message) for message in again._messages._queued_messages) or "It was not saved."]
+
+
+def _approval_reason(sender, history_instance, **kwargs):
+    reason = _approving.get()
+    if reason and not history_instance.history_change_reason:
+        history_instance.history_change_reason = reason
+
+
+def connect():
+    pre_create_historical_record.connect(_approval_reason, dispatch_uid="held-change-approval-reason")

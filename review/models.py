@@ -1,0 +1,104 @@
+"""Held changes: a researcher's edit that would change what the public sees waits here for an editor.
+
+The record is not changed until an editor approves: the public site (and the admin form) keep showing
+the approved version. What is held is the submitted form itself, replayed through the same admin form
+on approval (review.replay), so an approved change is checked and saved exactly as a direct edit
+would be, history and all, and refused if the record changed since the researcher read it.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "waiting for review"
+    APPROVED = "approved", "approved and published"
+    RETURNED = "returned", "returned to the researcher"
+
+
+class HeldChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=State.PENDING)
+
+    def of_record(self, model, pk):
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk))
+
+    def visible_to(self, user):
+        """Editors review everyone's; a researcher sees their own (and why one was returned)."""
+        if user.has_perm("review.change_heldchange"):
+            return self
+        return self.filter(author=user)
+
+
+class HeldChange(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name="kind of record")
+    object_id = models.CharField(max_length=64, blank=True, help_text="Empty for a record to be added.")
+    record = models.CharField("record", max_length=300, help_text="The record as it was named when held.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_changes")
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The form as submitted (field name -> values), replayed through the admin on approval.
+    form_data = models.JSONField()
+    # What it changes, worked out when held: [{"record", "field", "was", "now"}].
+    changes = models.JSONField(default=list)
+    cases = models.ManyToManyField(
+        "prisoners.Prisoner", related_name="held_changes", help_text="The published cases whose pages it changes."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The editor's word to the researcher.")
+
+    objects = HeldChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=State.PENDING, decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(state=State.PENDING) & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="held_change_decided_when_not_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.record} (held {timezone.localtime(self.made_at):%d %b %Y %H:%M}, {self.author})"
+
+    @property
+    def model(self):
+        return self.content_type.model_class()
+
+    @property
+    def adds(self):
+        return not self.object_id
+
+    def record_url(self):
+        opts = self.model._meta
+        if self.adds:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_id])
+
+    def decide(self, state, editor, comment=""):
+        """Claim the decision: True if this call made it, False if someone decided it first."""
+        now = timezone.now()
+        claimed = HeldChange.objects.filter(pk=self.pk, state=State.PENDING).update(
+            state=state, decided_by=editor, decided_at=now, comment=comment
+        )
+        if claimed:
+            self.state, self.decided_by, self.decided_at, self.comment = state, editor, now, comment
+        return bool(claimed)
+
+
+class ReviewMark(models.Model):
+    """Up to when an editor has looked at what others changed: the review page lists what came after."""
+
+    editor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_mark")
+    reviewed_up_to = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.editor} reviewed up to {self.reviewed_up_to}"
