@@ -2,6 +2,7 @@
 and lists that stay fast on tables of millions of rows."""
 
 import copy
+import datetime
 import json
 import operator
 from functools import cached_property, reduce
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from casetracker.date_entry import ApproximateDateAdmin, ApproximateDateForm
 from casetracker.held_changes import HoldPublicChanges
@@ -33,6 +35,31 @@ def version_m2m(version):
         field.name: list(getattr(version, field.name).values_list(f"{field.m2m_reverse_field_name()}_id", flat=True))
         for field in getattr(version, "_history_m2m_fields", [])
     }
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """A record's History page in words: dates as people read them, choices by their labels, related records by
+    name, and long texts whole (django-simple-history cuts values at 100 characters and shows raw values)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many or value in (None, ""):
+            return super().prepare_delta_change_value(change, value) if value not in (None, "") else "—"
+        if field.is_relation:
+            related = field.related_model._base_manager.filter(pk=value).first()
+            return str(related) if related is not None else f"#{value} (deleted)"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "j F Y, H:i")
+        if isinstance(value, datetime.date):
+            return date_format(value, "j F Y")
+        return value
+
+    def get_obj_diff_display(self):
+        return ObjDiffDisplay(max_length=1_000_000)  # whole values: a cut text hides the change
 
 
 class RevertForm:
@@ -317,6 +344,9 @@ class CaseAdmin(
             base = kwargs.get("form", self.form)
             kwargs["form"] = type(base.__name__, (RevertForm, base), {"guarded": False, "version_m2m": reverting_to})
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The form shows an old version on purpose (no stale-edit check), its many-to-many values included.

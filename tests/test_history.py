@@ -131,3 +131,17 @@ def test_one_save_is_one_history_row_even_when_it_changes_sources(researcher, as
     added = Incident.objects.get(description="Added with a source")
     assert [row.history_type for row in added.history.all()] == ["+"]
     assert [link.source.title for link in added.history.get().sources.all()] == ["Viasna report"]
+
+
+def test_a_records_history_page_reads_in_words_and_shows_long_texts_whole(editor, as_user, today):
+    incident = IncidentFactory(description="Short.", start=datetime.date(2023, 5, 1))
+    long_text = "Placed in a punishment cell. " * 20
+    client = as_user(editor)
+    edit = f"/admin/events/incident/{incident.pk}/change/"
+    data = {**admin_form_data(client.get(edit)), "description": long_text.strip(), "start": "3 May 2023"}
+    assert client.post(edit, data).status_code == 302
+
+    page = client.get(f"/admin/events/incident/{incident.pk}/history/").content.decode()
+    assert "1 May 2023" in page and "3 May 2023" in page and "2023-05-01" not in page
+    assert long_text.strip() in page  # whole, not cut at 100 characters
+    assert "None" not in page.split('id="change-history"')[1]  # no change reason, no "None"
