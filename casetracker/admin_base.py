@@ -9,11 +9,12 @@ from functools import cached_property, reduce
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -284,6 +285,20 @@ class LargeTablePaginator(Paginator):
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
+def _one_history_row(obj, mark):
+    """django-simple-history writes a row for a save and one more per many-to-many change (an incident's sources: a
+    remove and an add). One save is one change: keep the last of the rows after `mark` (it holds the whole result),
+    as an addition if the first was one."""
+    rows = list(obj.history.filter(history_id__gt=mark).order_by("history_id"))
+    if len(rows) < 2:
+        return
+    first, last = rows[0], rows[-1]
+    last.history_type = first.history_type
+    last.history_change_reason = last.history_change_reason or first.history_change_reason
+    last.save(update_fields=["history_type", "history_change_reason"])
+    obj.history.filter(history_id__in=[row.history_id for row in rows[:-1]]).delete()
+
+
 class CaseForm(ApproximateDateForm, StaleEditGuardForm):
     pass
 
@@ -308,35 +323,33 @@ class CaseAdmin(
     def get_fieldsets(self, request, obj=None):
         return with_version_field(super().get_fieldsets(request, obj))
 
+    def save_form(self, request, form, change):
+        # Where each history table ends before this save: the rows after it are this save's (_one_history_row).
+        inlines = self.get_inline_instances(request, form.instance if change else None)
+        models = {self.model, *(inline.model for inline in inlines)}
+        request.history_marks = {
+            model: model.history.aggregate(last=Max("history_id"))["last"] or 0
+            for model in models
+            if getattr(model.history.model, "_history_m2m_fields", None)
+        }
+        return super().save_form(request, form, change)
+
     def save_model(self, request, obj, form, change):
         # Nothing typed differs: no save, so no empty "Changed" row in the history (inlines save apart). A revert's
         # form holds the old version as typed, so it always saves.
         if change and not form.has_changed() and getattr(request, "reverting_to", None) is None:
             return
-        request.history_mark = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._one_history_row(request, form.instance)
-
-    @staticmethod
-    def _one_history_row(request, obj):
-        """django-simple-history writes a row for the save and one more per many-to-many change (an incident's
-        sources: a remove and an add): one save is one change, so keep the last row (it holds the whole result),
-        as an addition if the first was one."""
-        if not hasattr(request, "history_mark"):
-            return  # nothing was saved
-        mark = request.history_mark
-        rows = obj.history.order_by("history_id")
-        rows = list(rows.filter(history_id__gt=mark) if mark is not None else rows)
-        if len(rows) < 2:
-            return
-        first, last = rows[0], rows[-1]
-        last.history_type = first.history_type
-        last.history_change_reason = last.history_change_reason or first.history_change_reason
-        last.save(update_fields=["history_type", "history_change_reason"])
-        obj.history.filter(history_id__in=[row.history_id for row in rows[:-1]]).delete()
+        saved = [form.instance]
+        for formset in formsets:
+            saved += [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]
+        marks = getattr(request, "history_marks", {})
+        for obj in saved:
+            if type(obj) in marks:
+                _one_history_row(obj, marks[type(obj)])
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         reverting_to = getattr(request, "reverting_to", None)
@@ -436,4 +449,6 @@ class CaseInline(ApproximateDateAdmin, NoSilentTruncation, PublishGuardMixin, ad
     def get_queryset(self, request):
         # Each row names its prisoner, facility or lawyer: fetch them with the rows, not one by one.
         related = [field.name for field in self.model._meta.concrete_fields if field.is_relation]
-        return super().get_queryset(request).select_related(*related)
+        # And the many-to-many links a row shows (an incident's sources), all rows at once.
+        links = [field.name for field in self.model._meta.many_to_many if field.name in flatten(self.fields or ())]
+        return super().get_queryset(request).select_related(*related).prefetch_related(*links)

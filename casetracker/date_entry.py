@@ -24,7 +24,9 @@ class ApproximateDateEntry(forms.CharField):
 
     def __init__(self, *, precision_field, **kwargs):
         self.precision_field = precision_field
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": EXAMPLES, "size": 24}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": EXAMPLES, "size": 24, "class": "approximate-date"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):

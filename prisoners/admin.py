@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from casetracker.admin_base import CaseAdmin, CaseInline, DuplicateCheckMixin
-from events.models import Contact, Party
+from events.models import Contact, Incident, Party
 
 from . import lapse as lapse_rule
 from .case_history import case_history
@@ -137,14 +137,42 @@ class RepresentationInline(CaseInline):
 
 class ContactInline(CaseInline):
     """The latest contacts only (SHOWN): a case with hundreds keeps its page light; the rest
-    are a click away in the contact list."""
+    are a click away in the contact list. Whole contacts: what happened and the sources too."""
 
     SHOWN = 20
+    LATEST_FIRST = ["-date_latest", "-pk"]
     model = Contact
-    fields = ["party", "date", "date_precision", "channel", "lawyer", "contact_person", "visibility"]
-    autocomplete_fields = ["lawyer"]
+    fields = [
+        "party", "date", "date_precision", "channel", "lawyer", "contact_person", "description", "sources", "visibility"
+    ]  # fmt: skip
+    autocomplete_fields = ["lawyer", "sources"]
     publish_field = "visibility"
     publish_permission = "events.publish_contact"
+    ordering = LATEST_FIRST
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "description":
+            field.widget.attrs.update(rows=2, cols=30)
+        return field
+
+
+class IncidentInline(CaseInline):
+    """Incidents entered on the prisoner's page: the latest (SHOWN) newest first, and a new one below; the rest
+    are in the incident list."""
+
+    SHOWN = 10
+    LATEST_FIRST = ["-start_latest", "-pk"]
+    model = Incident
+    template = "admin/edit_inline/stacked.html"
+    fields = [
+        "kind", ("start", "start_precision"), ("end", "end_precision"), "facility", "description", "internal_notes",
+        "sources", ("verification", "visibility"),
+    ]  # fmt: skip
+    autocomplete_fields = ["facility", "sources"]
+    publish_field = "visibility"
+    publish_permission = "events.publish_incident"
+    ordering = LATEST_FIRST
 
 
 class ContactLapseFilter(admin.SimpleListFilter):
@@ -211,6 +239,7 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
         SentenceInline,
         RepresentationInline,
         ContactInline,
+        IncidentInline,
         RecognitionInline,
         RegisterEntryInline,
     ]
@@ -316,9 +345,10 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, ContactInline) and obj is not None and obj.pk:
-            latest = obj.contacts.order_by("-date_latest", "-pk").values_list("pk", flat=True)[: ContactInline.SHOWN]
-            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=list(latest))
+        if getattr(inline, "SHOWN", None) and obj is not None and obj.pk:
+            rows = inline.model._base_manager.filter(prisoner=obj).order_by(*inline.LATEST_FIRST)
+            latest = list(rows.values_list("pk", flat=True)[: inline.SHOWN])
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=latest)
         return kwargs
 
     @admin.display(description="contacts")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from prisoners.admin import ContactInline
+from prisoners.admin import ContactInline, IncidentInline
 from prisoners.models import CustodyPeriod, Prisoner
 from tests.admin_forms import add_inline_row, admin_form_data
 from tests.factories import (
@@ -16,6 +16,7 @@ from tests.factories import (
     IncidentFactory,
     LawyerFactory,
     PrisonerFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,11 +157,48 @@ def test_a_prisoners_page_costs_the_same_queries_however_long_the_record(today, 
         for day in range(n):
             ContactFactory(prisoner=prisoner, lawyer=lawyer, date=D(2023, 1, 1) + datetime.timedelta(days=day))
 
+    def add_incidents(n):
+        for _ in range(n):
+            IncidentFactory(prisoner=prisoner, facility=FacilityFactory(), sources=[SourceFactory()])
+
     add_contacts(ContactInline.SHOWN)
+    add_incidents(IncidentInline.SHOWN)
     few, _ = queries()
     add_contacts(100)
-    for _ in range(50):
-        IncidentFactory(prisoner=prisoner)
+    add_incidents(50)
     many, page = queries()
     assert many == few
     assert "the latest 20 are below" in page and "all 120 contacts</a>" in page
+
+
+def test_incidents_and_whole_contacts_are_entered_on_the_prisoners_page(today, researcher, as_user):
+    prisoner = PrisonerFactory(published=False)
+    colony, report = FacilityFactory(name="Penal colony No. 4"), SourceFactory(title="Viasna report")
+    client = as_user(researcher)
+    url = f"/admin/prisoners/prisoner/{prisoner.pk}/change/"
+    data = admin_form_data(client.get(url))
+    add_inline_row(
+        data,
+        "incidents",
+        {"kind": "shizo", "start": "mid-July 2023", "end": "late July 2023", "facility": colony.pk,
+         "description": "Ten days in a punishment cell.", "sources": [report.pk], "verification": "credible"},
+    )  # fmt: skip
+    add_inline_row(
+        data,
+        "contacts",
+        {"party": "lawyer", "date": "late August 2023", "channel": "visit", "contact_person": "Her lawyer",
+         "description": "The last visit before the ban.", "sources": [report.pk]},
+    )  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    incident = prisoner.incidents.get()
+    assert (str(incident.start_approx), incident.facility, list(incident.sources.all())) == (
+        "mid-July 2023",
+        colony,
+        [report],
+    )
+    contact = prisoner.contacts.get()
+    assert (contact.description, list(contact.sources.all())) == ("The last visit before the ban.", [report])
+    assert [row.history_type for row in incident.history.all()] == ["+"]  # one save, one row, sources included
+    assert [row.history_type for row in contact.history.all()] == ["+"]

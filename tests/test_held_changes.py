@@ -220,4 +220,4 @@ def test_the_admin_index_says_how_many_wait(published, researcher, editor, as_us
     assert "held-changes-waiting" not in as_user(editor).get("/admin/").content.decode()
     submit(as_user(researcher), published, bio="Blogger and journalist.")
     assert "1 held change to public records waits for your review" in as_user(editor).get("/admin/").content.decode()
-    assert "1 of your changes waits for an editor" in as_user(researcher).get("/admin/").content.decode()
+    assert "1 change of yours waits for an editor" in as_user(researcher).get("/admin/").content.decode()

@@ -87,6 +87,7 @@ PRISONER_FORM = {
             "sentences",
             "representations",
             "contacts",
+            "incidents",
             "recognitions",
             "register_entries",
         )
