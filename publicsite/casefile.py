@@ -77,7 +77,7 @@ def public_incidents():
 class TimelineEntry:
     """One dated fact on a public case page: an incident, a contact or a custody change."""
 
-    kind: str  # "incident", "contact" or "custody"
+    kind: str  # "incident", "contact", "custody" or "sentence"
     record: object
     date: ApproximateDate | None  # the start; None when unknown
     when: str  # the date (range) as written
@@ -86,12 +86,14 @@ class TimelineEntry:
     facility: Facility | None = None
     sources: list = field(default_factory=list)  # public sources only
     verification: str = ""
+    name: str = ""  # the anchor, for a record without a public identifier of its own
 
-    KINDS = ("custody", "contact", "incident")  # on the same day: a last contact before the denial that follows
+    # On the same day: a last contact before the denial that follows; a sentence before what followed it.
+    KINDS = ("custody", "contact", "sentence", "incident")
 
     @property
     def anchor(self):
-        return self.record.anchor
+        return self.name or self.record.anchor
 
     def sort_key(self):
         """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
@@ -127,6 +129,22 @@ class TimelineEntry:
             title,
             contact.description,
             sources=contact.public_sources,
+        )
+
+    @classmethod
+    def of_sentence(cls, sentence, number):
+        """A sentence, dated, in the timeline by itself (`number`: its place among the case's sentences, all public,
+        so the anchor betrays nothing)."""
+        court = f"Sentenced by {sentence.court}." if sentence.court else ""
+        regime = f"Regime: {sentence.get_regime_display()}." if sentence.regime else ""
+        return cls(
+            "sentence",
+            sentence,
+            sentence.date_approx,
+            str(sentence.date_approx),
+            f"Sentenced: {sentence.term}",
+            " ".join(part for part in (court, regime) if part),
+            name=f"sentence-{number}",
         )
 
     @classmethod
@@ -186,8 +204,20 @@ class CaseFile:
             *(TimelineEntry.of_incident(incident) for incident in self.incidents),
             *(TimelineEntry.of_contact(contact) for contact in contacts),
             *(TimelineEntry.of_custody(period) for period in custody),
+            *self._sentences(),
         ]
         return sorted(entries, key=TimelineEntry.sort_key)
+
+    def _sentences(self):
+        """Dated sentences, unless a public sentencing incident of the same date already tells it (the older way
+        of putting a sentence in the timeline)."""
+        told = {incident.start_approx for incident in self.incidents if incident.kind == IncidentKind.SENTENCING}
+        dated = [sentence for sentence in self.prisoner.sentences.all() if sentence.date_approx]
+        return [
+            TimelineEntry.of_sentence(sentence, number)
+            for number, sentence in enumerate(dated, start=1)
+            if sentence.date_approx not in told
+        ]
 
     @cached_property
     def lawyers(self):

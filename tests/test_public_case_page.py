@@ -111,7 +111,7 @@ def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
     positions = [timeline.index(entry) for entry in dates_in_order]
     assert positions == sorted(positions)
     assert timeline.startswith(
-        "Timeline Incidents, contacts and custody, oldest first; dates as reported. unknown date"
+        "Timeline Incidents, contacts, custody and sentences, oldest first; dates as reported. unknown date"
     )
 
 
@@ -279,3 +279,20 @@ def test_a_photo_shows_only_once_an_editor_cleared_it(today, client, settings, t
     assert '<img class="photo" src="/prisoners/p1/photo"' in client.get("/prisoners/p1/").content.decode()
     response = client.get("/prisoners/p1/photo")
     assert (response.status_code, response.getvalue()) == (200, b"PNG bytes")
+
+
+def test_a_sentence_is_in_the_timeline_by_itself_without_a_sentencing_incident(client, today):
+    prisoner = PrisonerFactory(name="Ihar Losik", slug="ihar-losik")
+    SentenceFactory(
+        prisoner=prisoner, kind=SentenceKind.IMPRISONMENT, term_years=15, date=datetime.date(2021, 12, 14),
+        court="Homiel court",
+    )  # fmt: skip
+    page = client.get(prisoner.get_absolute_url()).content.decode()
+    assert 'id="sentence-1"' in page and "Sentenced: 15 years" in page and "Sentenced by Homiel court." in page
+    timeline = client.get(f"/prisoners/{prisoner.slug}.json").json()["timeline"]
+    assert [(entry["type"], entry["date"]) for entry in timeline] == [("sentence", "14 December 2021")]
+
+    # Entered the older way too (a sentencing incident of that date): told once, by the incident.
+    IncidentFactory(prisoner=prisoner, kind="sentencing", start=datetime.date(2021, 12, 14), description="15 years.")
+    timeline = client.get(f"/prisoners/{prisoner.slug}.json").json()["timeline"]
+    assert [entry["type"] for entry in timeline] == ["incident"]
