@@ -1,7 +1,6 @@
-"""The admin's case pages in a real Chromium: a case's page, with every inline, fits a 1,400-pixel screen (issue
-13's bug 8: custody and contact rows ran off the right edge)."""
+"""The admin's case pages in a real Chromium: a whole case from a report is entered on one page in a few page loads,
+and that page, with every inline, fits a 1,400-pixel screen (custody and contact rows ran off its right edge)."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,7 +10,7 @@ from events.models import Party, Visibility
 from prisoners.models import Prisoner
 from tests.conftest import make_user
 from tests.factories import FacilityFactory
-from tests.test_public_browser import CHROMIUM, CHROMIUM_ARGS, admin_page
+from tests.test_public_browser import admin_page, chromium
 
 # The report the issue was measured on took about 36 page loads to enter; the aim is under half.
 MOST_PAGE_LOADS = 17
@@ -30,14 +29,8 @@ def demo_site(live_server):
 
 @pytest.fixture
 def browser(demo_site):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_the_prisoners_page_fits_a_1400_pixel_screen(demo_site, browser):

@@ -23,7 +23,7 @@ def test_no_model_change_lacks_a_migration():
         pytest.fail(f"Models changed without a migration:\n{output.getvalue()}")
 
 
-OUR_APPS = ["events", "prisoners", "alerts", "publicsite", "registers"]
+OUR_APPS = ["events", "prisoners", "alerts", "publicsite", "registers", "review"]
 
 
 def applied(app_label):

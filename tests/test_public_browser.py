@@ -6,6 +6,7 @@ Outside CI these tests skip when /usr/bin/chromium is missing; under CI=true a s
 
 import datetime
 import os
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -34,8 +35,9 @@ def site(live_server):
     return live_server.url
 
 
-@pytest.fixture
-def browser(site):
+@contextmanager
+def chromium():
+    """Debian's Chromium, driven by Playwright; a skip (a failure under CI) when it is not installed."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); CI installs it")
     from playwright.sync_api import sync_playwright
@@ -44,6 +46,12 @@ def browser(site):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(site):
+    with chromium() as browser:
+        yield browser
 
 
 def open_page(browser, *, width=1280, javascript=False):
