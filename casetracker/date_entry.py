@@ -4,7 +4,8 @@ Reports say "mid-July 2025", "March 2025", "2025", "late August 2025", "14.03.20
 ask for a day and a separate precision menu, and silently moved a typed 15/07/2025 with "mid-month"
 to the 11th (the earliest day of the range). Here the text is read by the same parser as register
 imports (casetracker.written) into the day and its precision; the precision column stays in the form,
-hidden, and is filled from the text.
+hidden, and is filled from the text. On a record with a start and an end, a period typed as the start
+("summer 2026", "between June and August 2026") fills both.
 """
 
 import datetime
@@ -14,13 +15,18 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
 from .dates import ApproximateDate, ApproximateDayField, Precision
-from .written import ParseError, parse_date
+from .written import ParseError, looks_like_a_period, parse_date, parse_range
 
 EXAMPLES = "14.03.2025, mid-July 2025, early March 2025, March 2025, 2025"
+PERIOD_HELP = "A period (“summer 2025”, “between June and August 2025”) fills the end too."
 
 
 class ApproximateDateEntry(forms.CharField):
     """Text in, an `ApproximateDate` out (None when empty); a message naming the accepted forms otherwise."""
+
+    # Set by the form on a period's start date (a record with a start and an end): a period typed there
+    # ("summer 2026", "between June and August 2026") fills both.
+    takes_period = False
 
     def __init__(self, *, precision_field, **kwargs):
         self.precision_field = precision_field
@@ -38,7 +44,16 @@ class ApproximateDateEntry(forms.CharField):
         try:
             return parse_date(text)
         except ParseError as error:
-            raise ValidationError(str(error), code="invalid") from error
+            try:
+                period = parse_range(text)
+            except ParseError as not_a_period:
+                shown = not_a_period if self.takes_period and looks_like_a_period(text) else error
+                raise ValidationError(str(shown), code="invalid") from error
+            if self.takes_period:
+                return period
+            raise ValidationError(
+                f'"{text}" is a period; this is one date: the day, month or year the source gives.', code="period"
+            ) from error
 
     def prepare_value(self, value):
         return str(value) if isinstance(value, ApproximateDate) else value
@@ -71,6 +86,11 @@ class ApproximateDateForm:
             precision = self.fields.get(field.precision_field)
             if precision is not None:
                 precision.widget, precision.required = forms.HiddenInput(), False
+            field.takes_period = name == "start" and isinstance(self.fields.get("end"), ApproximateDateEntry)
+            if field.takes_period:
+                field.help_text = (
+                    f"{field.help_text} A period (“summer 2025”, “between June and August 2025”) fills the end too."
+                )
             day = self.initial.get(name)
             if isinstance(day, datetime.date):
                 level = self.initial.get(field.precision_field) or getattr(self.instance, field.precision_field, None)
@@ -82,6 +102,8 @@ class ApproximateDateForm:
     def _clean_fields(self):
         # Right after the fields, so the form's own checks (and the model's) see a day and a precision as before.
         super()._clean_fields()
+        if isinstance(self.cleaned_data.get("start"), tuple):
+            self._period_from_start()
         for name, field in self._date_entries():
             if name not in self.cleaned_data:
                 continue  # refused: its message is next to it
@@ -93,6 +115,18 @@ class ApproximateDateForm:
             self.cleaned_data[field.precision_field] = level
             if field.precision_field not in self.fields:  # a form without the column: set on the record itself
                 setattr(self.instance, field.precision_field, level)
+
+    def _period_from_start(self):
+        """A period typed as the start: its first date is the start, its last the end (unless another end was typed:
+        then the user says which)."""
+        first, last = self.cleaned_data["start"]
+        end = self.cleaned_data.get("end")
+        if end is not None and end != last and "end" in self.cleaned_data:
+            self.add_error("start", f"This period ends {last}, but the end date says {end}: clear one of them.")
+            return
+        self.cleaned_data["start"], self.cleaned_data["end"] = first, last
+        self.data = self.data.copy()  # shown back as two dates if the form comes back with another error
+        self.data[self.add_prefix("start")], self.data[self.add_prefix("end")] = str(first), str(last)
 
 
 class ApproximateDateAdmin:

@@ -195,3 +195,75 @@ def _approximate_date(text, precision, year, month=1, day=1):
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise _not_a_date(text, f"{calendar.month_name[month]} {year} has no day {day}")
     return ApproximateDate(datetime.date(year, month, day), precision)
+
+
+# --- Ranges and seasons ---------------------------------------------------------------------------
+
+RANGE_FORMS = '"between June and August 2026", "June – August 2026", "from 3 to 10 May 2026" or "summer 2026"'
+
+# Seasons as months (first, last) of the same year. Winter is not here: "winter 2026" is December 2025 to
+# February 2026 for some writers and December 2026 to February 2027 for others; the record needs the months.
+_SEASONS = _words(
+    {
+        (3, 5): "spring  весна весной весны весне  вясна вясной вясны вясне",
+        (6, 8): "summer  лето летом лета  летам",
+        (9, 11): "autumn fall  осень осенью осени  восень восенню восені",
+    }
+)
+_WINTER = _words({"winter": "winter  зима зимой зимы  зіма зімой зімы"})
+# What may stand between the two dates of a period: "between A and B", "from A to B", "A to B", "A – B", "A–B";
+# Russian "с A по/до B", Belarusian "з A па/да B".
+_OPENING = re.compile(r"(?:between|from|с|з) ")
+_BETWEEN = re.compile(r" and | to | - | по | до | па | да |-")
+
+
+def parse_range(value):
+    """(first, last) `ApproximateDate`s from a period as people write it; `ParseError` if it is not one."""
+    text = _cell_text(value)
+    core = _PREPOSITION.sub("", _YEAR_WORD.sub("", _fold(text)))
+    if (season := re.fullmatch(r"(?P<season>[^\W\d_]+) (?P<year>\d{4})", core)) is not None:
+        if season["season"] in _WINTER:
+            raise ParseError(
+                f'"{text}" is not a period the record can hold: winter spans two years, so write its months '
+                '("December 2025 – February 2026").'
+            )
+        if season["season"] in _SEASONS:
+            first, last = _SEASONS[season["season"]]
+            year = int(season["year"])
+            return (
+                _approximate_date(text, Precision.MONTH, year, first),
+                _approximate_date(text, Precision.MONTH, year, last),
+            )
+    core = _OPENING.sub("", core, count=1)
+    for between in _BETWEEN.finditer(core):  # the first place it splits into two dates ("mid-June to …": not at "-")
+        try:
+            last = parse_date(core[between.end() :])
+            first_text = core[: between.start()]
+            try:
+                first = parse_date(first_text)
+            except ParseError:
+                # "June to August 2026", "3 to 10 May 2026": the first borrows what the last says after it.
+                first = _borrowing(first_text, last)
+        except ParseError:
+            continue
+        if last.latest < first.earliest:
+            raise ParseError(f'"{text}": the period ends ({last}) before it begins ({first}).')
+        return first, last
+    raise ParseError(f'"{text}" is not a date or a period: {DATE_FORMS}; a period: {RANGE_FORMS}.')
+
+
+def looks_like_a_period(value):
+    """Whether text is written as a period (two dates with "to", "and", a dash …, or a season), readable or not:
+    which of the two messages, the date's or the period's, tells its writer what went wrong."""
+    core = _PREPOSITION.sub("", _YEAR_WORD.sub("", _fold(_cell_text(value))))
+    first_word = core.split(" ", 1)[0]
+    return bool(_OPENING.match(core) or _BETWEEN.search(core.replace("-", " ")) or " - " in core
+                or first_word in _SEASONS or first_word in _WINTER)  # fmt: skip
+
+
+def _borrowing(first_text, last):
+    """The first date of a period written without what its last date says: its year, or its month and year."""
+    words = first_text.split()
+    if len(words) == 1 and words[0].isdigit():  # a day: "3 to 10 May 2026"
+        return parse_date(f"{words[0]}.{last.day.month}.{last.day.year}")
+    return parse_date(f"{first_text} {last.day.year}")
