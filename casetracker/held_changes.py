@@ -155,11 +155,11 @@ class HoldPublicChanges:
         if request.method != "POST" or approves_public_changes(request.user) or _approving.get() is not None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         told, held = request._messages, False
-        with transaction.atomic(), noticing_public_changes() as cases:
+        with transaction.atomic(), noticing_public_changes() as seen:
             request._messages = _Discarded(request)
             response = super().changeform_view(request, object_id, form_url, extra_context)
             saved = getattr(request, "_case_forms", None)  # set only once the form was saved
-            if saved is not None and cases:
+            if saved is not None and seen:
                 form, formsets, add = saved
                 changes = form_changes(form, formsets, add)
                 record = f"new {self.model._meta.verbose_name}: {form.instance}" if add else str(form.instance)
@@ -170,7 +170,9 @@ class HoldPublicChanges:
             for message in queued:  # what the view said stands: it was only put aside
                 told.add(message.level, message.message, message.extra_tags)
             return response
-        return self._hold(request, object_id, record, changes, cases)
+        if not add:  # named as it is on record (the form's instance carries the held values)
+            record = str(self.model._base_manager.filter(pk=object_id).first() or record)
+        return self._hold(request, object_id, record, changes, seen.cases)
 
     def _hold(self, request, object_id, record, changes, cases):
         model = held_change_model()

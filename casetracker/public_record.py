@@ -71,11 +71,22 @@ class PublicFields:
 _public_changes_seen = contextvars.ContextVar("public_changes_seen", default=None)
 
 
+class PublicChanges:
+    """What the writes being watched change in public: published cases (ids), and shared records the public sees
+    (a named facility, a public source, the name of a lawyer or organisation on public pages)."""
+
+    def __init__(self):
+        self.cases, self.shared = set(), []
+
+    def __bool__(self):
+        return bool(self.cases or self.shared)
+
+
 @contextmanager
 def noticing_public_changes():
-    """Collect the ids of published prisoners whose public pages the writes inside change (reported by
-    prisoners.public_changes, the one judge of that): how a researcher's public edit is recognised and held."""
-    seen = set()
+    """Collect what the writes inside change in public (reported by prisoners.public_changes, the one judge of
+    that): how a researcher's public edit is recognised and held."""
+    seen = PublicChanges()
     token = _public_changes_seen.set(seen)
     try:
         yield seen
@@ -87,6 +98,8 @@ def watching_public_changes():
     return _public_changes_seen.get() is not None
 
 
-def public_change_seen(prisoner_ids):
+def public_change_seen(prisoner_ids=(), shared=None):
     if (seen := _public_changes_seen.get()) is not None:
-        seen.update(prisoner_ids)
+        seen.cases.update(prisoner_ids)
+        if shared is not None:
+            seen.shared.append(shared)

@@ -24,21 +24,25 @@ case and move no case's date.
 
 import threading
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from casetracker.public_record import public_change_seen, watching_public_changes
-from events.models import Contact, Incident, Source, Visibility
+from events.models import Contact, Incident, Organisation, Source, Visibility
 
 from .models import (
     Charge,
     CustodyPeriod,
+    Facility,
+    Lawyer,
     NameVariant,
     Prisoner,
     Recognition,
     RegisterEntry,
     Representation,
     Sentence,
+    Tag,
 )
 
 # Records shown on their prisoner's page (each has a `prisoner`), and the prisoner itself.
@@ -184,6 +188,65 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     touch(shown.values_list("prisoner_id", flat=True), now=now)
 
 
+# Shared records the public sees, on pages of their own or of published cases: the fields shown, and whether this
+# one is shown. Their edits move no case's date, but a researcher's edit of one is held for an editor all the same
+# (casetracker.held_changes); only watched saves are judged, so nothing else pays for it.
+SHARED = {
+    Facility: (
+        ["name", "slug", "kind", "city", "region", "country", "postal_address", "latitude", "longitude"],
+        lambda pk: Q(pk=pk, named_publicly=True),
+    ),
+    Source: (
+        ["title", "kind", "publisher", "url", "published", "published_precision"],
+        lambda pk: Q(pk=pk, confidential=False),
+    ),
+    Lawyer: (
+        ["name"],
+        lambda pk: (
+            Q(pk=pk)
+            & (
+                Q(representations__prisoner__published=True)
+                | Q(incidents__visibility=Visibility.PUBLIC, incidents__prisoner__published=True)
+            )
+        ),
+    ),
+    Organisation: (
+        ["name", "url"],
+        lambda pk: (
+            Q(pk=pk)
+            & (
+                Q(published_sources__confidential=False)
+                | Q(signed_sources__confidential=False)
+                | Q(recognitions__prisoner__published=True)
+            )
+        ),
+    ),
+    Tag: (["name"], lambda pk: Q(pk=pk, prisoners__published=True)),
+}
+
+
+def _shared_before_save(sender, instance, raw=False, **kwargs):
+    if raw or not watching_public_changes() or instance.pk is None:
+        return
+    fields, shown = SHARED[sender]
+    columns = [sender._meta.get_field(name).attname for name in fields]
+    stored = sender._base_manager.filter(pk=instance.pk).values(*columns).first()
+    if stored is None or all(stored[column] == getattr(instance, column) for column in columns):
+        return
+    if sender._base_manager.filter(shown(instance.pk)).exists():
+        public_change_seen(shared=instance)
+
+
+def _signatories_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear") or not watching_public_changes():
+        return
+    sources = pk_set if reverse else {instance.pk}
+    if reverse and pk_set is None:
+        sources = set(sender._base_manager.filter(organisation_id=instance.pk).values_list("source_id", flat=True))
+    if Source._base_manager.filter(pk__in=sources or (), confidential=False).exists():
+        public_change_seen(shared=instance)
+
+
 def connect():
     for model in [Prisoner, *PARTS]:
         label = model._meta.label
@@ -193,6 +256,11 @@ def connect():
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"public-changes-deleted-{model._meta.label}")
     pre_delete.connect(_prisoner_deleting, sender=Prisoner, dispatch_uid="public-changes-prisoner-deleting")
     post_delete.connect(_prisoner_deleted, sender=Prisoner, dispatch_uid="public-changes-prisoner-deleted")
+    for model in SHARED:
+        pre_save.connect(_shared_before_save, sender=model, dispatch_uid=f"public-changes-shared-{model._meta.label}")
+    m2m_changed.connect(
+        _signatories_changed, sender=Source.signatories.through, dispatch_uid="public-changes-signatories"
+    )
     for link in LINKS:
         through = link.through
         m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"public-changes-links-{through._meta.label}")

@@ -59,9 +59,10 @@ def test_the_case_history_costs_the_same_queries_however_many_records(today):
     small, large = PrisonerFactory(), PrisonerFactory()
     IncidentFactory(prisoner=small, sources=[SourceFactory()])
     CustodyPeriodFactory(prisoner=small, facility=FacilityFactory())
-    for _ in range(25):
+    for month in range(1, 13):  # one transfer a month (custody periods of a prisoner never overlap)
         IncidentFactory(prisoner=large, sources=[SourceFactory()])
-        CustodyPeriodFactory(prisoner=large, facility=FacilityFactory())
+        start = datetime.date(2021, month, 1)
+        CustodyPeriodFactory(prisoner=large, facility=FacilityFactory(), start=start, end=start.replace(day=28))
 
     counts = []
     for prisoner in (small, large):

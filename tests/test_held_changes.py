@@ -11,7 +11,15 @@ from prisoners.models import CustodyPeriod, Prisoner
 from review.models import HeldChange, State
 from tests.admin_forms import add_inline_row, admin_form_data
 from tests.conftest import make_user
-from tests.factories import FacilityFactory, IncidentFactory, PrisonerFactory
+from tests.factories import (
+    CustodyPeriodFactory,
+    FacilityFactory,
+    IncidentFactory,
+    LawyerFactory,
+    PrisonerFactory,
+    RepresentationFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +229,34 @@ def test_the_admin_index_says_how_many_wait(published, researcher, editor, as_us
     submit(as_user(researcher), published, bio="Blogger and journalist.")
     assert "1 held change to public records waits for your review" in as_user(editor).get("/admin/").content.decode()
     assert "1 change of yours waits for an editor" in as_user(researcher).get("/admin/").content.decode()
+
+
+def test_shared_records_the_public_sees_are_held_and_the_others_saved(published, researcher, editor, as_user):
+    named = FacilityFactory(name="Penal colony No. 4", postal_address="Sovetskaya 1")
+    CustodyPeriodFactory(prisoner=published, facility=named, start=datetime.date(2021, 1, 1))
+    unnamed = FacilityFactory(name="Temporary detention centre", postal_address="")
+    public_source = SourceFactory(title="Viasna report", confidential=False)
+    confidential_source = SourceFactory(title="Cellmate", confidential=True)
+    lawyer = LawyerFactory(name="Ales Lawyer")
+    RepresentationFactory(prisoner=published, lawyer=lawyer)
+    named.refresh_from_db()
+    assert named.named_publicly and not unnamed.named_publicly
+    client = as_user(researcher)
+
+    submit(client, named, postal_address="Sovetskaya 2")
+    submit(client, public_source, title="Viasna report (corrected)")
+    submit(client, lawyer, name="Ales Lawyer-Renamed")
+    submit(client, unnamed, postal_address="Lenina 5")
+    submit(client, confidential_source, title="Cellmate, 2023")
+
+    held = {change.record: change for change in HeldChange.objects.all()}
+    assert set(held) == {str(named), "Viasna report", "Ales Lawyer"}
+    assert all(change.cases.count() == 0 for change in held.values())
+    for record in (named, public_source, lawyer, unnamed, confidential_source):
+        record.refresh_from_db()
+    assert (named.postal_address, public_source.title, lawyer.name) == ("Sovetskaya 1", "Viasna report", "Ales Lawyer")
+    assert (unnamed.postal_address, confidential_source.title) == ("Lenina 5", "Cellmate, 2023")
+
+    approve(as_user(editor), held[str(named)])
+    named.refresh_from_db()
+    assert named.postal_address == "Sovetskaya 2"
