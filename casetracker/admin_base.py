@@ -285,11 +285,11 @@ class LargeTablePaginator(Paginator):
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-def _one_history_row(obj, mark):
+def _one_history_row(obj, mark, user):
     """django-simple-history writes a row for a save and one more per many-to-many change (an incident's sources: a
-    remove and an add). One save is one change: keep the last of the rows after `mark` (it holds the whole result),
-    as an addition if the first was one."""
-    rows = list(obj.history.filter(history_id__gt=mark).order_by("history_id"))
+    remove and an add). One save is one change: keep the last of `user`'s rows after `mark` (it holds the whole
+    result), as an addition if the first was one. Another writer's row in between is theirs and stays."""
+    rows = list(obj.history.filter(history_id__gt=mark, history_user=user).order_by("history_id"))
     if len(rows) < 2:
         return
     first, last = rows[0], rows[-1]
@@ -349,7 +349,7 @@ class CaseAdmin(
         marks = getattr(request, "history_marks", {})
         for obj in saved:
             if type(obj) in marks:
-                _one_history_row(obj, marks[type(obj)])
+                _one_history_row(obj, marks[type(obj)], request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         reverting_to = getattr(request, "reverting_to", None)

@@ -15,6 +15,7 @@ registry by name, as the case apps refer to each other's models.
 import contextvars
 import copy
 import datetime
+import hashlib
 import uuid
 
 from django import forms
@@ -22,9 +23,10 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -32,6 +34,8 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from .date_entry import ApproximateDateEntry
+from .dates import ApproximateDate, Precision
 from .public_record import noticing_public_changes
 from .stale_edits import VERSION
 
@@ -39,8 +43,9 @@ APPROVE_PERMISSION = "review.change_heldchange"
 # Form fields that are bookkeeping, not the user's change.
 NOT_CHANGES = {VERSION, "id", "DELETE", "save_anyway", "duplicates_seen"}
 
-# Uploaded files (a new photo) are kept in storage under HELD_FILES and named in the form data under FILES.
-FILES, HELD_FILES = "__files__", "held"
+# Uploaded files (a new photo) are kept in storage under HELD_FILES and named in the form data under FILES; the
+# author's rights when the change was held, under RIGHTS.
+FILES, HELD_FILES, RIGHTS = "__files__", "held", "__rights__"
 
 _approving = contextvars.ContextVar("approving_held_change", default=None)
 
@@ -87,14 +92,10 @@ def _form_changes(form, record, added):
             continue
         field = form.fields[name]
         was = "—" if added else shown(field, form[name].initial)
-        changes.append(
-            {
-                "record": record,
-                "field": str(field.label or name),
-                "was": was,
-                "now": shown(field, form.cleaned_data.get(name)),
-            }
-        )
+        now = form.cleaned_data.get(name)
+        if isinstance(field, ApproximateDateEntry) and now is not None:  # cleaned to its earliest day: as written
+            now = ApproximateDate(now, form.cleaned_data.get(field.precision_field) or Precision.DAY)
+        changes.append({"record": record, "field": str(field.label or name), "was": was, "now": shown(field, now)})
     return changes
 
 
@@ -116,14 +117,44 @@ def form_changes(form, formsets, add):
     return changes
 
 
-def _keep_files(files):
-    kept = {}
-    for key, uploads in files.lists():
-        for upload in uploads:
+def _read_uploads(files):
+    uploads = {}
+    for key, each in files.lists():
+        for upload in each:
             upload.seek(0)
-            path = default_storage.save(f"{HELD_FILES}/{uuid.uuid4().hex}/{upload.name}", upload)
-            kept.setdefault(key, []).append([path, upload.name, upload.content_type])
+            uploads.setdefault(key, []).append((upload.name, upload.content_type, upload.read()))
+            upload.seek(0)
+    return uploads
+
+
+def _keep_files(uploads):
+    kept = {}
+    for key, each in uploads.items():
+        for name, content_type, content in each:
+            path = default_storage.save(f"{HELD_FILES}/{uuid.uuid4().hex}/{name}", ContentFile(content))
+            kept.setdefault(key, []).append([path, name, content_type])
     return kept
+
+
+def discard_files(held):
+    """A decided held change keeps no copy of what was uploaded with it (an approval stored its own)."""
+    for uploads in held.form_data.get(FILES, {}).values():
+        for path, _, _ in uploads:
+            default_storage.delete(path)
+
+
+def _file_names(record):
+    return {
+        name
+        for field in record._meta.concrete_fields
+        if isinstance(field, models.FileField) and (name := getattr(record, field.attname).name)
+    }
+
+
+def rights_of(user):
+    """A digest of what the user may do: a held form is replayed only by the same rights it was made with (more
+    rights would show fields it lacks, and unpublish a case; fewer would drop rows it has)."""
+    return hashlib.sha256(" ".join(sorted(user.get_all_permissions())).encode()).hexdigest()[:16]
 
 
 def _kept_files(kept):
@@ -155,6 +186,7 @@ class HoldPublicChanges:
         if request.method != "POST" or approves_public_changes(request.user) or _approving.get() is not None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         told, held = request._messages, False
+        uploads = _read_uploads(request.FILES)  # before the save, which may move a large upload's temporary file
         with transaction.atomic(), noticing_public_changes() as seen:
             request._messages = _Discarded(request)
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -163,6 +195,7 @@ class HoldPublicChanges:
                 form, formsets, add = saved
                 changes = form_changes(form, formsets, add)
                 record = f"new {self.model._meta.verbose_name}: {form.instance}" if add else str(form.instance)
+                stored_files = _file_names(form.instance)
                 transaction.set_rollback(True)
                 held = True
         queued, request._messages = request._messages._queued_messages, told
@@ -170,11 +203,15 @@ class HoldPublicChanges:
             for message in queued:  # what the view said stands: it was only put aside
                 told.add(message.level, message.message, message.extra_tags)
             return response
-        if not add:  # named as it is on record (the form's instance carries the held values)
-            record = str(self.model._base_manager.filter(pk=object_id).first() or record)
-        return self._hold(request, object_id, record, changes, seen.cases)
+        on_record = self.model._base_manager.filter(pk=object_id).first() if not add else None
+        # Files the rolled-back save put in storage belong to no record now: nothing may keep them.
+        for name in stored_files - (_file_names(on_record) if on_record is not None else set()):
+            default_storage.delete(name)
+        if on_record is not None:  # named as it is on record (the form's instance carries the held values)
+            record = str(on_record)
+        return self._hold(request, object_id, record, changes, seen.cases, uploads)
 
-    def _hold(self, request, object_id, record, changes, cases):
+    def _hold(self, request, object_id, record, changes, cases, uploads):
         model = held_change_model()
         with transaction.atomic():
             held = model.objects.create(
@@ -184,7 +221,8 @@ class HoldPublicChanges:
                 author=request.user,
                 form_data={
                     **{key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"},
-                    FILES: _keep_files(request.FILES),
+                    FILES: _keep_files(uploads),
+                    RIGHTS: rights_of(request.user),
                 },
                 changes=changes,
             )
@@ -220,8 +258,10 @@ def replay(held, request, editor):
     again = copy.copy(request)
     again.method = "POST"
     again._post = QueryDict(mutable=True)
+    if held.form_data.get(RIGHTS) != rights_of(held.author):
+        return [f"{held.author}'s permissions changed since this change was held, so it cannot be applied as made."]
     for key, values in held.form_data.items():
-        if key != FILES:
+        if key not in (FILES, RIGHTS):
             again._post.setlist(key, values)
     again._files = _kept_files(held.form_data.get(FILES, {}))
     again.user = held.author
@@ -240,7 +280,11 @@ def replay(held, request, editor):
     if again._case_forms is not None:
         return []
     context = getattr(response, "context_data", None) or {}
-    errors = [str(error) for errors in context.get("errors", []) for error in errors]
+    errors = [
+        str(error)
+        for errors in context.get("errors", [])
+        for error in (errors if isinstance(errors, list) else [errors])  # a formset's own errors are strings
+    ]
     return errors or [" ".join(str(message) for message in again._messages._queued_messages) or "It was not saved."]
 
 

@@ -236,9 +236,11 @@ def parse_range(value):
             )
     core = _OPENING.sub("", core, count=1)
     for between in _BETWEEN.finditer(core):  # the first place it splits into two dates ("mid-June to …": not at "-")
+        first_text, last_text = core[: between.start()].strip(), core[between.end() :].strip()
+        if not first_text or not last_text:
+            continue  # "2021 -": a dash with nothing after it is no period
         try:
-            last = parse_date(core[between.end() :])
-            first_text = core[: between.start()]
+            last = parse_date(last_text)
             try:
                 first = parse_date(first_text)
             except ParseError:

@@ -347,8 +347,13 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if getattr(inline, "SHOWN", None) and obj is not None and obj.pk:
             rows = inline.model._base_manager.filter(prisoner=obj).order_by(*inline.LATEST_FIRST)
-            latest = list(rows.values_list("pk", flat=True)[: inline.SHOWN])
-            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=latest)
+            shown = set(rows.values_list("pk", flat=True)[: inline.SHOWN])
+            # A submitted form keeps the rows it was showing, even if newer ones came since: an edit to a row that
+            # slipped out of the latest would otherwise be dropped without a word.
+            shown |= {
+                value for key, value in request.POST.items() if key.startswith(f"{prefix}-") and key.endswith("-id")
+            }
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=[pk for pk in shown if str(pk).isdigit()])
         return kwargs
 
     @admin.display(description="contacts")

@@ -87,8 +87,9 @@ class _Related:
         fields = model._meta.concrete_fields
         record = model(**{f.attname: getattr(version, f.attname) for f in fields if hasattr(version, f.attname)})
         for field_ in fields:
-            if field_.is_relation and (found := self.get(field_.related_model, getattr(record, field_.attname))):
-                field_.set_cached_value(record, found)
+            if field_.is_relation and getattr(record, field_.attname) is not None:
+                # A related record deleted since (a merged duplicate facility) names nothing, never a 500.
+                field_.set_cached_value(record, self.get(field_.related_model, getattr(record, field_.attname)))
         return record
 
 
@@ -196,7 +197,7 @@ def case_history(prisoner, limit=MOST_ENTRIES):
                 when=version.history_date,
                 who=str(version.history_user) if version.history_user_id else "a command or import",
                 reason=version.history_change_reason or "",
-                record=str(names.instance(version, model)),
+                record=_named(names.instance(version, model), model),
                 kind=str(model._meta.verbose_name),
                 action=ACTIONS.get(version.history_type, version.history_type),
                 changes=changes,
@@ -204,6 +205,13 @@ def case_history(prisoner, limit=MOST_ENTRIES):
         )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def _named(record, model):
+    try:
+        return str(record)
+    except (AttributeError, TypeError, ValueError):  # a relation its name needs was deleted since
+        return f"{model._meta.verbose_name} #{record.pk}"
 
 
 def _empty(value):

@@ -35,6 +35,7 @@ from .models import (
     Charge,
     CustodyPeriod,
     Facility,
+    FacilityNameVariant,
     Lawyer,
     NameVariant,
     Prisoner,
@@ -237,6 +238,18 @@ def _shared_before_save(sender, instance, raw=False, **kwargs):
         public_change_seen(shared=instance)
 
 
+def _facility_variant_saved(sender, instance, raw=False, **kwargs):
+    """Every name of a facility named publicly is on its public page and finds it in the public search."""
+    if raw or not watching_public_changes():
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values("facility_id", "name", "language").first()
+    if stored == {"facility_id": instance.facility_id, "name": instance.name, "language": instance.language}:
+        return
+    facilities = {instance.facility_id, stored and stored["facility_id"]} - {None}
+    if Facility._base_manager.filter(pk__in=facilities, named_publicly=True).exists():
+        public_change_seen(shared=instance)
+
+
 def _signatories_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "pre_clear") or not watching_public_changes():
         return
@@ -258,6 +271,7 @@ def connect():
     post_delete.connect(_prisoner_deleted, sender=Prisoner, dispatch_uid="public-changes-prisoner-deleted")
     for model in SHARED:
         pre_save.connect(_shared_before_save, sender=model, dispatch_uid=f"public-changes-shared-{model._meta.label}")
+    pre_save.connect(_facility_variant_saved, sender=FacilityNameVariant, dispatch_uid="public-changes-facility-names")
     m2m_changed.connect(
         _signatories_changed, sender=Source.signatories.through, dispatch_uid="public-changes-signatories"
     )

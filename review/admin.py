@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 
-from casetracker.held_changes import replay
+from casetracker.held_changes import discard_files, replay
 
 from .models import HeldChange, State
 from .recent import changed_since, last_review, mark_reviewed
@@ -132,6 +132,7 @@ class HeldChangeAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
+            discard_files(held)
             self.message_user(request, f"Approved and published: {held.record}.", messages.SUCCESS)
         return self._back(held)
 
@@ -143,6 +144,7 @@ class HeldChangeAdmin(admin.ModelAdmin):
         if not comment:
             self.message_user(request, "Say why it goes back: the researcher reads the comment.", messages.ERROR)
         elif held.decide(State.RETURNED, request.user, comment):
+            discard_files(held)
             self.message_user(request, f"Returned to {held.author}: {held.record}.", messages.SUCCESS)
         else:
             self.message_user(request, "Already decided by someone else: nothing done.", messages.WARNING)

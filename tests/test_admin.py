@@ -202,3 +202,20 @@ def test_incidents_and_whole_contacts_are_entered_on_the_prisoners_page(today, r
     assert (contact.description, list(contact.sources.all())) == ("The last visit before the ban.", [report])
     assert [row.history_type for row in incident.history.all()] == ["+"]  # one save, one row, sources included
     assert [row.history_type for row in contact.history.all()] == ["+"]
+
+
+def test_an_edit_to_a_row_that_slipped_out_of_the_latest_shown_is_saved_not_dropped(today, researcher, as_user):
+    prisoner = PrisonerFactory(published=False)
+    for day in range(IncidentInline.SHOWN):
+        IncidentFactory(prisoner=prisoner, start=D(2023, 1, 1) + datetime.timedelta(days=day), description="As read.")
+    client = as_user(researcher)
+    url = f"/admin/prisoners/prisoner/{prisoner.pk}/change/"
+    data = admin_form_data(client.get(url))
+    oldest = prisoner.incidents.order_by("start").first()
+    row = next(key for key, value in data.items() if key.endswith("-id") and value == str(oldest.pk)).removesuffix("id")
+    data[f"{row}description"] = "Corrected."
+    IncidentFactory(prisoner=prisoner, start=D(2024, 1, 1))  # meanwhile: a newer one pushes it out of the latest
+
+    assert client.post(url, data).status_code == 302
+    oldest.refresh_from_db()
+    assert oldest.description == "Corrected."

@@ -53,6 +53,8 @@ def test_a_date_as_written_is_stored_as_day_and_precision_and_shown_back(
     "typed, message",
     [
         ("the summer before last", "is not a date"),
+        ("2021 -", "is not a date"),  # a dash with nothing after it (it was a 500)
+        ("- 2021", "is not a date"),
         ("14.03.23", "the year needs all four digits"),
         ("31.02.2023", "February 2023 has no day 31"),
         ("1021", "before 1900"),

@@ -95,3 +95,18 @@ def test_every_case_list_says_who_created_and_last_changed_each_row(researcher, 
             opts = model._meta
             response = client.get(f"/admin/{opts.app_label}/{opts.model_name}/")
             assert response.status_code == 200, opts.label  # the columns' subqueries work on every list
+
+
+def test_a_record_deleted_since_names_nothing_and_breaks_nothing(today):
+    prisoner = PrisonerFactory()
+    first, second = FacilityFactory(name="Temporary"), FacilityFactory(name="Penal colony No. 4")
+    period = CustodyPeriodFactory(prisoner=prisoner, facility=first, start=datetime.date(2021, 1, 1))
+    period.facility = second
+    period.save()
+    first_id = first.pk
+    first.delete()  # a duplicate merged away: its id is still in the history
+
+    entries = {(entry.kind, entry.action): entry for entry in case_history(prisoner)}
+    changes = {change.field: (change.was, change.now) for change in entries["custody period", "changed"].changes}
+    assert changes["facility"] == (f"#{first_id} (deleted)", str(second))
+    assert entries["custody period", "added"].record  # named somehow, never a 500

@@ -4,7 +4,9 @@ record) until approved; approving publishes exactly it; returning it keeps it of
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.models import Incident, Visibility
 from prisoners.models import CustodyPeriod, Prisoner
@@ -14,12 +16,14 @@ from tests.conftest import make_user
 from tests.factories import (
     CustodyPeriodFactory,
     FacilityFactory,
+    FacilityNameVariantFactory,
     IncidentFactory,
     LawyerFactory,
     PrisonerFactory,
     RepresentationFactory,
     SourceFactory,
 )
+from tests.test_roles import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +264,49 @@ def test_shared_records_the_public_sees_are_held_and_the_others_saved(published,
     approve(as_user(editor), held[str(named)])
     named.refresh_from_db()
     assert named.postal_address == "Sovetskaya 2"
+
+
+def test_a_new_name_for_a_facility_named_publicly_is_held(published, researcher, editor, as_user):
+    named = FacilityFactory(name="Penal colony No. 4")
+    CustodyPeriodFactory(prisoner=published, facility=named, start=datetime.date(2021, 1, 1))
+    variant = FacilityNameVariantFactory(facility=named, name="IK-4")
+    client = as_user(researcher)
+    data = admin_form_data(client.get(change_url(named)))
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and "variant" in key).removesuffix("-TOTAL_FORMS")
+    add_inline_row(data, prefix, {"name": "Gomel colony No. 4", "language": "", "note": ""})
+    client.post(change_url(named), data)
+    submit(client, variant, name="ИК-4")
+
+    assert list(named.name_variants.values_list("name", flat=True)) == ["IK-4"]
+    assert HeldChange.objects.count() == 2
+
+
+def test_a_held_change_is_applied_only_with_the_rights_it_was_made_with(published, researcher, editor, as_user):
+    submit(as_user(researcher), published, bio="Blogger and journalist.")
+    researcher.groups.add(Group.objects.get(name="Editor"))  # promoted: the form would now carry "published" too
+
+    response = approve(as_user(editor), HeldChange.objects.get())
+    published.refresh_from_db()
+    assert (published.bio, published.published) == ("Blogger.", True)
+    assert HeldChange.objects.get().state == State.PENDING
+    assert "permissions changed" in " ".join(m.message for m in response.wsgi_request._messages)
+
+
+def test_a_held_date_reads_as_written_and_a_large_photo_leaves_no_stray_file(
+    published, researcher, editor, as_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT, settings.FILE_UPLOAD_MAX_MEMORY_SIZE = tmp_path, 10  # every upload a temporary file
+    client = as_user(researcher)
+    data = admin_form_data(client.get(change_url(published)))
+    data.update(detained="late August 2020", photo=SimpleUploadedFile("new.png", PNG, content_type="image/png"))
+    assert client.post(change_url(published), data).status_code == 302
+
+    held = HeldChange.objects.get()
+    assert {"field": "Date detained", "was": "1 September 2020", "now": "late August 2020"}.items() <= next(
+        change for change in held.changes if change["field"] == "Date detained"
+    ).items()
+    assert not (tmp_path / "photos").exists() or not any((tmp_path / "photos").iterdir())  # the rolled-back save's
+    approve(as_user(editor), held)
+    published.refresh_from_db()
+    assert published.photo.name.startswith("photos/") and str(published.detained_approx) == "late August 2020"
+    assert not any(path.is_file() for path in (tmp_path / "held").rglob("*"))  # the held copy went with the decision
