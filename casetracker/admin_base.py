@@ -2,7 +2,6 @@
 and lists that stay fast on tables of millions of rows."""
 
 import copy
-import datetime
 import json
 import operator
 from functools import cached_property, reduce
@@ -28,7 +27,7 @@ from casetracker.date_entry import ApproximateDateAdmin, ApproximateDateForm
 from casetracker.held_changes import HoldPublicChanges
 from casetracker.names import clean_query
 from casetracker.stale_edits import StaleEditGuardForm, StaleEditGuardInlineForm, with_version_field
-from casetracker.text import fold
+from casetracker.text import fold, in_words
 
 
 def version_m2m(version):
@@ -50,15 +49,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
         if field.is_relation:
             related = field.related_model._base_manager.filter(pk=value).first()
             return str(related) if related is not None else f"#{value} (deleted)"
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, datetime.datetime):
-            return date_format(timezone.localtime(value), "j F Y, H:i")
-        if isinstance(value, datetime.date):
-            return date_format(value, "j F Y")
-        return value
+        return in_words(value, field.flatchoices if field.choices else ())
 
     def get_obj_diff_display(self):
         return ObjDiffDisplay(max_length=1_000_000)  # whole values: a cut text hides the change

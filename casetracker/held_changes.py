@@ -14,7 +14,6 @@ registry by name, as the case apps refer to each other's models.
 
 import contextvars
 import copy
-import datetime
 import hashlib
 import uuid
 
@@ -38,6 +37,7 @@ from .date_entry import ApproximateDateEntry
 from .dates import ApproximateDate, Precision
 from .public_record import noticing_public_changes
 from .stale_edits import VERSION
+from .text import in_words
 
 APPROVE_PERMISSION = "review.change_heldchange"
 # Form fields that are bookkeeping, not the user's change.
@@ -69,20 +69,12 @@ def shown(field, value):
         if not hasattr(value, "pk"):
             value = field.queryset.model._base_manager.filter(pk=value).first()
         return str(value) if value is not None else "—"
-    if isinstance(field, forms.ChoiceField):
-        choices = {}
-        for key, label in field.choices:
-            choices.update(dict(label) if isinstance(label, (list, tuple)) else {key: label})
-        return str(choices.get(value, value))
-    if isinstance(field, forms.BooleanField) or isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return date_format(value, "j F Y, H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
     if hasattr(value, "name") and isinstance(field, forms.FileField):
         return value.name
-    return str(value)
+    choices = {}
+    for key, label in getattr(field, "choices", None) or ():  # grouped choices flattened
+        choices.update(dict(label) if isinstance(label, (list, tuple)) else {key: label})
+    return in_words(value, choices.items())
 
 
 def _form_changes(form, record, added):

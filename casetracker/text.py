@@ -1,10 +1,13 @@
-"""Text helpers: folding names for search (any script, any case, any transliteration habit) and counts in
-words."""
+"""Text helpers: folding names for search (any script, any case, any transliteration habit), counts in words, and
+stored values in words (histories and diffs)."""
 
+import datetime
 import re
 
 from anyascii import anyascii
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -38,3 +41,19 @@ class FoldedField(models.CharField):
 def counted(number, noun):
     """ "1 alert", "12 alerts": a count in words for command output (nouns with a plain plural)."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def in_words(value, choices=()):
+    """A stored value as a person reads it in a history or a diff: a choice by its label (`choices`: value, label
+    pairs), yes/no, dates as written, "—" for nothing."""
+    if value in (None, "", [], ()):
+        return "—"
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return str(value)

@@ -8,10 +8,10 @@ before each, compared field by field (many-to-many links included) in a fixed nu
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import ApproximateDate, ApproximateDayField
+from casetracker.text import in_words
 
 from .models import Prisoner
 from .public_changes import PARTS
@@ -100,15 +100,7 @@ def _shown(field_, value, version, names):
         return names.of(field_.related_model, value)
     if isinstance(field_, ApproximateDayField):
         return str(ApproximateDate(value, getattr(version, field_.precision_field)))
-    if field_.choices:
-        return str(dict(field_.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return date_format(value, "j F Y, H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
-    return str(value)
+    return in_words(value, field_.flatchoices if field_.choices else ())
 
 
 def _model_field(model, history_field):
