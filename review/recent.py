@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from prisoners.models import Prisoner
@@ -13,9 +14,9 @@ from .models import ReviewMark
 
 # Without a review on record, the page looks this far back.
 FIRST_LOOK = datetime.timedelta(days=30)
-# At most this many history rows a table: the page lists cases, not every row (each case links its history).
-MOST_ROWS_A_TABLE = 5000
+# The page lists the latest cases (each links its history), from at most this many (case, author) groups a table.
 MOST_CASES = 100
+MOST_GROUPS_A_TABLE = 1000
 
 
 @dataclass
@@ -39,18 +40,23 @@ def mark_reviewed(editor, moment):
 
 
 def changed_since(moment, exclude=None):
-    """Cases with records changed after `moment` by anyone but `exclude`, latest first."""
+    """Cases with records changed after `moment` by anyone but `exclude`, latest first: counted by the database,
+    one grouped query a kind of record."""
     cases = {}
     for model in [Prisoner, *PARTS]:
         history = model.history.model.objects.filter(history_date__gt=moment)
         if exclude is not None:
             history = history.exclude(history_user=exclude)
         case = "id" if model is Prisoner else "prisoner_id"
-        rows = history.order_by("-history_date").values_list(case, "history_user__username", "history_date")
-        for case_id, author, when in rows[:MOST_ROWS_A_TABLE]:
-            entry = cases.setdefault(case_id, [when, Counter()])
-            entry[0] = max(entry[0], when)
-            entry[1][author or "a command or import"] += 1
+        groups = (
+            history.values_list(case, "history_user__username")
+            .annotate(changes=Count("history_id"), latest=Max("history_date"))
+            .order_by("-latest")[:MOST_GROUPS_A_TABLE]
+        )
+        for case_id, author, changes, latest in groups:
+            entry = cases.setdefault(case_id, [latest, Counter()])
+            entry[0] = max(entry[0], latest)
+            entry[1][author or "a command or import"] += changes
     latest = sorted(cases.items(), key=lambda item: item[1][0], reverse=True)[:MOST_CASES]
     prisoners = Prisoner._base_manager.in_bulk([case_id for case_id, _ in latest])
     return [CaseChanges(prisoners[case_id], when, by) for case_id, (when, by) in latest if case_id in prisoners]
