@@ -6,9 +6,11 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PRISONERS ?= 10000
 # make test / test-fast run on a pytest-xdist worker per core (at most 8); TEST_WORKERS=0 runs
-# them in one process, TEST_WORKERS=2 on two. With REDIS_URL set, auto means one process (tests/conftest.py).
+# them in one process, TEST_WORKERS=2 on two. Each worker has databases of its own (tests/redis_per_worker.py).
 # A worker that runs out of tests takes queued ones from the other (worksteal): no core idles at the end.
 TEST_WORKERS ?= auto
+# Some machines set this; without it every process the tests start compiles the project again.
+unexport PYTHONDONTWRITEBYTECODE
 PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: install run test test-fast lint lock clean bench

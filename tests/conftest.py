@@ -27,20 +27,16 @@ REDIS_TEST_DATABASE, MOST_WORKERS = 15, 8
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto` (make test): a worker per core, at most MOST_WORKERS; one process when REDIS_URL is set."""
-    if os.environ.get("REDIS_URL"):
-        return 0
+    """`-n auto` (make test): a worker per core, at most MOST_WORKERS."""
     from xdist.plugin import pytest_xdist_auto_num_workers as one_per_core
 
     return min(one_per_core(config), MOST_WORKERS)
 
 
 def pytest_configure(config):
-    """Refuse more workers than the tests can keep apart."""
+    """Refuse more workers than the tests can keep apart (each needs Redis databases of its own:
+    tests/redis_per_worker.py with REDIS_URL, REDIS_TEST_DATABASE and down without)."""
     workers = len(config.getoption("tx", None) or [])
-    if workers > 1 and os.environ.get("REDIS_URL"):
-        # The page cache and the broker are REDIS_URL's databases, which the tests flush: one process only.
-        raise pytest.UsageError("With REDIS_URL set the tests run in one process: -n 0 (make test TEST_WORKERS=0).")
     if workers > MOST_WORKERS:
         raise pytest.UsageError(f"At most {MOST_WORKERS} workers (-n {MOST_WORKERS}): each needs a Redis database.")
 
