@@ -29,13 +29,17 @@ def moved_up(url, worker):
 
 
 def give_this_worker_its_own_databases(environ):
+    """Move REDIS_URL (and CACHE_REDIS_URL, if set) up for this xdist worker; returns what they were."""
     worker = environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
-        return  # one process, or xdist's controller, which runs no test
+        return {}  # one process, or xdist's controller, which runs no test
     number = int(worker.removeprefix("gw"))
-    for name in ("REDIS_URL", "CACHE_REDIS_URL"):
-        if environ.get(name, "").startswith("redis://"):
-            environ[name] = moved_up(environ[name], number)
+    before = {name: environ[name] for name in ("REDIS_URL", "CACHE_REDIS_URL") if environ.get(name)}
+    for name, url in before.items():
+        if not url.startswith(("redis://", "rediss://")):
+            raise pytest.UsageError(f"{name}={url}: only a redis:// URL can be moved up for each worker; run -n 0.")
+        environ[name] = moved_up(url, number)
+    return before
 
 
-give_this_worker_its_own_databases(os.environ)
+BEFORE_THE_MOVE = give_this_worker_its_own_databases(os.environ)
