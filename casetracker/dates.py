@@ -52,7 +52,8 @@ def bounds(day, precision):
     raise ValueError(f"unknown date precision {precision!r}")
 
 
-def _add_months(day, months):
+def add_months(day, months):
+    """The same day `months` later (earlier if negative), or the month's last day if it has fewer days."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
@@ -106,7 +107,7 @@ class ApproximateDate:
 
     def plus(self, years=0, months=0):
         """The same precision, shifted: September 2020 + 11 years = September 2031."""
-        return ApproximateDate(_add_months(self.day, years * 12 + months), self.precision)
+        return ApproximateDate(add_months(self.day, years * 12 + months), self.precision)
 
 
 class ApproximateDayField(models.DateField):

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from casetracker.dates import add_months
+
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -41,6 +43,26 @@ class FoldedField(models.CharField):
 def counted(number, noun):
     """ "1 alert", "12 alerts": a count in words for command output (nouns with a plain plural)."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def days(number):
+    """ "1 day", "2,249 days": an exact count of days as the public pages print it."""
+    return f"{number:,} day{'' if number == 1 else 's'}"
+
+
+def span(start, end):
+    """How long from `start` to `end` (dates) in whole calendar units, the two largest: "6 years 1 month",
+    "5 months 3 days", "20 days". Beside an exact day count, it is what a reader grasps ("2,249" is not)."""
+    if end < start:
+        raise ValueError(f"{end} is before {start}")
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    years, months = divmod(months, 12)
+    rest = (end - add_months(start, 12 * years + months)).days
+    units = [(years, "year"), (months, "month"), (rest, "day")]
+    first = next((index for index, (number, _) in enumerate(units) if number), len(units) - 1)
+    return " ".join(counted(number, noun) for number, noun in units[first : first + 2] if number) or "0 days"
 
 
 def in_words(value, choices=()):

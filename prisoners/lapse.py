@@ -31,6 +31,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from casetracker import text
 from casetracker.dates import ApproximateDate, DaysBetween
 from casetracker.env import ConfigurationError
 from events.models import IncidentKind, Party
@@ -167,10 +168,23 @@ class Lapse:
     def basis_label(self):
         return LapseBasis(self.basis).label
 
+    @property
+    def duration(self):
+        """The lapse in years and months ("3 years 9 months"), beside the exact count of days; "" when it would only
+        repeat that count (under a month)."""
+        if self.days is None or self.days < 0:
+            return ""
+        latest = self.since.latest
+        words = text.span(latest, latest + datetime.timedelta(days=self.days))
+        return "" if words == text.days(self.days) else words
+
     def __str__(self):
         if not self.known:
             return f"No {self.party} contact data"
-        return f"No {self.party} contact on record for at least {self.days} days (since {self.since})"
+        # "On record" and "at least": the count runs from the latest day the last known date can mean, up to
+        # today, and a contact since may simply not have been reported.
+        duration = f" ({self.duration})" if self.duration else ""
+        return f"No {self.party} contact on record for at least {text.days(self.days)}{duration}, since {self.since}"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from casetracker.dates import (
 )
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.relations import related
-from casetracker.text import FoldedField, fold
+from casetracker.text import FoldedField, days, fold, span
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
 
@@ -385,6 +385,14 @@ class Prisoner(
         if not self.in_custody or self.detained_approx is None:
             return None
         return (timezone.localdate() - self.detained_approx.latest).days
+
+    @property
+    def time_in_detention(self):
+        """`days_in_detention` as a reader grasps it: "6 years 1 month" ("" under a month: the count says it)."""
+        if self.days_in_detention is None or self.days_in_detention < 0:
+            return ""
+        words = span(self.detained_approx.latest, timezone.localdate())
+        return "" if words == days(self.days_in_detention) else words
 
     @property
     def current_custody(self):

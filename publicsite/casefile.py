@@ -95,6 +95,12 @@ class TimelineEntry:
     def anchor(self):
         return self.name or self.record.anchor
 
+    @property
+    def newest(self):
+        """The latest date this fact tells of: its end if it has one (a period, a range), else its date."""
+        end = getattr(self.record, "end_approx", None) if self.kind in ("incident", "custody") else None
+        return end or self.date
+
     def sort_key(self):
         """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
         rank = self.KINDS.index(self.kind)
@@ -207,6 +213,14 @@ class CaseFile:
             *self._sentences(),
         ]
         return sorted(entries, key=TimelineEntry.sort_key)
+
+    @cached_property
+    def as_of(self):
+        """The date of the newest public fact on the timeline, or None: how old the newest information is, since
+        counted figures run up to today. Of "2023" and "May 2023", May: a vaguer date never makes the file look
+        fresher than its facts can show."""
+        dates = [entry.newest for entry in self.timeline if entry.newest is not None]
+        return max(dates, key=lambda date: (date.earliest, date.latest), default=None)
 
     def _sentences(self):
         """Dated sentences, unless a public sentencing incident of the same date already tells it (the older way

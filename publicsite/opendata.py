@@ -352,10 +352,11 @@ class _Line:
 
 
 def csv_lines(items, absolute_url, columns=None):
-    """The CSV export, line by line; `items`: (record, facts) pairs."""
+    """The CSV export, line by line; `items`: (record, facts) pairs. It opens with a byte order mark: without one,
+    spreadsheet programs read the file in the computer's legacy code page and garble every Cyrillic name."""
     columns = columns or COLUMNS
     writer = csv.writer(_Line())
-    yield writer.writerow([column.name for column in columns])
+    yield "\ufeff" + writer.writerow([column.name for column in columns])
     for item, facts in items:
         yield writer.writerow([_csv_value(column.value(item, facts, absolute_url)) for column in columns])
 

@@ -26,7 +26,9 @@ def test_counts_from_the_latest_possible_day_of_an_approximate_contact(today):
     assert result.basis == LapseBasis.CONTACT
     assert str(result.since) == "mid-February 2024"
     assert result.days == (today - D(2024, 2, 20)).days == 102
-    assert str(result) == "No family contact on record for at least 102 days (since mid-February 2024)"
+    assert str(result) == (
+        "No family contact on record for at least 102 days (3 months 12 days), since mid-February 2024"
+    )
 
 
 def test_the_contact_with_the_latest_possible_day_wins(today):
@@ -184,7 +186,7 @@ def test_without_contact_counts_from_the_start_of_monitoring_when_later_than_det
     result = lapse(prisoner)
     assert result.basis == LapseBasis.MONITORING
     assert (str(result.since), result.days) == ("March 2024", (today - D(2024, 3, 31)).days)
-    assert str(result) == "No lawyer contact on record for at least 62 days (since March 2024)"
+    assert str(result) == "No lawyer contact on record for at least 62 days (2 months 1 day), since March 2024"
 
 
 def test_monitoring_that_began_before_the_detention_counts_from_the_detention(today):

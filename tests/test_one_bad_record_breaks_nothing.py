@@ -36,7 +36,7 @@ def test_the_case_page_and_its_json_render(client, eight_thousand_years, path):
 
 
 def test_both_exports_list_everyone(client, eight_thousand_years):
-    csv_lines = b"".join(client.get("/prisoners.csv").streaming_content).decode().splitlines()
+    csv_lines = b"".join(client.get("/prisoners.csv").streaming_content).decode("utf-8-sig").splitlines()
     assert len(csv_lines) == 3 and any(line.startswith("adnan-example,") for line in csv_lines)
     records = json.loads(b"".join(client.get("/prisoners.json").streaming_content))["prisoners"]
     [adnan] = [record for record in records if record["slug"] == "adnan-example"]

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from casetracker.demo import load_demo
+from casetracker.text import span
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +94,10 @@ def test_search_kolesnikova_and_read_her_case_file(site, browser):
     expect(timeline.locator("li", has_text="Family contact denied")).to_contain_text("mid-February 2023")
     days = (timezone.localdate() - datetime.date(2023, 2, 7)).days
     lawyer = page.locator(".lapse", has_text="No lawyer contact")
-    expect(lawyer).to_contain_text(f"No lawyer contact on record for at least {days} days (since 7 February 2023)")
+    how_long = span(datetime.date(2023, 2, 7), timezone.localdate())
+    expect(lawyer).to_contain_text(
+        f"No lawyer contact on record for at least {days:,} days ({how_long}), since 7 February 2023"
+    )
     expect(lawyer).to_have_class("lapse lapse-overdue")
     # The stylesheet is served by the app and applied: the overdue lapse is marked in red.
     expect(lawyer).to_have_css("border-left-color", "rgb(163, 33, 27)")

@@ -61,9 +61,9 @@ def test_a_deletion_shows_at_once(demo, client):
 
 def test_lapse_figures_roll_over_at_midnight(demo, client, clock):
     days = (datetime.date(2024, 6, 1) - datetime.date(2023, 2, 7)).days
-    assert f"No lawyer contact on record for at least {days} days" in client.get(CASE).content.decode()
+    assert f"No lawyer contact on record for at least {days:,} days" in client.get(CASE).content.decode()
     clock.shift(datetime.timedelta(days=1))
-    assert f"No lawyer contact on record for at least {days + 1} days" in client.get(CASE).content.decode()
+    assert f"No lawyer contact on record for at least {days + 1:,} days" in client.get(CASE).content.decode()
 
 
 def test_errors_are_not_cached(demo, client):

@@ -40,7 +40,7 @@ def test_shows_the_seed_case_completely(demo, client):
         "Also written: Kalesnikova · Kolesnikova · Maryia Kalesnikava · Калеснікава · Колесникова",
         "Musician, prominent opposition figure",
         "Detained September 2020",
-        "Days in detention 1340",  # 1 June 2024 - 30 September 2020
+        "In detention 3 years 8 months (1,340 days",  # 1 June 2024 - 30 September 2020
         "Held at Penal colony No. 4, Homiel",
         "extremism",
         "trying to seize power",
@@ -55,12 +55,12 @@ def test_shows_the_public_lapses_highlighted_past_the_threshold(demo, client):
     response = client.get(CASE)
     page = page_text(response)
     assert (
-        "No lawyer contact on record for at least 480 days (since 7 February 2023) Cut off: past the 30-day threshold"
-        in page
+        "No lawyer contact on record for at least 480 days (1 year 3 months), since 7 February 2023 "
+        "Cut off: past the 30-day threshold" in page
     )
     assert (
-        "No family contact on record for at least 467 days (since mid-February 2023) Cut off: past the 30-day threshold"
-        in page
+        "No family contact on record for at least 467 days (1 year 3 months), since mid-February 2023 "
+        "Cut off: past the 30-day threshold" in page
     )
     assert "from the latest day “mid-February 2023” can mean" in page
     assert response.content.decode().count('class="lapse lapse-overdue"') == 2
@@ -70,7 +70,7 @@ def test_a_lapse_within_the_threshold_is_not_highlighted(today, client):
     prisoner = PrisonerFactory(slug="p1")
     ContactFactory(prisoner=prisoner, date=D(2024, 5, 25))
     response = client.get("/prisoners/p1/")
-    assert "No lawyer contact on record for at least 7 days (since 25 May 2024)" in page_text(response)
+    assert "No lawyer contact on record for at least 7 days, since 25 May 2024" in page_text(response)
     assert response.content.decode().count("lapse-overdue") == 1  # the family lapse, counted from detention
 
 
@@ -156,8 +156,8 @@ def test_opengraph_and_twitter_meta_preview_the_case(demo, client):
     html = client.get(CASE).content.decode()
     summary = (
         "Maria Kalesnikava, detained since September 2020, held at Penal colony No. 4, Homiel. "
-        "No lawyer contact on record for at least 480 days (since 7 February 2023). "
-        "No family contact on record for at least 467 days (since mid-February 2023)."
+        "No lawyer contact on record for at least 480 days (1 year 3 months), since 7 February 2023. "
+        "No family contact on record for at least 467 days (1 year 3 months), since mid-February 2023."
     )
     assert f'<meta property="og:description" content="{summary}">' in html
     assert '<meta property="og:title" content="Maria Kalesnikava">' in html

@@ -337,7 +337,7 @@ def test_a_public_fact_shows_only_its_public_sources(seeded, client):
 
 def test_an_internal_contact_never_shortens_the_public_lapse(seeded, client):
     """The internal family contact of 30 May 2024 must not show: the lapse counts from detention."""
-    expected = "No family contact on record for at least 1369 days (since 1 September 2020)"
+    expected = "No family contact on record for at least 1,369 days (3 years 9 months), since 1 September 2020"
     assert expected in client.get("/prisoners/visible-person/").content.decode()
     rows = json.loads(client.get("/prisoners.json").getvalue())["prisoners"]
     row = next(p for p in rows if p["slug"] == "visible-person")

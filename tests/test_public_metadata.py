@@ -64,7 +64,7 @@ def public_dates(client, slug="case"):
     sitemap = client.get("/sitemap-prisoners.xml")
     urls = ET.fromstring(sitemap.content)
     lastmods = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urls}  # days
-    csv_rows = csv.DictReader(io.StringIO(client.get("/prisoners.csv").getvalue().decode()))
+    csv_rows = csv.DictReader(io.StringIO(client.get("/prisoners.csv").getvalue().decode("utf-8-sig")))
     json_rows = json.loads(client.get("/prisoners.json").getvalue())["prisoners"]
     return {
         "page": last_updated,

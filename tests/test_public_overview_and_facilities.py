@@ -72,7 +72,7 @@ def test_a_facility_page_shows_who_is_held_there_now_and_incidents_there(demo, c
     assert "Kind Penal colony City Homiel Region Homiel Region Country Belarus" in page
     held = page[page.index("Held here now") : page.index("Incidents here")]
     assert "Maria Kalesnikava — detained September 2020." in held
-    assert "No lawyer contact on record for at least 480 days (since 7 February 2023)." in held
+    assert "No lawyer contact on record for at least 480 days (1 year 3 months), since 7 February 2023." in held
     incidents = page[page.index("Incidents here") :]
     assert "late March 2023 Maria Kalesnikava : cell-type premises (PKT)" in incidents
     assert "Maria Kalesnikava : hospitalisation" not in incidents  # that was at the hospital

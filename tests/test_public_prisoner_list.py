@@ -153,7 +153,9 @@ def test_every_sort_pages_through_everyone_once_in_order(today, client, sort):
     assert len(seen) == 2 * PAGE_SIZE + 7 and seen[:PAGE_SIZE] == everyone
     ordered = [
         row["name"]
-        for row in csv.DictReader(io.StringIO(client.get("/prisoners.csv", {"sort": sort}).getvalue().decode()))
+        for row in csv.DictReader(
+            io.StringIO(client.get("/prisoners.csv", {"sort": sort}).getvalue().decode("utf-8-sig"))
+        )  # noqa: E501
     ]
     assert seen == ordered  # the pages and the export agree on the order
 

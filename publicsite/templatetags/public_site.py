@@ -1,5 +1,7 @@
 from django import template
+from django.utils import timezone
 
+from casetracker import text
 from casetracker.web_address import web_address as _web_address
 from prisoners import search
 from publicsite.casefile import public_lapse
@@ -11,6 +13,19 @@ register = template.Library()
 def lapse(prisoner, party):
     """{{ prisoner|lapse:"lawyer" }}: the public lapse figure (see `public_lapse`)."""
     return public_lapse(prisoner, party)
+
+
+@register.filter
+def days(number):
+    """{{ lapse.days|days }}: "1 day", "2,249 days"."""
+    return text.days(number)
+
+
+@register.filter
+def machine_time(moment):
+    """{{ prisoner.public_changed|machine_time }}: for <time datetime>, to the second ("2024-06-01T12:00:00+00:00").
+    ISO 8601 with microseconds, as `date:"c"` writes them, is not a valid HTML date and time."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else ""
 
 
 @register.filter
