@@ -405,6 +405,7 @@ def case_record(case, absolute_url):
 
     return {
         **record(case.prisoner, Facts([case.prisoner]), absolute_url),
+        "as_of": _approximate(case.as_of),  # the newest public fact's date: how old the information is
         "lawyers": [
             {
                 "name": lawyer.name,

@@ -41,6 +41,8 @@ def test_the_case_file_is_dated_by_its_newest_public_fact(demo, client):
     assert "Information on record as of May 2023, the date of the newest public fact in this case file." in page
     assert "The newest information on record is from May 2023: a contact since then may not have been reported." in page
     assert "Information as of May 2023 (the newest public fact)." in page
+    as_of = client.get("/prisoners/maria-kalesnikava.json").json()["as_of"]
+    assert as_of == {"as_written": "May 2023", "earliest": "2023-05-01", "latest": "2023-05-31"}
 
 
 def test_an_internal_fact_never_dates_the_public_file(today, client):
