@@ -93,6 +93,7 @@ def test_a_lapse_under_a_month_gives_the_days_once(today, client):
 def test_the_list_says_at_least_and_how_long(demo, client):
     page = page_text(client.get("/prisoners/", {"q": "Kalesnikava"}))
     assert "at least 480 days cut off 1 year 3 months, since 7 February 2023" in page
+    assert "counted up to today from the last contact on record: at least that long" in page
 
 
 def test_the_last_change_is_a_valid_html_date_and_time(demo, client):
