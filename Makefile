@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PRISONERS ?= 10000
 # make test / test-fast run on a pytest-xdist worker per core (at most 8); TEST_WORKERS=0 runs
-# them in one process, TEST_WORKERS=2 on two. Each worker has databases of its own (tests/redis_per_worker.py).
+# them in one process, TEST_WORKERS=2 on two. Each worker has databases of its own (casetracker/pytest_redis.py).
 # A worker that runs out of tests takes queued ones from the other (worksteal): no core idles at the end.
 TEST_WORKERS ?= auto
 # Some machines set this; without it every process the tests start compiles the project again.

@@ -183,6 +183,8 @@ class Lapse:
             return f"No {self.party} contact data"
         # "On record" and "at least": the count runs from the latest day the last known date can mean, up to
         # today, and a contact since may simply not have been reported.
+        if self.days < 1:  # the last date can still mean a day to come ("June 2024" during June): no count yet
+            return f"No {self.party} contact on record since {self.since}"
         duration = f" ({self.duration})" if self.duration else ""
         return f"No {self.party} contact on record for at least {text.days(self.days)}{duration}, since {self.since}"
 

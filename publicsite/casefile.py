@@ -216,11 +216,20 @@ class CaseFile:
 
     @cached_property
     def as_of(self):
-        """The date of the newest public fact on the timeline, or None: how old the newest information is, since
-        counted figures run up to today. Of "2023" and "May 2023", May: a vaguer date never makes the file look
-        fresher than its facts can show."""
-        dates = [entry.newest for entry in self.timeline if entry.newest is not None]
-        return max(dates, key=lambda date: (date.earliest, date.latest), default=None)
+        """The date of the newest public fact, or None: how old the newest information is, since counted figures
+        run up to today. The timeline's dates and the others the page shows (detention, death, recognitions, lawyers
+        from and until). Of "2023" and "May 2023", May: a vaguer date never makes the file look fresher than its
+        facts can show."""
+        prisoner = self.prisoner
+        dates = [
+            *(entry.newest for entry in self.timeline),
+            prisoner.detained_approx,
+            prisoner.died_approx,
+            *(recognition.date_approx for recognition in self.recognitions),
+            *(date for lawyer in self.lawyers for date in (lawyer.start, lawyer.end)),
+        ]
+        known = [date for date in dates if date is not None]
+        return max(known, key=lambda date: (date.earliest, date.latest), default=None)
 
     def _sentences(self):
         """Dated sentences, unless a public sentencing incident of the same date already tells it (the older way

@@ -35,7 +35,7 @@ def pytest_xdist_auto_num_workers(config):
 
 def pytest_configure(config):
     """Refuse more workers than the tests can keep apart (each needs Redis databases of its own:
-    tests/redis_per_worker.py with REDIS_URL, REDIS_TEST_DATABASE and down without)."""
+    casetracker/pytest_redis.py with REDIS_URL, REDIS_TEST_DATABASE and down without)."""
     workers = len(config.getoption("tx", None) or [])
     if workers > MOST_WORKERS:
         raise pytest.UsageError(f"At most {MOST_WORKERS} workers (-n {MOST_WORKERS}): each needs a Redis database.")

@@ -10,6 +10,7 @@ import pytest
 from casetracker.dates import Precision
 from casetracker.text import span
 from events.models import Party, Visibility
+from prisoners.status import Status
 from tests.factories import ContactFactory, CustodyPeriodFactory, IncidentFactory, NameVariantFactory, PrisonerFactory
 from tests.public_site import page_text
 
@@ -69,8 +70,14 @@ def test_the_end_of_a_period_dates_the_file(today, client):
     assert "Information on record as of 28 November 2023," in page_text(client.get("/prisoners/case/"))
 
 
+def test_the_other_dates_the_page_shows_count_too(today, client):
+    prisoner = PrisonerFactory(slug="case", status=Status.DECEASED, died=D(2021, 5, 21))
+    IncidentFactory(prisoner=prisoner, start=D(2020, 10, 1))
+    assert "Information on record as of 21 May 2021," in page_text(client.get("/prisoners/case/"))
+
+
 def test_a_file_with_nothing_dated_claims_no_date(today, client):
-    PrisonerFactory(slug="case")
+    PrisonerFactory(slug="case", detained=None)
     page = page_text(client.get("/prisoners/case/"))
     assert "as of" not in page and "Nothing on public record yet." in page
 
@@ -88,6 +95,18 @@ def test_a_lapse_under_a_month_gives_the_days_once(today, client):
     page = page_text(client.get("/prisoners/case/"))
     assert "No family contact on record for at least 7 days, since 25 May 2024" in page
     assert "In detention 12 days" in page
+
+
+def test_a_last_date_that_can_still_mean_a_day_to_come_gives_no_count(today, client):
+    """ "June 2024" read on 1 June 2024 can mean any day of June: no count yet, never "at least -29 days"."""
+    prisoner = PrisonerFactory(
+        slug="case", name="Case Person", detained=D(2024, 1, 1), detained_precision=Precision.YEAR
+    )
+    ContactFactory(prisoner=prisoner, party=Party.FAMILY, date=D(2024, 6, 1), date_precision=Precision.MONTH)
+    page = page_text(client.get("/prisoners/case/"))
+    assert "No family contact on record since June 2024" in page and "-" not in page.split("Contact with")[1][:200]
+    assert "In detention" not in page and "Detained 2024" in page
+    assert "recent since June 2024" in page_text(client.get("/prisoners/", {"q": "Case Person"}))
 
 
 def test_the_list_says_at_least_and_how_long(demo, client):
