@@ -96,17 +96,27 @@ class TimelineEntry:
         return self.name or self.record.anchor
 
     @property
+    def end(self):
+        """The end of a period or range (custody, an incident that lasted), when known."""
+        return getattr(self.record, "end_approx", None) if self.kind in ("incident", "custody") else None
+
+    @property
     def newest(self):
-        """The latest date this fact tells of: its end if it has one (a period, a range), else its date."""
-        end = getattr(self.record, "end_approx", None) if self.kind in ("incident", "custody") else None
-        return end or self.date
+        """The latest date this fact tells of: its end if it has one, else its date."""
+        return self.end or self.date
 
     def sort_key(self):
-        """Chronological by earliest, then latest day; unknown dates first, like custody periods."""
-        rank = self.KINDS.index(self.kind)
-        if self.date is None:
-            return (0, datetime.date.min, datetime.date.min, rank, self.record.pk)
-        return (1, self.date.earliest, self.date.latest, rank, self.record.pk)
+        """When it happened, as honestly as its dates allow: by the latest day its start can mean (a period ending on
+        the 28th began by then), then the earliest. So a vaguer date follows the precise ones it may include ("2023"
+        after "May 2023", "early October" after "2 October"), a period whose start is unknown stands at its end,
+        and facts with no date at all come last."""
+        rank, end = self.KINDS.index(self.kind), self.end
+        if self.date is not None:
+            latest = min(self.date.latest, end.latest) if end is not None else self.date.latest
+            return (0, latest, self.date.earliest, rank, self.record.pk)
+        if end is not None:
+            return (0, end.latest, datetime.date.min, rank, self.record.pk)
+        return (1, datetime.date.max, datetime.date.max, rank, self.record.pk)
 
     @classmethod
     def of_incident(cls, incident):
@@ -203,7 +213,7 @@ class CaseFile:
 
     @cached_property
     def timeline(self):
-        """Public incidents, public contacts and custody changes, in date order (unknown dates first)."""
+        """Public incidents, public contacts and custody changes, in date order (`TimelineEntry.sort_key`)."""
         contacts = Contact.objects.public().filter(prisoner=self.prisoner).with_public_sources()
         custody = CustodyPeriod.objects.public().filter(prisoner=self.prisoner).select_related("facility")
         entries = [

@@ -95,11 +95,12 @@ def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
     dates_in_order = [
         "September 2020 Arrest",
         "6 September 2021 Sentencing",
-        "November 2022 – 28 November 2022 Punishment isolation cell (ShIZO)",
+        "unknown date – 28 November 2022 Held at Penal colony No. 4, Homiel",  # stands at its end
+        "November 2022 – 28 November 2022 Punishment isolation cell (ShIZO)",  # began by the 28th
         "28 November 2022 – early December 2022 Held at Homiel emergency hospital, Homiel",
         "28 November 2022 – early December 2022 Hospitalisation",
-        "early December 2022 – now Held at Penal colony No. 4, Homiel",
         "5 December 2022 Family contact (visit)",
+        "early December 2022 – now Held at Penal colony No. 4, Homiel",  # "early December" may be after the 5th
         "10 January 2023 Forced labour",
         "7 February 2023 Lawyer contact",
         "7 February 2023 Lawyer access denied",
@@ -107,12 +108,27 @@ def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
         "mid-February 2023 Family contact denied",
         "late March 2023 Cell-type premises (PKT)",
         "May 2023 Deterioration of health",
+        "2023 Solitary confinement",  # "2023" may be any day of it: after the year's precise dates
     ]
     positions = [timeline.index(entry) for entry in dates_in_order]
     assert positions == sorted(positions)
     assert timeline.startswith(
-        "Timeline Incidents, contacts, custody and sentences, oldest first; dates as reported. unknown date"
+        "Timeline Incidents, contacts, custody and sentences, oldest first; dates as reported. September 2020 Arrest"
     )
+
+
+def test_a_period_with_no_date_comes_last_and_a_vaguer_date_after_the_precise_ones(today, client):
+    prisoner = PrisonerFactory(slug="case")
+    IncidentFactory(
+        prisoner=prisoner, kind=IncidentKind.TRANSFER, start=D(2025, 10, 1), start_precision=Precision.EARLY
+    )
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2025, 10, 2))
+    CustodyPeriodFactory(prisoner=prisoner, start=None)  # held now, since a date not known
+    page = page_text(client.get("/prisoners/case/"))
+    timeline = page[page.index("Timeline") :]
+    order = ["2 October 2025 Punishment isolation cell", "early October 2025 Transfer", "unknown date – now Held at"]
+    positions = [timeline.index(entry) for entry in order]
+    assert positions == sorted(positions)
 
 
 def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, client):
