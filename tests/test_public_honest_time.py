@@ -46,6 +46,14 @@ def test_the_case_file_is_dated_by_its_newest_public_fact(demo, client):
     assert as_of == {"as_written": "May 2023", "earliest": "2023-05-01", "latest": "2023-05-31"}
 
 
+def test_the_page_says_how_to_cite_it_with_its_date(demo, client):
+    page = page_text(client.get(CASE))
+    assert (
+        "Cite this page: Casetracker, “Maria Kalesnikava”, information as of May 2023, "
+        "http://testserver/prisoners/maria-kalesnikava/ (accessed 1 June 2024)."
+    ) in page
+
+
 def test_an_internal_fact_never_dates_the_public_file(today, client):
     prisoner = PrisonerFactory(slug="case")
     IncidentFactory(prisoner=prisoner, start=D(2023, 3, 1))
