@@ -65,6 +65,15 @@ def span(start, end):
     return " ".join(counted(number, noun) for number, noun in units[first : first + 2] if number) or "0 days"
 
 
+def beside_days(start, count):
+    """What `count` days from `start` are in calendar units, to print beside the count ("3 years 9 months");
+    "" when that would only repeat the count (under a month) or there is no count."""
+    if count is None or count < 0:
+        return ""
+    words = span(start, start + datetime.timedelta(days=count))
+    return "" if words == days(count) else words
+
+
 def in_words(value, choices=()):
     """A stored value as a person reads it in a history or a diff: a choice by its label (`choices`: value, label
     pairs), yes/no, dates as written, "—" for nothing."""

@@ -172,18 +172,20 @@ class Lapse:
     def duration(self):
         """The lapse in years and months ("3 years 9 months"), beside the exact count of days; "" when it would only
         repeat that count (under a month)."""
-        if self.days is None or self.days < 0:
-            return ""
-        latest = self.since.latest
-        words = text.span(latest, latest + datetime.timedelta(days=self.days))
-        return "" if words == text.days(self.days) else words
+        return text.beside_days(self.since.latest, self.days) if self.known else ""
+
+    @property
+    def counted(self):
+        """Whether there is a count yet: not while the last date can still mean a day to come ("June 2024" during
+        June)."""
+        return self.days is not None and self.days > 0
 
     def __str__(self):
         if not self.known:
             return f"No {self.party} contact data"
         # "On record" and "at least": the count runs from the latest day the last known date can mean, up to
         # today, and a contact since may simply not have been reported.
-        if self.days < 1:  # the last date can still mean a day to come ("June 2024" during June): no count yet
+        if not self.counted:
             return f"No {self.party} contact on record since {self.since}"
         duration = f" ({self.duration})" if self.duration else ""
         return f"No {self.party} contact on record for at least {text.days(self.days)}{duration}, since {self.since}"

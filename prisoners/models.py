@@ -20,7 +20,7 @@ from casetracker.dates import (
 )
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.relations import related
-from casetracker.text import FoldedField, days, fold, span
+from casetracker.text import FoldedField, beside_days, fold
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
 
@@ -389,10 +389,8 @@ class Prisoner(
     @property
     def time_in_detention(self):
         """`days_in_detention` as a reader grasps it: "6 years 1 month" ("" under a month: the count says it)."""
-        if self.days_in_detention is None or self.days_in_detention < 0:
-            return ""
-        words = span(self.detained_approx.latest, timezone.localdate())
-        return "" if words == days(self.days_in_detention) else words
+        days = self.days_in_detention
+        return beside_days(self.detained_approx.latest, days) if days else ""
 
     @property
     def current_custody(self):
