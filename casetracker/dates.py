@@ -110,6 +110,26 @@ class ApproximateDate:
         return ApproximateDate(add_months(self.day, years * 12 + months), self.precision)
 
 
+def date_range(start, end, *, open_end="now"):
+    """A period as written in a date line: what both ends share said once ("November – 28 November 2022",
+    "6 – 12 March 2023", "28 November – early December 2022"); `open_end` for a period still running ("now"),
+    an unknown start as "until …"."""
+    if start is None:
+        if end is not None:
+            return f"until {end}"
+        return f"start not known – {open_end}" if open_end else "date not known"
+    if end is None:
+        return f"{start} – {open_end}" if open_end else str(start)
+    if end == start:
+        return str(start)
+    first = str(start)
+    if start.precision != Precision.YEAR and start.day.year == end.day.year and end.precision != Precision.YEAR:
+        first = first.removesuffix(f" {start.day.year}")
+        if start.precision == end.precision == Precision.DAY and start.day.month == end.day.month:
+            first = str(start.day.day)
+    return f"{first} – {end}"
+
+
 class ApproximateDayField(models.DateField):
     """The date column of an approximate date, stored as its earliest day."""
 

@@ -430,8 +430,9 @@ def load_demo():
             {
                 "end_approx": approx(2022, 12, Precision.MONTH),
                 "verification": V.CREDIBLE,
-                "description": f"{lawyer.name} was disbarred in retaliation for representing her. The statement "
-                "dates the disbarment of her three lawyers to between October 2020 and December 2022.",
+                # One text for the three: the statement tells them as one fact, dated only as a whole.
+                "description": "Disbarred in retaliation for representing her. The statement dates the disbarment "
+                "of her three lawyers to between October 2020 and December 2022.",
             },
             lawyer=lawyer,
         )

@@ -8,6 +8,7 @@ from casetracker.dates import (
     approximate_date,
     check_not_in_future,
     check_period,
+    date_range,
     ends_after_start_constraint,
     from_earliest_constraints,
 )
@@ -33,6 +34,15 @@ class Verification(models.TextChoices):
     REPORTED = "reported", "reported"
     CREDIBLE = "credible", "credible"
     CONFIRMED = "confirmed", "confirmed"
+
+    @classmethod
+    def meanings(cls):
+        """What each grade tells a reader (the case page's legend), weakest first."""
+        return [
+            (cls.REPORTED.label, "published by the source named, not yet corroborated"),
+            (cls.CREDIBLE.label, "from a source with a record of accurate reporting, such as a human-rights group"),
+            (cls.CONFIRMED.label, "confirmed by independent sources, or by the person, their lawyer or family"),
+        ]
 
 
 class Organisation(models.Model):
@@ -132,6 +142,32 @@ class IncidentKind(models.TextChoices):
     EXECUTION = "execution", "execution"
     OTHER = "other", "other"
 
+    @classmethod
+    def harm(cls, kind):
+        """What a reader must not miss about an incident of `kind`: the harm it tells of ("punishment", "health",
+        "ill-treatment", "cut off", "death"), or "" for the steps of a case (arrest, sentencing, transfer …)."""
+        return next((harm for harm, kinds in HARMS.items() if kind in kinds), "")
+
+
+# The harms a case page marks, in the order its summary lists them.
+HARMS = {
+    "punishment": [IncidentKind.SHIZO, IncidentKind.PKT, IncidentKind.SOLITARY],
+    "ill-treatment": [IncidentKind.ILL_TREATMENT, IncidentKind.FORCED_LABOUR],
+    "health": [
+        IncidentKind.HOSPITALISATION,
+        IncidentKind.SURGERY,
+        IncidentKind.HEALTH_DETERIORATION,
+        IncidentKind.MEDICAL_CARE_DENIED,
+    ],
+    "cut off": [
+        IncidentKind.LAWYER_ACCESS_DENIED,
+        IncidentKind.FAMILY_CONTACT_DENIED,
+        IncidentKind.INCOMMUNICADO,
+        IncidentKind.NOT_INFORMED,
+    ],
+    "death": [IncidentKind.DEATH_IN_CUSTODY, IncidentKind.EXECUTION],
+}
+
 
 class VisibleQuerySet(WithPublicSourcesQuerySet):
     def public(self):
@@ -217,10 +253,8 @@ class Incident(
 
     @property
     def date_range(self):
-        """'28 November 2022 – early December 2022', or the start alone."""
-        if self.end is None or self.end_approx == self.start_approx:
-            return str(self.start_approx)
-        return f"{self.start_approx} – {self.end_approx}"
+        """'28 November – early December 2022', or the start alone."""
+        return date_range(self.start_approx, self.end_approx, open_end=None)
 
     def clean(self):
         errors = {}

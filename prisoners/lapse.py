@@ -180,15 +180,28 @@ class Lapse:
         June)."""
         return self.days is not None and self.days > 0
 
+    @property
+    def at_least(self):
+        """The count as a minimum, "at least 1,389 days (3 years 9 months)": it runs from the latest day the last
+        known date can mean, up to today, and a contact since may simply not have been reported."""
+        duration = f" ({self.duration})" if self.duration else ""
+        return f"at least {text.days(self.days)}{duration}"
+
     def __str__(self):
         if not self.known:
             return f"No {self.party} contact data"
-        # "On record" and "at least": the count runs from the latest day the last known date can mean, up to
-        # today, and a contact since may simply not have been reported.
         if not self.counted:
             return f"No {self.party} contact on record since {self.since}"
-        duration = f" ({self.duration})" if self.duration else ""
-        return f"No {self.party} contact on record for at least {text.days(self.days)}{duration}, since {self.since}"
+        return f"No {self.party} contact on record for {self.at_least}, since {self.since}"
+
+    @property
+    def brief(self):
+        """The lapse beside the party's name (a case's key facts): "none on record since 7 February 2023: at least
+        1,389 days (3 years 9 months)"."""
+        if not self.known:
+            return "no contact data"
+        since = f"none on record since {self.since}"
+        return f"{since}: {self.at_least}" if self.counted else since
 
 
 @dataclass(frozen=True)

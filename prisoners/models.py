@@ -15,6 +15,7 @@ from casetracker.dates import (
     check_ends_after_start,
     check_not_in_future,
     check_period,
+    date_range,
     ends_after_start_constraint,
     from_earliest_constraints,
 )
@@ -717,6 +718,11 @@ class Facility(models.Model):
     def coordinates(self):
         return None if self.latitude is None else (self.latitude, self.longitude)
 
+    @property
+    def postal_address_line(self):
+        """The postal address on one line, where a line of its own per part would not fit (a case's key facts)."""
+        return ", ".join(line.strip().rstrip(",") for line in self.postal_address.splitlines() if line.strip())
+
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
             missing = "longitude" if self.longitude is None else "latitude"
@@ -796,8 +802,7 @@ class CustodyPeriod(
 
     @property
     def period(self):
-        start = self.start_approx or "unknown date"
-        return f"{start} – {self.end_approx or 'now'}"
+        return date_range(self.start_approx, self.end_approx)
 
     def _bounds(self):
         start = self.start_approx.earliest if self.start is not None else datetime.date.min

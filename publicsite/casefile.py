@@ -9,14 +9,15 @@ stored on it (`Prisoner.public_changed`, kept by prisoners.public_changes). Page
 """
 
 import datetime
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from casetracker.dates import ApproximateDate
-from events.models import Contact, Incident, IncidentKind, Party, Source
+from events.models import HARMS, Contact, Incident, IncidentKind, Party, Source, Verification
 from prisoners import lapse as lapse_rule
 from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, Representation
 
@@ -87,6 +88,9 @@ class TimelineEntry:
     sources: list = field(default_factory=list)  # public sources only
     verification: str = ""
     name: str = ""  # the anchor, for a record without a public identifier of its own
+    harm: str = ""  # what a reader must not miss ("punishment", "health" …: IncidentKind.harm), or ""
+    lawyers: tuple = ()  # the lawyers an incident concerns (a disbarment), by name
+    also: tuple = ()  # further records this entry tells, word for word the same but for the lawyer (`told_once`)
 
     # On the same day: a last contact before the denial that follows; a sentence before what followed it.
     KINDS = ("custody", "contact", "sentence", "incident")
@@ -99,6 +103,27 @@ class TimelineEntry:
     def end(self):
         """The end of a period or range (custody, an incident that lasted), when known."""
         return getattr(self.record, "end_approx", None) if self.kind in ("incident", "custody") else None
+
+    @property
+    def anchors(self):
+        """Every record's anchor (links name each record, also when one entry tells several)."""
+        return [self.anchor, *(record.anchor for record in self.also)]
+
+    def told_once(self, other):
+        """This entry telling `other` too: the same kind of fact on the same dates, in the same words, from the same
+        sources, only about another lawyer (three lawyers disbarred by one decision are one entry, not three)."""
+        same = ("kind", "when", "title", "description", "facility", "verification")
+        if self.kind != "incident" or any(getattr(self, name) != getattr(other, name) for name in same):
+            return None
+        if [source.pk for source in self.sources] != [source.pk for source in other.sources]:
+            return None
+        return replace(self, lawyers=self.lawyers + other.lawyers, also=(*self.also, other.record, *other.also))
+
+    @property
+    def year(self):
+        """The year it is listed under (of the day it sorts by), or None when undated."""
+        placed = self.sort_key()
+        return placed[1].year if placed[0] == 0 else None
 
     @property
     def newest(self):
@@ -130,6 +155,8 @@ class TimelineEntry:
             incident.facility,
             incident.public_sources,
             incident.get_verification_display(),
+            harm=IncidentKind.harm(incident.kind),
+            lawyers=(incident.lawyer.name,) if incident.lawyer_id else (),
         )
 
     @classmethod
@@ -225,6 +252,42 @@ class CaseFile:
         return sorted(entries, key=TimelineEntry.sort_key)
 
     @cached_property
+    def custody(self):
+        """Where the prisoner was held, period by period, in date order: spans of their own, not timeline events."""
+        return [entry for entry in self.timeline if entry.kind == "custody"]
+
+    @cached_property
+    def events(self):
+        """The timeline but custody, by year, each entry with the numbers of its sources in the list at the end:
+        [(year or None for undated, [(entry, [(number, source)])])], oldest first."""
+        entries = []
+        for entry in self.timeline:
+            if entry.kind == "custody":
+                continue
+            if entries and (both := entries[-1].told_once(entry)):
+                entries[-1] = both
+            else:
+                entries.append(entry)
+        numbers = {source.pk: number for number, source in enumerate(self.sources, start=1)}
+        years = []
+        for entry in entries:
+            if not years or years[-1][0] != entry.year:
+                years.append((entry.year, []))
+            years[-1][1].append((entry, [(numbers[source.pk], source) for source in entry.sources]))
+        return years
+
+    @cached_property
+    def harms(self):
+        """The harms the public incidents tell of, counted by kind, in the order of `HARMS`:
+        [("punishment", [("punishment isolation cell (ShIZO)", 3), …]), …]."""
+        counts = Counter(incident.kind for incident in self.incidents)
+        counted = [
+            (harm, [(IncidentKind(kind).label, counts[kind]) for kind in kinds if counts[kind]])
+            for harm, kinds in HARMS.items()
+        ]
+        return [(harm, kinds) for harm, kinds in counted if kinds]
+
+    @cached_property
     def as_of(self):
         """The date of the newest public fact, or None: how old the newest information is, since counted figures
         run up to today. The timeline's dates and the others the page shows (detention, death, recognitions, lawyers
@@ -266,6 +329,10 @@ class CaseFile:
         for incidents in reprisals.values():  # reprisals against a lawyer not (or no longer) on record
             lawyers.append(PublicLawyer(incidents[0].lawyer.name, None, None, incidents))
         return lawyers
+
+    @property
+    def verification_legend(self):
+        return Verification.meanings()
 
     @cached_property
     def sources(self):

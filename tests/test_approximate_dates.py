@@ -69,7 +69,7 @@ def test_assigning_an_approximate_date_sets_all_its_columns():
     incident.save()
     incident.refresh_from_db()
     assert (incident.end, incident.end_precision, incident.end_latest) == (D(2022, 12, 1), "early", D(2022, 12, 10))
-    assert incident.date_range == "18 November 2022 – early December 2022"
+    assert incident.date_range == "18 November – early December 2022"
 
 
 @pytest.mark.django_db

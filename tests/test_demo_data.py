@@ -66,8 +66,8 @@ def test_where_she_is_held_is_derived(maria):
     assert (facility.name, facility.city, facility.kind) == ("Penal colony No. 4", "Homiel", "penal_colony")
     assert "Gomel penal colony No. 4" in facility.name_variants.values_list("name", flat=True)
     assert [str(p) for p in maria.custody_periods.all()] == [
-        "Penal colony No. 4, Homiel: unknown date – 28 November 2022",
-        "Homiel emergency hospital, Homiel: 28 November 2022 – early December 2022",
+        "Penal colony No. 4, Homiel: until 28 November 2022",
+        "Homiel emergency hospital, Homiel: 28 November – early December 2022",
         "Penal colony No. 4, Homiel: early December 2022 – now",
     ]
 
@@ -80,7 +80,7 @@ def test_punishment_cell_hospital_and_surgery(maria):
     shizo = incident(maria, IncidentKind.SHIZO)
     assert shizo.end == D(2022, 11, 28) and "over 10 days" in shizo.description
     hospital = incident(maria, IncidentKind.HOSPITALISATION)
-    assert hospital.date_range == "28 November 2022 – early December 2022"
+    assert hospital.date_range == "28 November – early December 2022"
     assert "intensive care" in hospital.description
     assert "perforated ulcer" in incident(maria, IncidentKind.SURGERY).description
     assert "did not inform her lawyer or family" in incident(maria, IncidentKind.NOT_INFORMED).description

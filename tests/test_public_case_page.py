@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
-from events.models import IncidentKind, Visibility
+from events.models import Incident, IncidentKind, Visibility
 from prisoners.models import SentenceKind
 from prisoners.status import Status
 from tests.factories import (
@@ -84,37 +84,57 @@ def test_no_lapse_is_shown_for_someone_released(today, client):
 
 def test_lawyers_with_the_reprisals_against_them(demo, client):
     page = page_text(client.get(CASE))
-    assert "Lawyers Aliaksandr Pylchenka Reprisal: disbarment of lawyer , October 2020 – December 2022" in page
-    for name in ["Liudmila Kazak", "Vladimir Pylchenko"]:
-        assert f"{name} Reprisal: disbarment of lawyer" in page
+    for name in ["Aliaksandr Pylchenka", "Liudmila Kazak", "Vladimir Pylchenko"]:
+        assert f"{name} Reprisal: disbarment of lawyer , October 2020 – December 2022 ( in the timeline )" in page
+
+
+def test_one_fact_about_three_lawyers_is_told_once(demo, client):
+    """The statement tells the three disbarments as one fact in the same words: one entry naming all three, each
+    record still reachable by its own anchor (feeds and exports link to them)."""
+    response = client.get(CASE)
+    html, page = response.content.decode(), page_text(response)
+    told = "Disbarred in retaliation for representing her."
+    assert page.count(told) == 1
+    assert "Disbarment of lawyer Lawyers: Aliaksandr Pylchenka, Liudmila Kazak, Vladimir Pylchenko " + told in page
+    for disbarment in Incident.objects.filter(kind=IncidentKind.DISBARMENT):
+        assert f'id="{disbarment.anchor}"' in html
+        assert f'href="#{disbarment.anchor}"' in html  # from the lawyer it names
 
 
 def test_the_timeline_is_chronological_with_dates_as_written(demo, client):
     page = page_text(client.get(CASE))
-    timeline = page[page.index("Timeline") : page.index("Sources Belarus")]
+    timeline = page[page.index("Timeline What happened") : page.index("Sources Belarus")]
     dates_in_order = [
-        "September 2020 Arrest",
-        "6 September 2021 Sentencing",
-        "unknown date – 28 November 2022 Held at Penal colony No. 4, Homiel",  # stands at its end
-        "November 2022 – 28 November 2022 Punishment isolation cell (ShIZO)",  # began by the 28th
-        "28 November 2022 – early December 2022 Held at Homiel emergency hospital, Homiel",
-        "28 November 2022 – early December 2022 Hospitalisation",
+        "2020 September 2020 Arrest",
+        "October 2020 – December 2022 Disbarment of lawyer",  # a range stands at the latest day its start can mean
+        "2021 6 September 2021 Sentencing",
+        "2022 November – 28 November 2022 Punishment Punishment isolation cell (ShIZO)",  # began by the 28th
+        "28 November – early December 2022 Health Hospitalisation",
         "5 December 2022 Family contact (visit)",
-        "early December 2022 – now Held at Penal colony No. 4, Homiel",  # "early December" may be after the 5th
-        "10 January 2023 Forced labour",
+        "early December 2022 Transfer",  # "early December" may be after the 5th
+        "2023 10 January 2023 Ill-treatment Forced labour",
         "7 February 2023 Lawyer contact",
-        "7 February 2023 Lawyer access denied",
+        "7 February 2023 Cut off Lawyer access denied",
         "mid-February 2023 Family contact",
-        "mid-February 2023 Family contact denied",
-        "late March 2023 Cell-type premises (PKT)",
-        "May 2023 Deterioration of health",
-        "2023 Solitary confinement",  # "2023" may be any day of it: after the year's precise dates
+        "mid-February 2023 Cut off Family contact denied",
+        "late March 2023 Punishment Cell-type premises (PKT)",
+        "May 2023 Health Deterioration of health",
+        "2023 Punishment Solitary confinement",  # "2023" may be any day of it: after the year's precise dates
     ]
     positions = [timeline.index(entry) for entry in dates_in_order]
     assert positions == sorted(positions)
-    assert timeline.startswith(
-        "Timeline Incidents, contacts, custody and sentences, oldest first; dates as reported. September 2020 Arrest"
-    )
+    assert "Held at" not in timeline  # custody is told as spans, under "Where held"
+
+
+def test_custody_is_shown_as_spans_where_she_was_held(demo, client):
+    page = page_text(client.get(CASE))
+    assert (
+        "Where held "
+        "until 28 November 2022 Penal colony No. 4, Homiel (penal colony) "  # the start is not known
+        "28 November – early December 2022 Homiel emergency hospital, Homiel (hospital) "
+        "early December 2022 – now Penal colony No. 4, Homiel (penal colony) "
+        "Timeline"
+    ) in page
 
 
 def test_a_period_with_no_date_comes_last_and_a_vaguer_date_after_the_precise_ones(today, client):
@@ -125,24 +145,66 @@ def test_a_period_with_no_date_comes_last_and_a_vaguer_date_after_the_precise_on
     IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2025, 10, 2))
     CustodyPeriodFactory(prisoner=prisoner, start=None)  # held now, since a date not known
     page = page_text(client.get("/prisoners/case/"))
+    assert "Where held start not known – now Facility" in page
     timeline = page[page.index("Timeline") :]
-    order = ["2 October 2025 Punishment isolation cell", "early October 2025 Transfer", "unknown date – now Held at"]
+    order = ["2025 2 October 2025 Punishment Punishment isolation cell", "early October 2025 Transfer"]
     positions = [timeline.index(entry) for entry in order]
     assert positions == sorted(positions)
 
 
-def test_each_fact_names_its_public_sources_linked_where_they_have_a_url(today, client):
+def test_each_fact_cites_its_public_sources_by_number_listed_once_at_the_end(today, client):
     prisoner = PrisonerFactory(slug="p1")
-    incident = IncidentFactory(prisoner=prisoner, description="In a punishment cell.")
-    incident.sources.set(
-        [
-            SourceFactory(title="Report with a link", url="https://example.org/report"),
-            SourceFactory(title="Statement on paper"),
-        ]
-    )
+    first = IncidentFactory(prisoner=prisoner, description="In a punishment cell.", start=D(2023, 1, 1))
+    second = IncidentFactory(prisoner=prisoner, description="Beaten.", start=D(2023, 2, 1))
+    linked = SourceFactory(title="Report with a link", url="https://example.org/report")
+    paper = SourceFactory(title="Statement on paper")
+    first.sources.set([linked, paper])
+    second.sources.set([paper])
+    response = client.get("/prisoners/p1/")
+    html, page = response.content.decode(), page_text(response)
+    assert "In a punishment cell. Sources: [ source 1] [ source 2]" in page
+    assert "Beaten. Source: [ source 2]" in page
+    assert html.count("<cite>Statement on paper</cite>") == 1  # listed once, at the end
+    assert '<li id="source-1">\n        <a href="https://example.org/report" rel="external noopener noreferrer"><cite>' in html
+    assert '<li id="source-2">\n        <cite>Statement on paper</cite>' in html
+    assert '<a href="#source-2" title="Statement on paper">' in html
+
+
+def test_a_fact_without_a_public_source_says_so(today, client):
+    IncidentFactory(prisoner=PrisonerFactory(slug="p1"), description="In a punishment cell.")
+    assert "In a punishment cell. No public source" in page_text(client.get("/prisoners/p1/"))
+
+
+def test_harms_are_marked_and_counted_by_kind(today, client):
+    prisoner = PrisonerFactory(slug="p1")
+    for day in (1, 2, 3):
+        IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2023, 1, day))
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.HOSPITALISATION, start=D(2023, 1, 4))
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.TRANSFER, start=D(2023, 1, 5))
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.SOLITARY, start=D(2023, 1, 6), visibility="internal")
+    page = page_text(client.get("/prisoners/p1/"))
+    assert (
+        "Harms on record, by kind: Punishment punishment isolation cell (ShIZO) ×3 Health hospitalisation ×1 "
+        "What “reported”"
+    ) in page  # an internal incident is not counted
+    assert "3 January 2023 Punishment Punishment isolation cell (ShIZO)" in page
+    assert "4 January 2023 Health Hospitalisation" in page
+    assert "5 January 2023 Transfer" in page  # a step of the case, not a harm
+
+
+def test_the_timeline_is_grouped_by_year(today, client):
+    prisoner = PrisonerFactory(slug="p1")
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.TRANSFER, start=D(2021, 3, 1), description="First.")
+    IncidentFactory(prisoner=prisoner, kind=IncidentKind.TRANSFER, start=D(2023, 3, 1), description="Second.")
+    ContactFactory(prisoner=prisoner, date=D(2023, 5, 1), description="Third.")
     html = client.get("/prisoners/p1/").content.decode()
-    assert '<a href="https://example.org/report" rel="external noopener noreferrer">Report with a link</a>' in html
-    assert "<cite>Statement on paper</cite>" in html
+    assert re.findall(r'<h3 class="year">([^<]+)</h3>', html) == ["2021", "2023"]
+
+
+def test_the_verification_grades_are_explained(demo, client):
+    page = page_text(client.get(CASE))
+    assert "What “reported”, “credible” and “confirmed” mean Reported Published by the source named" in page
+    assert "Credible From a source with a record of accurate reporting" in page
 
 
 def test_the_sources_section_lists_signatories(demo, client):

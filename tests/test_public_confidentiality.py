@@ -332,7 +332,10 @@ def test_nothing_unpublished_is_suggested(seeded, client):
 
 def test_a_public_fact_shows_only_its_public_sources(seeded, client):
     page = client.get("/prisoners/visible-person/").content.decode()
-    assert page.count("<cite>Public report</cite>") == 3  # two incidents, and the sources section
+    # Listed once in the sources section, and cited by its number from the two incidents.
+    assert page.count("<cite>Public report</cite>") == 1
+    assert page.count('<a href="#source-1" title="Public report">') == 2
+    assert page.count('href="#source-') == 2  # the confidential source gets no number
 
 
 def test_an_internal_contact_never_shortens_the_public_lapse(seeded, client):

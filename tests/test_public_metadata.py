@@ -275,7 +275,7 @@ def anchors(client, slug):
     ids = [entry.findtext(f"{ATOM}id") for entry in feed.findall(f"{ATOM}entry")]
     timeline = client.get(f"/prisoners/{slug}.json").json()["timeline"]
     return {
-        "page": re.findall(r'<li id="([^"]+)" class="entry', page),
+        "page": re.findall(r'id="((?:incident|contact|custody)-(?!heading")[^"]+)"', page),
         "feed": [address.rpartition("#")[2] for address in [*links, *ids]],
         "json": [entry["id"] for entry in timeline],
     }

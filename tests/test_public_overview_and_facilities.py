@@ -81,7 +81,7 @@ def test_a_facility_page_shows_who_is_held_there_now_and_incidents_there(demo, c
 def test_a_facility_no_longer_holding_anyone_says_so(demo, client):
     page = page_text(client.get("/facilities/homiel-emergency-hospital-homiel/"))
     assert "No one on public record is held here now." in page
-    assert "28 November 2022 – early December 2022 Maria Kalesnikava : hospitalisation" in page
+    assert "28 November – early December 2022 Maria Kalesnikava : hospitalisation" in page
 
 
 def test_a_facility_known_only_from_unpublished_records_is_not_found(today, client):
