@@ -89,7 +89,7 @@ def test_search_kolesnikova_and_read_her_case_file(site, browser):
 
     expect(page).to_have_url(f"{site}{CASE}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Maria Kalesnikava")
-    timeline = page.locator("ol.timeline")
+    timeline = page.locator("section[aria-labelledby=timeline-heading]")
     expect(timeline).to_contain_text("mid-February 2023")
     expect(timeline.locator("li", has_text="Family contact denied")).to_contain_text("mid-February 2023")
     days = (timezone.localdate() - datetime.date(2023, 2, 7)).days
@@ -163,6 +163,28 @@ def test_no_horizontal_scrolling_on_a_375_pixel_wide_screen(site, browser):
         assert scroll_width <= client_width, f"{path} scrolls sideways at 375 px: {scroll_width} > {client_width}"
 
 
+@pytest.mark.parametrize("width, height", [(375, 667), (1280, 800)])
+def test_the_first_screen_tells_who_where_for_how_long_and_since_when_cut_off(site, browser, width, height):
+    """On a phone (375 × 667) as on a desktop, without scrolling: status and time in detention, where she is held,
+    the sentence, and how long she has been cut off from lawyer and family."""
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}{CASE}")
+    expected = {
+        "Status": "Detained since September 2020",
+        "Held at": "Penal colony No. 4, Homiel",
+        "Sentence": "expected release September 2031",
+        "Lawyer contact": "None on record since 7 February 2023: at least",
+        "Family contact": "None on record since mid-February 2023: at least",
+    }
+    for label, text in expected.items():
+        fact = page.locator(f'.key-facts dt:text-is("{label}") + dd')
+        assert text in fact.inner_text()
+        box = fact.bounding_box()
+        assert box["y"] + box["height"] <= height, f"{label} is below the first screen at {width} px"
+        assert box["x"] + box["width"] <= width
+
+
 def test_pages_load_nothing_from_anywhere_else(site, browser):
     page = open_page(browser, javascript=True)
     requested, console_errors = [], []
@@ -182,4 +204,8 @@ def test_the_case_prints_without_navigation_and_forms(site, browser):
     page.emulate_media(media="print")
     expect(page.locator(".site-header nav")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
-    expect(page.locator("ol.timeline")).to_be_visible()
+    expect(page.locator("ol.timeline").first).to_be_visible()
+    expect(page.locator(".printed-on")).to_be_visible()  # the paper says when it was printed, and as of when
+    expect(page.locator(".printed-on")).to_contain_text("information as of May 2023")
+    link = page.locator(".case-footer a.address")  # its text is the address: not printed twice
+    assert link.evaluate("a => getComputedStyle(a, '::after').content") == "none"
