@@ -123,7 +123,9 @@ def date_range(start, end, *, open_end="now"):
     if end == start:
         return str(start)
     first = str(start)
-    if start.precision != Precision.YEAR and start.day.year == end.day.year and end.precision != Precision.YEAR:
+    # Shortened only when the end begins later than the start: "6 – March 2023" would read as a range within March.
+    shared_year = start.day.year == end.day.year and Precision.YEAR not in (start.precision, end.precision)
+    if shared_year and start.earliest < end.earliest:
         first = first.removesuffix(f" {start.day.year}")
         if start.precision == end.precision == Precision.DAY and start.day.month == end.day.month:
             first = str(start.day.day)

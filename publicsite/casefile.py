@@ -9,6 +9,7 @@ stored on it (`Prisoner.public_changed`, kept by prisoners.public_changes). Page
 """
 
 import datetime
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -115,6 +116,8 @@ class TimelineEntry:
         same = ("kind", "when", "title", "description", "facility", "verification")
         if self.kind != "incident" or any(getattr(self, name) != getattr(other, name) for name in same):
             return None
+        if not (self.lawyers and other.lawyers) or set(self.lawyers) & set(other.lawyers):
+            return None  # two punishments in the same words are two facts; so is one lawyer's, recorded twice
         if [source.pk for source in self.sources] != [source.pk for source in other.sources]:
             return None
         return replace(self, lawyers=self.lawyers + other.lawyers, also=(*self.also, other.record, *other.also))
@@ -264,8 +267,13 @@ class CaseFile:
         for entry in self.timeline:
             if entry.kind == "custody":
                 continue
-            if entries and (both := entries[-1].told_once(entry)):
-                entries[-1] = both
+            same_dates = itertools.takewhile(
+                lambda index: entries[index].when == entry.when, reversed(range(len(entries)))
+            )
+            for index in same_dates:
+                if both := entries[index].told_once(entry):
+                    entries[index] = both
+                    break
             else:
                 entries.append(entry)
         numbers = {source.pk: number for number, source in enumerate(self.sources, start=1)}

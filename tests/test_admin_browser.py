@@ -145,7 +145,7 @@ def test_a_whole_case_from_a_report_is_entered_in_a_few_page_loads(demo_site, br
             (Party.FAMILY, "early October 2025"),
         }
         incident = prisoner.incidents.get()
-        assert (incident.date_range, incident.visibility) == ("June 2026 – August 2026", Visibility.INTERNAL)
+        assert (incident.date_range, incident.visibility) == ("June – August 2026", Visibility.INTERNAL)
         assert [(source.title, source.confidential) for source in incident.sources.all()] == [
             ("Account of a former cellmate", True)
         ]

@@ -205,7 +205,9 @@ def test_the_case_prints_without_navigation_and_forms(site, browser):
     expect(page.locator(".site-header nav")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.locator("ol.timeline").first).to_be_visible()
-    expect(page.locator(".printed-on")).to_be_visible()  # the paper says when it was printed, and as of when
+    expect(page.locator(".legend dd").first).to_be_visible()  # on paper the legend cannot be opened
+    expect(page.locator(".legend summary")).to_be_hidden()
+    expect(page.locator(".printed-on")).to_be_visible()  # the paper says when the page was retrieved, and as of when
     expect(page.locator(".printed-on")).to_contain_text("information as of May 2023")
     link = page.locator(".case-footer a.address")  # its text is the address: not printed twice
     assert link.evaluate("a => getComputedStyle(a, '::after').content") == "none"

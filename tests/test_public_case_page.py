@@ -18,6 +18,7 @@ from tests.factories import (
     ContactFactory,
     CustodyPeriodFactory,
     IncidentFactory,
+    LawyerFactory,
     OrganisationFactory,
     PrisonerFactory,
     RecognitionFactory,
@@ -165,7 +166,8 @@ def test_each_fact_cites_its_public_sources_by_number_listed_once_at_the_end(tod
     assert "In a punishment cell. Sources: [ source 1] [ source 2]" in page
     assert "Beaten. Source: [ source 2]" in page
     assert html.count("<cite>Statement on paper</cite>") == 1  # listed once, at the end
-    assert '<li id="source-1">\n        <a href="https://example.org/report" rel="external noopener noreferrer"><cite>' in html
+    linked = '<a href="https://example.org/report" rel="external noopener noreferrer"><cite>Report with a link</cite>'
+    assert f'<li id="source-1">\n        {linked}' in html
     assert '<li id="source-2">\n        <cite>Statement on paper</cite>' in html
     assert '<a href="#source-2" title="Statement on paper">' in html
 
@@ -173,6 +175,18 @@ def test_each_fact_cites_its_public_sources_by_number_listed_once_at_the_end(tod
 def test_a_fact_without_a_public_source_says_so(today, client):
     IncidentFactory(prisoner=PrisonerFactory(slug="p1"), description="In a punishment cell.")
     assert "In a punishment cell. No public source" in page_text(client.get("/prisoners/p1/"))
+
+
+def test_two_facts_in_the_same_words_are_two_entries_unless_they_differ_only_in_the_lawyer(today, client):
+    prisoner = PrisonerFactory(slug="p1")
+    for _ in range(2):  # "placed in ShIZO twice in March 2023", recorded as two incidents
+        IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2023, 3, 1), description="In ShIZO.")
+    lawyer = LawyerFactory(name="Lawyer One")
+    for _ in range(2):  # one lawyer's disbarment, recorded twice by mistake: both shown, so it can be seen
+        IncidentFactory(prisoner=prisoner, kind=IncidentKind.DISBARMENT, lawyer=lawyer, description="Disbarred.")
+    page = page_text(client.get("/prisoners/p1/"))
+    assert page.count("In ShIZO.") == 2 and page.count("Disbarred.") == 2
+    assert "Lawyers: Lawyer One, Lawyer One" not in page
 
 
 def test_harms_are_marked_and_counted_by_kind(today, client):

@@ -87,7 +87,7 @@ def test_the_other_dates_the_page_shows_count_too(today, client):
 def test_a_file_with_nothing_dated_claims_no_date(today, client):
     PrisonerFactory(slug="case", detained=None)
     page = page_text(client.get("/prisoners/case/"))
-    assert "as of" not in page and "Nothing on public record yet." in page
+    assert "as of" not in page and "No events on public record yet." in page
 
 
 def test_lapses_and_detention_read_as_minimums_in_years_and_days(demo, client):

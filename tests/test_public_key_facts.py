@@ -92,9 +92,9 @@ def test_a_sentence_without_release_and_charges_by_article(today, client):
     assert "Charges conspiracy to seize power (Art. 357 part 1); Art. 361-1 part 1 Information" in facts
 
 
-def test_the_print_view_dates_the_paper_and_prints_the_permanent_link_once(demo, client):
+def test_the_print_view_dates_the_copy_and_prints_the_permanent_link_once(demo, client):
     html = client.get("/prisoners/maria-kalesnikava/").content.decode()
-    assert '<p class="printed-on">Printed on 1 June 2024; information as of May 2023.</p>' in html
+    assert '<p class="printed-on">Retrieved on 1 June 2024; information as of May 2023.</p>' in html
     assert '<a class="address" href="http://testserver/prisoners/maria-kalesnikava/">' in html
 
 
@@ -105,10 +105,13 @@ def test_a_date_range_says_what_both_ends_share_once():
     assert date_range(a(2022, 11, 1, Precision.MONTH), a(2022, 11, 28)) == "November – 28 November 2022"
     assert date_range(a(2022, 11, 28), a(2022, 12, 1, Precision.EARLY)) == "28 November – early December 2022"
     assert date_range(a(2023, 3, 6), a(2023, 3, 12)) == "6 – 12 March 2023"
-    assert date_range(a(2020, 10, 1, Precision.MONTH), a(2022, 12, 1, Precision.MONTH)) == "October 2020 – December 2022"
+    october_2020, december_2022 = a(2020, 10, 1, Precision.MONTH), a(2022, 12, 1, Precision.MONTH)
+    assert date_range(october_2020, december_2022) == "October 2020 – December 2022"
     assert date_range(a(2022, 1, 1, Precision.YEAR), a(2022, 3, 1, Precision.MONTH)) == "2022 – March 2022"
     assert date_range(a(2023, 3, 6), a(2023, 3, 6)) == "6 March 2023"
     assert date_range(None, a(2022, 11, 28)) == "until 28 November 2022"
     assert date_range(a(2022, 12, 1, Precision.EARLY), None) == "early December 2022 – now"
     assert date_range(None, None) == "start not known – now"
     assert date_range(a(2023, 3, 6), None, open_end=None) == "6 March 2023"
+    # Ends that overlap are written in full: shortened, "6 – March 2023" would read as a range within March.
+    assert date_range(a(2023, 3, 6), a(2023, 3, 1, Precision.MONTH)) == "6 March 2023 – March 2023"
