@@ -53,7 +53,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "casetracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (compressed by collectstatic) go no further
+    # Pages and exports compressed for clients that accept it (Django pads the output against BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,6 +14,7 @@ import pytest
 
 from casetracker.demo import load_demo
 from prisoners.models import Facility
+from tests.public_site import PAGES
 from tests.test_public_browser import chromium
 
 pytestmark = pytest.mark.slow
@@ -23,23 +24,6 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ADDRESS = "ul. Example 1\n246000 Homiel\nBelarus"  # a test address: the demo holds none
 
-# One of each kind of public page, including the states that add markup: a search with results, one with
-# none (suggestions), a bad filter (the notice), a facility with a postal address (how to write), a 404.
-PAGES = [
-    "/",
-    "/prisoners/",
-    "/prisoners/?q=Kolesnikova",
-    "/prisoners/?q=Kalesnikxyz",
-    "/prisoners/?status=nonsense&cut_off_lawyer=on",
-    "/prisoners/maria-kalesnikava/",
-    "/prisoners/ihar-losik/",
-    "/facilities/",
-    "/facilities/?q=homiel",
-    "/facilities/penal-colony-no-4-homiel/",
-    "/facilities/homiel-emergency-hospital-homiel/",
-    "/data/",
-    "/nowhere/",
-]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
