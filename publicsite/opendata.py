@@ -351,14 +351,20 @@ class _Line:
         return line
 
 
-def csv_lines(items, absolute_url, columns=None):
-    """The CSV export, line by line; `items`: (record, facts) pairs. It opens with a byte order mark: without one,
-    spreadsheet programs read the file in the computer's legacy code page and garble every Cyrillic name."""
-    columns = columns or COLUMNS
+def table_lines(header, rows):
+    """A table as CSV, line by line. It opens with a byte order mark: without one, spreadsheet programs read the file
+    in the computer's legacy code page and garble every Cyrillic name. No value can run as a formula."""
     writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow([column.name for column in columns])
-    for item, facts in items:
-        yield writer.writerow([_csv_value(column.value(item, facts, absolute_url)) for column in columns])
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def csv_lines(items, absolute_url, columns=None):
+    """The CSV export, line by line; `items`: (record, facts) pairs."""
+    columns = columns or COLUMNS
+    rows = ([column.value(item, facts, absolute_url) for column in columns] for item, facts in items)
+    return table_lines([column.name for column in columns], rows)
 
 
 def json_chunks(items, absolute_url, key, columns=None):

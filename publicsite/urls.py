@@ -61,6 +61,8 @@ urlpatterns = [
     path("facilities.json", public(views.facilities_json), name="facilities_json"),
     path("facilities/<slug:slug>/", public(views.facility_detail, _pages("held_", "incidents_")), name="facility"),
     path("data/", public(views.open_data), name="open_data"),
+    path("statistics/", public(views.statistics), name="statistics"),
+    path("statistics/<slug:slug>.csv", public(views.statistics_csv), name="statistics_csv"),
     path("feed/", public(IncidentFeed()), name="feed"),
     path(
         "sitemap.xml",

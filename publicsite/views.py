@@ -22,6 +22,7 @@ from events.models import Party
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
 from . import opendata
+from . import statistics as public_statistics
 from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners
 from .filters import FacilityFilter, PrisonerFilter
 from .pagination import InvalidCursor, Key, SeekPaginator
@@ -82,11 +83,14 @@ def _filtered_for_export(request):
 EXPORT_CHUNK = 2000  # rows fetched at a time: memory stays flat however long the export
 
 
-def _csv_export(request, items, filename, columns=None):
-    lines = opendata.csv_lines(items, request.build_absolute_uri, columns)
+def _csv_response(lines, filename):
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _csv_export(request, items, filename, columns=None):
+    return _csv_response(opendata.csv_lines(items, request.build_absolute_uri, columns), filename)
 
 
 def _json_export(request, items, key, columns=None):
@@ -271,3 +275,16 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('publicsite:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def statistics(request):
+    """Counts of the public record, each drawn as SVG on the server, with its numbers and a CSV."""
+    return render(request, "publicsite/statistics.html", {"charts": public_statistics.charts()})
+
+
+def statistics_csv(request, slug):
+    make = public_statistics.CHARTS.get(slug)
+    if make is None:
+        raise Http404("No such chart.")
+    chart = make()
+    return _csv_response(opendata.table_lines([chart.label, chart.value], chart.rows), f"statistics-{slug}.csv")

@@ -24,6 +24,7 @@ PAGES = [
     "/facilities/?q=homiel",
     "/facilities/penal-colony-no-4-homiel/",
     "/facilities/homiel-emergency-hospital-homiel/",
+    "/statistics/",
     "/data/",
     "/nowhere/",
 ]

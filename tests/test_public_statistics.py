@@ -1,0 +1,108 @@
+"""/statistics/: counts of the public record, drawn as SVG on the server, each with its numbers as a table and a CSV.
+The numbers are the database's, from published cases only, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casetracker.dates import Precision
+from prisoners.models import Status
+from publicsite import statistics
+from tests.factories import ChargeFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
+from tests.public_site import page_text
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def rows(chart):
+    return dict(chart.rows)
+
+
+@pytest.fixture
+def register(today):
+    """Three published prisoners and one unpublished, with custody, detentions and charges (today: 1 June 2024)."""
+    colony, prison = FacilityFactory(name="Colony"), FacilityFactory(name="Prison")
+    first = PrisonerFactory(detained=D(2024, 1, 15))
+    CustodyPeriodFactory(prisoner=first, facility=prison, start=D(2024, 1, 15), end=D(2024, 3, 10))
+    CustodyPeriodFactory(prisoner=first, facility=colony, start=D(2024, 3, 10))  # held now
+    released = PrisonerFactory(detained=D(2024, 2, 1), status=Status.RELEASED)
+    CustodyPeriodFactory(prisoner=released, facility=colony, start=D(2024, 2, 1), end=D(2024, 4, 20))
+    no_period = PrisonerFactory(detained=D(2024, 3, 1), detained_precision=Precision.MONTH)  # held, no period
+    PrisonerFactory(detained=D(2023, 1, 1), detained_precision=Precision.YEAR, status=Status.RELEASED)
+    hidden = PrisonerFactory(detained=D(2024, 1, 2), published=False)
+    CustodyPeriodFactory(prisoner=hidden, facility=colony, start=D(2024, 1, 2))
+    for prisoner in (first, released):
+        ChargeFactory(prisoner=prisoner, article="Art. 342", label="gross violation of public order")
+    ChargeFactory(prisoner=first, article="Art. 130", label="incitement")
+    ChargeFactory(prisoner=no_period, article="", label="insulting the president")
+    ChargeFactory(prisoner=hidden, article="Art. 361", label="calls")
+    return colony, prison
+
+
+def test_people_held_at_the_end_of_each_month(register):
+    chart = statistics.held_over_time()
+    assert chart.rows == [
+        ("January 2024", 1),  # the unpublished prisoner is not counted
+        ("February 2024", 2),
+        ("March 2024", 3),  # a transfer within the month is one person; held without a period counts too
+        ("April 2024", 2),  # released on 20 April
+        ("May 2024", 2),
+        ("June 2024", 2),
+    ]
+
+
+def test_new_detentions_by_month_with_those_known_only_to_the_year_in_the_note(register):
+    chart = statistics.detentions_per_month()
+    assert chart.rows == [("January 2024", 1), ("February 2024", 1), ("March 2024", 1)] + [
+        (month, 0) for month in ("April 2024", "May 2024", "June 2024")
+    ]
+    assert "1 known only to the year are not shown" in chart.note
+
+
+def test_people_by_charge_article_and_by_facility_held_now(register):
+    assert statistics.by_article().rows == [("Art. 342", 2), ("Art. 130", 1), ("insulting the president", 1)]
+    assert statistics.by_facility().rows == [("Colony, Homiel", 1)]
+
+
+def test_the_page_draws_each_chart_with_its_numbers_and_csv(register, client):
+    response = client.get("/statistics/")
+    html, page = response.content.decode(), page_text(response)
+    assert html.count('role="img"') == 4 and "<script" not in html
+    assert "People held, month by month" in page and "March 2024 3 April 2024 2" in page
+    assert "Art. 342 2 Art. 130 1 insulting the president 1" in page
+    assert html.count("<rect ") == 6 + 6 + 3 + 1  # a column per month, a bar per category
+    assert '<a href="/statistics/held.csv">' in html
+    assert "Art. 361" not in page  # an unpublished prisoner's charge
+
+
+def test_each_chart_as_csv_equals_its_table(register, client):
+    response = client.get("/statistics/charges.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert body == (
+        "\ufeffCharge (article),People charged\r\nArt. 342,2\r\nArt. 130,1\r\ninsulting the president,1\r\n"
+    )
+    assert client.get("/statistics/nothing.csv").status_code == 404
+
+
+def test_the_counts_take_a_fixed_number_of_queries(register, client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/statistics/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(5):
+        prisoner = PrisonerFactory(detained=D(2024, 5, 1))
+        CustodyPeriodFactory(prisoner=prisoner, start=D(2024, 5, 1), facility=FacilityFactory())
+        ChargeFactory(prisoner=prisoner, article="Art. 369")
+    assert queries() == before
+
+
+def test_an_empty_register_has_nothing_to_count(today, client):
+    page = page_text(client.get("/statistics/"))
+    assert page.count("Nothing to count yet.") == 4
