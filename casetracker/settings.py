@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-notices": {"task": "alerts.tasks.send_notices", "schedule": 60},
     # Derived data (stored lapses, which facilities may be named) checked against the records every night.
     "check-derived-data": {"task": "prisoners.tasks.check_derived_data", "schedule": crontab(hour=3, minute=0)},
+    # The day's cut-off counts, for the statistics page (a past day's cannot be recounted), after the check.
+    "record-cut-off": {"task": "publicsite.tasks.record_cut_off", "schedule": crontab(hour=3, minute=30)},
 }
 
 # History: viewing needs the historical model's view permission, reverting its change permission.

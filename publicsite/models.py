@@ -58,3 +58,20 @@ class PendingChange(models.Model):
 
     class Meta:
         db_table = "publicsite_pending_change"
+
+
+class CutOffCount(models.Model):
+    """How many published prisoners were cut off from a lawyer and from family on a day (past their threshold,
+    counted from public records): kept once a day (publicsite.statistics.record_cut_off), since a past day's lapses
+    cannot be recounted later. Derived, so not historied."""
+
+    day = models.DateField(unique=True)
+    lawyer = models.PositiveIntegerField()
+    family = models.PositiveIntegerField()
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day}: {self.lawyer} cut off from a lawyer, {self.family} from family"

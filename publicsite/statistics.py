@@ -4,6 +4,7 @@
 Each count is one grouped query, however large the register: the database counts, Python only adds up months.
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -12,10 +13,27 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from casetracker.dates import Precision, add_months
+from events.models import Party
 from prisoners.models import Charge, CustodyPeriod, Facility, Prisoner
 from prisoners.status import in_custody_condition
 
+from .models import CutOffCount
+
 TOP = 20  # bars in a chart by article or facility; the table and CSV list them all
+
+
+def cut_off_now():
+    """Published prisoners past their lapse threshold now, counted from public records: {party: count}."""
+    return {party: Prisoner.objects.public().overdue(party, public=True).count() for party in Party.values}
+
+
+def record_cut_off(today=None):
+    """Keep today's cut-off counts (once a day, from beat; again the same day, they are replaced): the chart of
+    cut-off over time reads them, since a past day's lapses cannot be recounted."""
+    today = today or timezone.localdate()
+    counts = cut_off_now()
+    row, _ = CutOffCount.objects.update_or_create(day=today, defaults=counts)
+    return row
 
 
 @dataclass(frozen=True)
@@ -24,13 +42,13 @@ class Chart:
     title: str
     label: str  # the table's first column: "Month", "Article" …
     value: str  # the second: "People held" …
-    rows: list  # (label, count), in the order drawn
+    rows: list  # (label, count or None when not counted), in the order drawn
     note: str = ""  # what is not counted, and why
     over_time: bool = False  # months, drawn as columns; else categories, drawn as bars
 
     @property
     def total(self):
-        return sum(count for _, count in self.rows)
+        return sum(count for _, count in self.rows if count is not None)
 
     @property
     def picture(self):
@@ -159,7 +177,33 @@ def by_facility(today=None):
     return Chart("facilities", "People held now, by facility", "Facility", "People held now", rows)
 
 
-CHARTS = {"held": held_over_time, "detentions": detentions_per_month, "charges": by_article, "facilities": by_facility}
+def cut_off_over_time(party, today=None):
+    """Published prisoners cut off from `party` at the end of each month since the counts began (`record_cut_off`),
+    the current month as of now."""
+    today = today or timezone.localdate()
+    last_of_month = {}
+    for row in CutOffCount.objects.filter(day__lte=today).order_by("day"):
+        last_of_month[row.day.replace(day=1)] = getattr(row, party)  # a later day of the month replaces an earlier
+    last_of_month[today.replace(day=1)] = cut_off_now()[party]
+    first = min(last_of_month)
+    rows = [(_month_label(month), last_of_month.get(month)) for month in _months(first, today)]
+    note = (
+        f"Cut off: past the {party} contact threshold, counted from public records. Counted once a day since "
+        f"{first:%B} {first.year}; each month shows its last count, this month's is today's. A month with no count "
+        "(nothing was running) is left empty."
+    )
+    title, value = f"Cut off from {'a lawyer' if party == Party.LAWYER else 'family'}, month by month", "People cut off"
+    return Chart(f"cut-off-{party}", title, "Month", value, rows, note, over_time=True)
+
+
+CHARTS = {
+    "held": held_over_time,
+    "detentions": detentions_per_month,
+    "cut-off-lawyer": functools.partial(cut_off_over_time, Party.LAWYER),
+    "cut-off-family": functools.partial(cut_off_over_time, Party.FAMILY),
+    "charges": by_article,
+    "facilities": by_facility,
+}
 
 
 def charts(today=None):
@@ -196,12 +240,14 @@ class Mark:
 def columns(chart):
     """A column per month: (marks, y ticks [(y, value)], x ticks [(x per cent, year)])."""
     rows = chart.drawn
-    top = nice_ceiling(max((count for _, count in rows), default=0))
+    top = nice_ceiling(max((count for _, count in rows if count is not None), default=0))
     plot_height = HEIGHT - BOTTOM - TICK_ROOM
     step = 100 / max(len(rows), 1)
     width = step * (0.8 if len(rows) <= 60 else 1)  # a gap between columns while there is room for one
     marks = []
     for index, (label, count) in enumerate(rows):
+        if count is None:
+            continue
         height = plot_height * count / top
         marks.append(Mark(index * step, TICK_ROOM + plot_height - height, width, height, label, count))
     shares = (0, 0.5, 1) if top % 2 == 0 else (0, 1)  # no tick at a half person

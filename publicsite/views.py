@@ -18,7 +18,6 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from events.models import Party
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
 from . import opendata
@@ -39,7 +38,7 @@ def home(request):
         "publicsite/home.html",
         {
             "held_count": prisoners.in_custody().count(),
-            "cut_off": {party: prisoners.overdue(party, public=True).count() for party in Party.values},
+            "cut_off": public_statistics.cut_off_now(),
             "incidents": public_incidents().most_recent_first()[:LATEST_INCIDENTS],
         },
     )

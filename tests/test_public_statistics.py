@@ -8,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
+from events.models import Party
 from prisoners.models import Status
 from publicsite import statistics
+from publicsite.models import CutOffCount
+from publicsite.tasks import record_cut_off
 from tests.factories import ChargeFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
 from tests.public_site import page_text
 
@@ -71,10 +74,12 @@ def test_people_by_charge_article_and_by_facility_held_now(register):
 def test_the_page_draws_each_chart_with_its_numbers_and_csv(register, client):
     response = client.get("/statistics/")
     html, page = response.content.decode(), page_text(response)
-    assert html.count('role="img"') == 4 and "<script" not in html
+    assert html.count('role="img"') == 6 and "<script" not in html
     assert "People held, month by month" in page and "March 2024 3 April 2024 2" in page
     assert "Art. 342 2 Art. 130 1 insulting the president 1" in page
-    assert html.count("<rect ") == 6 + 6 + 3 + 1  # a column per month, a bar per category
+    # A column per month (held, detentions, and this month's cut-off counts: both held are), a bar per category.
+    assert html.count("<rect ") == 6 + 6 + 1 + 1 + 3 + 1
+    assert "Cut off from a lawyer, month by month" in page and "June 2024 2" in page
     assert '<a href="/statistics/held.csv">' in html
     assert "Art. 361" not in page  # an unpublished prisoner's charge
 
@@ -105,4 +110,48 @@ def test_the_counts_take_a_fixed_number_of_queries(register, client):
 
 def test_an_empty_register_has_nothing_to_count(today, client):
     page = page_text(client.get("/statistics/"))
-    assert page.count("Nothing to count yet.") == 4
+    assert page.count("Nothing to count yet.") == 4  # cut-off charts always have today's count: 0
+    assert "Cut off from a lawyer, month by month" in page
+
+
+def test_the_day_s_cut_off_counts_are_kept_and_replaced_the_same_day(demo, clock):
+    row = statistics.record_cut_off()
+    assert (row.day, row.lawyer, row.family) == (D(2024, 6, 1), 6, 6)  # the demo's six, past both thresholds
+    statistics.record_cut_off()
+    assert CutOffCount.objects.count() == 1
+
+
+def test_cut_off_over_time_shows_each_month_s_last_count_and_today_s(demo, clock):
+    CutOffCount.objects.create(day=D(2024, 2, 10), lawyer=5, family=7)
+    CutOffCount.objects.create(day=D(2024, 2, 28), lawyer=4, family=6)  # the month's last count
+    CutOffCount.objects.create(day=D(2024, 4, 30), lawyer=3, family=2)
+    assert statistics.cut_off_over_time(Party.LAWYER).rows == [
+        ("February 2024", 4),
+        ("March 2024", None),  # nothing counted that month
+        ("April 2024", 3),
+        ("May 2024", None),
+        ("June 2024", 6),  # today's, counted now
+    ]
+    assert [count for _, count in statistics.cut_off_over_time(Party.FAMILY).rows] == [6, None, 2, None, 6]
+
+
+def test_a_month_not_counted_says_so_in_the_table_and_csv(demo, clock, client):
+    CutOffCount.objects.create(day=D(2024, 4, 30), lawyer=3, family=2)
+    page = page_text(client.get("/statistics/"))
+    assert "April 2024 3 May 2024 not counted June 2024 6" in page
+    body = b"".join(client.get("/statistics/cut-off-lawyer.csv").streaming_content).decode()
+    assert body == "\ufeffMonth,People cut off\r\nApril 2024,3\r\nMay 2024,\r\nJune 2024,6\r\n"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_beat_s_daily_task_records_the_counts_on_a_real_worker(worker):
+    schedule = worker.conf.beat_schedule["record-cut-off"]
+    assert (schedule["task"], str(schedule["schedule"])) == (
+        "publicsite.tasks.record_cut_off",
+        "<crontab: 30 3 * * * (m/h/dM/MY/d)>",
+    )
+    CustodyPeriodFactory(prisoner=PrisonerFactory(detained=D(2020, 9, 1)), start=D(2020, 9, 1))  # no contact since
+    result = record_cut_off.apply_async(ignore_result=False).get(timeout=60)
+    assert (result["lawyer"], result["family"]) == (1, 1)
+    assert CutOffCount.objects.get().lawyer == 1
