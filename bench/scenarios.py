@@ -501,6 +501,7 @@ SCENARIOS = [
         repeat=False, prepare=vacuumed, describe=describe_import,
     ),
     Scenario("home", "/ cold", page("/"), "< 300 ms", under(0.3), seconds=0.3),
+    Scenario("statistics", "/statistics/ cold", page("/statistics/"), "< 300 ms", under(0.3), seconds=0.3),
     Scenario(
         "latest_incidents", "/ latest incidents (query)", latest_incidents, "< 300 ms", under(0.3), seconds=0.3
     ),

@@ -111,6 +111,12 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
         """The matching prisoners, in the chosen sort order."""
         return super().qs.order_by(*self.paginator(0).ordering())
 
+    @property
+    def narrowing(self):
+        """How many filters besides the name search are in use: on a phone, the filters open only then."""
+        self.is_valid()
+        return sum(1 for name in self.Meta.fields if name != "q" and self.form.cleaned_data.get(name))
+
     def paginator(self, per_page):
         self.is_valid()  # fills cleaned_data with every filter that is valid; a bad sort falls back
         found = super().qs

@@ -185,6 +185,24 @@ def test_the_first_screen_tells_who_where_for_how_long_and_since_when_cut_off(si
         assert box["x"] + box["width"] <= width
 
 
+def test_on_a_phone_the_filters_fold_away_until_opened_or_in_use(site, browser):
+    from playwright.sync_api import expect
+
+    page = open_page(browser, width=375)  # no JavaScript: <details> opens by itself
+    page.goto(f"{site}/prisoners/")
+    expect(page.get_by_label("Name")).to_be_visible()
+    expect(page.get_by_label("Status")).to_be_hidden()
+    page.get_by_text("Filter and sort").click()
+    expect(page.get_by_label("Status")).to_be_visible()
+    page.goto(f"{site}/prisoners/?cut_off_family=on")
+    expect(page.get_by_text("Filter and sort (1 in use)")).to_be_visible()
+    expect(page.get_by_label("Cut off from their family now")).to_be_checked()
+    wide = open_page(browser, width=1280)
+    wide.goto(f"{site}/prisoners/")
+    expect(wide.get_by_label("Status")).to_be_visible()  # room for them: nothing to open
+    expect(wide.get_by_text("Filter and sort")).to_be_hidden()
+
+
 def test_pages_load_nothing_from_anywhere_else(site, browser):
     page = open_page(browser, javascript=True)
     requested, console_errors = [], []

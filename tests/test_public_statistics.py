@@ -108,6 +108,16 @@ def test_the_counts_take_a_fixed_number_of_queries(register, client):
     assert queries() == before
 
 
+def test_the_page_shows_the_largest_categories_and_the_csv_has_them_all(today, client, monkeypatch):
+    monkeypatch.setattr(statistics, "TOP", 2)
+    for article in ("Art. 1", "Art. 2", "Art. 3"):
+        ChargeFactory(article=article)
+    page = page_text(client.get("/statistics/"))
+    assert "Art. 1 1 Art. 2 1 The 2 largest of 3: all are in the CSV." in page and "Art. 3 1" not in page
+    body = b"".join(client.get("/statistics/charges.csv").streaming_content).decode()
+    assert body.endswith("Art. 1,1\r\nArt. 2,1\r\nArt. 3,1\r\n")
+
+
 def test_an_empty_register_has_nothing_to_count(today, client):
     page = page_text(client.get("/statistics/"))
     assert page.count("Nothing to count yet.") == 4  # cut-off charts always have today's count: 0
