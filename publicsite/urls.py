@@ -60,6 +60,7 @@ urlpatterns = [
     path("facilities.csv", public(views.facilities_csv), name="facilities_csv"),
     path("facilities.json", public(views.facilities_json), name="facilities_json"),
     path("facilities/<slug:slug>/", public(views.facility_detail, _pages("held_", "incidents_")), name="facility"),
+    path("map/", public(views.facility_map), name="facility_map"),
     path("data/", public(views.open_data), name="open_data"),
     path("statistics/", public(views.statistics), name="statistics"),
     path("statistics/<slug:slug>.csv", public(views.statistics_csv), name="statistics_csv"),

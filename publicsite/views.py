@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
+from . import facility_map as public_facility_map
 from . import opendata
 from . import statistics as public_statistics
 from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners
@@ -287,3 +288,8 @@ def statistics_csv(request, slug):
         raise Http404("No such chart.")
     chart = make()
     return _csv_response(opendata.table_lines([chart.label, chart.value], chart.rows), f"statistics-{slug}.csv")
+
+
+def facility_map(request):
+    """Facilities on a map drawn on the server, with how many are held in each: no request to any other site."""
+    return render(request, "publicsite/facility_map.html", {"map": public_facility_map.facilities_map()})

@@ -25,6 +25,7 @@ PAGES = [
     "/facilities/penal-colony-no-4-homiel/",
     "/facilities/homiel-emergency-hospital-homiel/",
     "/statistics/",
+    "/map/",
     "/data/",
     "/nowhere/",
 ]

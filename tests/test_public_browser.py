@@ -26,7 +26,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 CASE = "/prisoners/maria-kalesnikava/"
-EVERY_PAGE = ["/", "/prisoners/", CASE, "/facilities/", "/facilities/penal-colony-no-4-homiel/", "/data/", "/nowhere/"]
+EVERY_PAGE = [
+    "/",
+    "/prisoners/",
+    CASE,
+    "/facilities/",
+    "/facilities/penal-colony-no-4-homiel/",
+    "/statistics/",
+    "/map/",
+    "/data/",
+    "/nowhere/",
+]
 
 
 @pytest.fixture
