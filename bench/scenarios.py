@@ -502,6 +502,7 @@ SCENARIOS = [
     ),
     Scenario("home", "/ cold", page("/"), "< 300 ms", under(0.3), seconds=0.3),
     Scenario("statistics", "/statistics/ cold", page("/statistics/"), "< 300 ms", under(0.3), seconds=0.3),
+    Scenario("map", "/map/ cold", page("/map/"), "< 300 ms", under(0.3), seconds=0.3),
     Scenario(
         "latest_incidents", "/ latest incidents (query)", latest_incidents, "< 300 ms", under(0.3), seconds=0.3
     ),
