@@ -9,7 +9,14 @@ from prisoners.models import Facility, Prisoner
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["publicsite:home", "publicsite:prisoners", "publicsite:facilities", "publicsite:open_data"]
+        return [
+            "publicsite:home",
+            "publicsite:prisoners",
+            "publicsite:facilities",
+            "publicsite:facility_map",
+            "publicsite:statistics",
+            "publicsite:open_data",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -81,12 +81,14 @@ def test_sitemap_lists_public_pages_only(demo, client):
         f"{base}/prisoners/",
         f"{base}/facilities/",
         f"{base}/data/",
+        f"{base}/map/",
+        f"{base}/statistics/",
         f"{base}/prisoners/maria-kalesnikava/",
         f"{base}/prisoners/maksim-znak/",
         f"{base}/facilities/penal-colony-no-4-homiel/",
         f"{base}/facilities/homiel-emergency-hospital-homiel/",
     } <= set(urls)
-    assert len(urls) == 4 + 6 + 2
+    assert len(urls) == 6 + 6 + 2
     assert urls[f"{base}/prisoners/maria-kalesnikava/"].startswith("2024-06-01")
 
 
@@ -103,7 +105,7 @@ def test_the_sitemap_is_an_index_split_at_the_protocols_limit(today, client, set
         "http://testserver/sitemap-prisoners.xml?p=2",
         "http://testserver/sitemap-prisoners.xml?p=3",
     ]
-    assert len(sitemap_urls(client)) == 4 + 5
+    assert len(sitemap_urls(client)) == 6 + 5
     assert client.get("/sitemap-prisoners.xml?p=4").status_code == 404
 
 
