@@ -53,9 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "casetracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (compressed by collectstatic) go no further
-    # Pages and exports compressed for clients that accept it (Django pads the output against BREACH).
-    "django.middleware.gzip.GZipMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

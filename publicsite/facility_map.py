@@ -164,12 +164,14 @@ def place(facility):
 
 
 def facilities_map():
-    """What the map page shows: the country shapes as SVG paths, a marker per facility it can place, and every
-    facility with where the map shows it (at its site, at its town, or not: no coordinates or known town, or outside
-    the map). One query."""
+    """What the map page shows: the country shapes as SVG paths, a marker per facility holding anyone now that it can
+    place, and each such facility with where the map shows it (at its site, at its town, or not: no coordinates or
+    known town, or outside the map). One query."""
     shape = outline()
     projection = Projection(*shape["bbox"])
-    facilities = list(Facility.objects.public().with_public_held_count().order_by("-held_count", "name"))
+    facilities = list(
+        Facility.objects.public().with_public_held_count().filter(held_count__gt=0).order_by("-held_count", "name")
+    )
     most = max((facility.held_count for facility in facilities), default=0) or 1
     markers, rows = [], []
     for facility in facilities:

@@ -8,8 +8,8 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, CharField, Count, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.utils import timezone
 
 from casetracker.dates import Precision, add_months
@@ -76,60 +76,45 @@ def _months(first, last):
         month = add_months(month, 1)
 
 
+def _by_month(rows, field):
+    """month -> how many of `rows` have `field` in that month, in one grouped query."""
+    months = rows.annotate(month=TruncMonth(field)).values_list("month").annotate(n=Count("pk"))
+    return Counter(dict(months.values_list("month", "n")))
+
+
 def held_over_time(today=None):
-    """People held at the end of each month, from their custody periods: a period counts from the month it began (or,
-    its start unknown, the detention) until the month it ended. An open period counts only while its prisoner is in
-    custody: a released prisoner's period with no end on record has no month to stop in. Someone in custody with no
-    custody period on record counts from the detention."""
+    """People held at the end of each month. Someone in custody now counts from the detention (that date unknown, from
+    their first custody period) to now; someone out of custody (released, deceased …) over each custody period with an
+    end, from its start (unknown: the detention) to its end. A death ends an open period; a release with no end on
+    record cannot be placed, and the note says how many."""
     today = today or timezone.localdate()
-    periods = (
-        CustodyPeriod.objects.public()
-        .filter(Q(end__isnull=False) | in_custody_condition("prisoner__"))
-        .annotate(begin=Coalesce("start", "prisoner__detained"))
-    )
-    began = Counter(
-        dict(
-            periods.exclude(begin=None)
-            .annotate(month=TruncMonth("begin"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-    )
-    ended = Counter(
-        dict(
-            periods.exclude(begin=None)
-            .exclude(end=None)
-            .annotate(month=TruncMonth("end"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-    )
-    # In custody with a detention date but no custody period on record (as imported registers often are): held since.
-    unplaced = (
+    first_period = CustodyPeriod.objects.filter(prisoner=OuterRef("pk"), start__isnull=False).order_by("start")
+    held_now = (
         Prisoner.objects.public()
         .in_custody()
-        .exclude(detained=None)
-        .filter(~Exists(CustodyPeriod.objects.filter(prisoner=OuterRef("pk"))))
+        .annotate(begin=Coalesce("detained", Subquery(first_period.values("start")[:1])))
     )
-    began.update(
-        dict(
-            unplaced.annotate(month=TruncMonth("detained"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
+    out = (
+        CustodyPeriod.objects.public()
+        .exclude(in_custody_condition("prisoner__"))
+        .annotate(stop=Coalesce("end", "prisoner__died"))
     )
-    undated = periods.filter(begin=None).count()
+    # Never from after its end (a detention date moved by a later arrest would otherwise count it twice).
+    closed = out.exclude(stop=None).annotate(begin=Least(Coalesce("start", "prisoner__detained", "stop"), "stop"))
+    spans = closed.annotate(first=TruncMonth("begin"), last=TruncMonth("stop")).values_list("first", "last")
+    began, ended = _by_month(held_now.exclude(begin=None), "begin"), Counter()
+    for first, last, count in spans.annotate(n=Count("pk")).values_list("first", "last", "n"):  # one query for both
+        began[first] += count
+        ended[last] += count
+    unplaced = held_now.filter(begin=None).count() + out.filter(stop=None).values("prisoner").distinct().count()
     rows, held = [], 0
     if began:
         for month in _months(min(began), today):
             held += began[month] - ended[month]
             rows.append((_month_label(month), held))
     note = "Each month's count is of people in custody at its end."
-    if undated:
-        note += f" {undated:,} custody period{'s' if undated != 1 else ''} with no start or detention date on record "
+    if unplaced:
+        note += f" {unplaced:,} {'people' if unplaced != 1 else 'person'} with no date to count from or to on record "
         note += "cannot be placed and are not counted."
     return Chart("held", "People held, month by month", "Month", "People held", rows, note, over_time=True)
 
@@ -138,15 +123,7 @@ def detentions_per_month(today=None):
     """New detentions by the month they began; those known only to the year are counted in the note."""
     today = today or timezone.localdate()
     prisoners = Prisoner.objects.public().exclude(detained=None)
-    by_month = Counter(
-        dict(
-            prisoners.exclude(detained_precision=Precision.YEAR)
-            .annotate(month=TruncMonth("detained"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-    )
+    by_month = _by_month(prisoners.exclude(detained_precision=Precision.YEAR), "detained")
     rows = [(_month_label(month), by_month[month]) for month in _months(min(by_month), today)] if by_month else []
     note = "Detentions whose month is on record, by that month."
     if year_only := prisoners.filter(detained_precision=Precision.YEAR).count():
@@ -156,35 +133,38 @@ def detentions_per_month(today=None):
 
 def by_article(today=None):
     """Published prisoners by the charges against them (by article where one is recorded, else as described); a
-    prisoner charged under several articles counts under each."""
+    prisoner charged under several articles counts under each, and once under each."""
+    charge = Case(When(article="", then="label"), default="article", output_field=CharField())
     charged = (
         Charge.objects.filter(prisoner__published=True)
-        .values_list("article", "label")
+        .annotate(charge=charge)
+        .values("charge")
         .annotate(n=Count("prisoner", distinct=True))
+        .values_list("charge", "n")
     )
-    counts = Counter()
-    for article, label, count in charged:
-        counts[article or label] += count
-    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+    rows = sorted(charged, key=lambda row: (-row[1], row[0]))
     note = "A person charged under several articles counts under each."
     return Chart("charges", "People by charge", "Charge (article)", "People charged", rows, note)
 
 
 def by_facility(today=None):
-    """Where published prisoners are held now."""
-    held = Facility.objects.public().with_public_held_count().filter(held_count__gt=0).order_by("-held_count", "name")
-    rows = [(str(facility), facility.held_count) for facility in held]
+    """Where published prisoners are held now: one count per facility (a grouped query, then the facilities' names)."""
+    held = dict(
+        CustodyPeriod.objects.current().public().values("facility").annotate(n=Count("pk")).values_list("facility", "n")
+    )
+    names = Facility.objects.public().filter(pk__in=held).only("name", "city")
+    rows = sorted(((str(facility), held[facility.pk]) for facility in names), key=lambda row: (-row[1], row[0]))
     return Chart("facilities", "People held now, by facility", "Facility", "People held now", rows)
 
 
-def cut_off_over_time(party, today=None):
+def cut_off_over_time(party, today=None, now=None):
     """Published prisoners cut off from `party` at the end of each month since the counts began (`record_cut_off`),
-    the current month as of now."""
-    today = today or timezone.localdate()
+    the current month as of now (`now`: `cut_off_now()`, when already counted)."""
+    today, now = today or timezone.localdate(), now or cut_off_now()
     last_of_month = {}
     for row in CutOffCount.objects.filter(day__lte=today).order_by("day"):
         last_of_month[row.day.replace(day=1)] = getattr(row, party)  # a later day of the month replaces an earlier
-    last_of_month[today.replace(day=1)] = cut_off_now()[party]
+    last_of_month[today.replace(day=1)] = now[party]
     first = min(last_of_month)
     rows = [(_month_label(month), last_of_month.get(month)) for month in _months(first, today)]
     note = (
@@ -207,7 +187,9 @@ CHARTS = {
 
 
 def charts(today=None):
-    return [make(today) for make in CHARTS.values()]
+    """Every chart, in the order of `CHARTS`; today's cut-off counted once for both parties."""
+    now = cut_off_now()
+    return [make(today, now=now) if slug.startswith("cut-off-") else make(today) for slug, make in CHARTS.items()]
 
 
 # The pictures: SVG drawn on the server (no script, nothing from elsewhere). Across, in per cent of the width, so the

@@ -58,6 +58,23 @@ def test_people_held_at_the_end_of_each_month(register):
     ]
 
 
+def test_a_death_ends_an_open_period_and_a_release_without_an_end_is_noted(today):
+    died = PrisonerFactory(status=Status.DECEASED, detained=D(2024, 1, 10), died=D(2024, 3, 5), died_in_custody=True)
+    CustodyPeriodFactory(prisoner=died, start=D(2024, 1, 10))  # never closed: the death closes it
+    released = PrisonerFactory(status=Status.RELEASED, detained=D(2024, 2, 1))
+    CustodyPeriodFactory(prisoner=released, start=D(2024, 2, 1))  # released, no end on record
+    chart = statistics.held_over_time()
+    assert chart.rows[:4] == [("January 2024", 1), ("February 2024", 1), ("March 2024", 0), ("April 2024", 0)]
+    assert "1 person with no date to count from or to on record cannot be placed" in chart.note
+
+
+def test_a_period_is_never_counted_from_after_its_end(today):
+    # Re-arrested and released again: the detention date is the later arrest's, after the earlier period's end.
+    prisoner = PrisonerFactory(status=Status.RELEASED, detained=D(2024, 4, 1))
+    CustodyPeriodFactory(prisoner=prisoner, start=None, end=D(2024, 2, 15))
+    assert {count for _, count in statistics.held_over_time().rows} == {0}
+
+
 def test_new_detentions_by_month_with_those_known_only_to_the_year_in_the_note(register):
     chart = statistics.detentions_per_month()
     assert chart.rows == [("January 2024", 1), ("February 2024", 1), ("March 2024", 1)] + [
@@ -69,6 +86,15 @@ def test_new_detentions_by_month_with_those_known_only_to_the_year_in_the_note(r
 def test_people_by_charge_article_and_by_facility_held_now(register):
     assert statistics.by_article().rows == [("Art. 342", 2), ("Art. 130", 1), ("insulting the president", 1)]
     assert statistics.by_facility().rows == [("Colony, Homiel", 1)]
+
+
+def test_a_person_counts_once_under_an_article_however_the_charges_are_worded(today):
+    prisoner = PrisonerFactory()
+    ChargeFactory(prisoner=prisoner, article="Art. 342", label="gross violation of public order")
+    ChargeFactory(prisoner=prisoner, article="Art. 342", label="")
+    ChargeFactory(prisoner=prisoner, article="", label="extremism")
+    ChargeFactory(prisoner=PrisonerFactory(), article="", label="extremism")
+    assert statistics.by_article().rows == [("extremism", 2), ("Art. 342", 1)]
 
 
 def test_the_page_draws_each_chart_with_its_numbers_and_csv(register, client):
@@ -86,7 +112,7 @@ def test_the_page_draws_each_chart_with_its_numbers_and_csv(register, client):
 
 def test_each_chart_as_csv_equals_its_table(register, client):
     response = client.get("/statistics/charges.csv")
-    body = b"".join(response.streaming_content).decode()
+    body = response.content.decode()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert body == (
         "\ufeffCharge (article),People charged\r\nArt. 342,2\r\nArt. 130,1\r\ninsulting the president,1\r\n"
@@ -114,7 +140,7 @@ def test_the_page_shows_the_largest_categories_and_the_csv_has_them_all(today, c
         ChargeFactory(article=article)
     page = page_text(client.get("/statistics/"))
     assert "Art. 1 1 Art. 2 1 The 2 largest of 3: all are in the CSV." in page and "Art. 3 1" not in page
-    body = b"".join(client.get("/statistics/charges.csv").streaming_content).decode()
+    body = client.get("/statistics/charges.csv").content.decode()
     assert body.endswith("Art. 1,1\r\nArt. 2,1\r\nArt. 3,1\r\n")
 
 
@@ -149,7 +175,7 @@ def test_a_month_not_counted_says_so_in_the_table_and_csv(demo, clock, client):
     CutOffCount.objects.create(day=D(2024, 4, 30), lawyer=3, family=2)
     page = page_text(client.get("/statistics/"))
     assert "April 2024 3 May 2024 not counted June 2024 6" in page
-    body = b"".join(client.get("/statistics/cut-off-lawyer.csv").streaming_content).decode()
+    body = client.get("/statistics/cut-off-lawyer.csv").content.decode()
     assert body == "\ufeffMonth,People cut off\r\nApril 2024,3\r\nMay 2024,\r\nJune 2024,6\r\n"
 
 
