@@ -115,7 +115,7 @@ def held_over_time(today=None):
     note = "Each month's count is of people in custody at its end."
     if unplaced:
         note += f" {unplaced:,} {'people' if unplaced != 1 else 'person'} with no date to count from or to on record "
-        note += "cannot be placed and are not counted."
+        note += "cannot be placed, so are not counted."
     return Chart("held", "People held, month by month", "Month", "People held", rows, note, over_time=True)
 
 
