@@ -14,13 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Case, F, Prefetch, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from casetracker.dates import ApproximateDate
 from events.models import HARMS, Contact, Incident, IncidentKind, Party, Source, Verification
 from prisoners import lapse as lapse_rule
-from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, Representation
+from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, Representation, Sentence
 
 
 def public_lapse(prisoner, party):
@@ -75,6 +76,62 @@ def public_incidents():
     return Incident.objects.public().select_related("prisoner", "facility").with_public_sources()
 
 
+def _newest(rows, start, end=None):
+    """{prisoner pk: the newest date among `rows`}: a fact's end where it has one, else its start; of "2023" and
+    "May 2023", May (by the earliest day, then the latest). One query, whatever the number of prisoners."""
+    if end:
+        day, latest = Coalesce(end, start), Coalesce(f"{end}_latest", f"{start}_latest")
+        precision = Case(When(**{f"{end}__isnull": False}, then=F(f"{end}_precision")), default=F(f"{start}_precision"))
+    else:
+        day, latest, precision = F(start), F(f"{start}_latest"), F(f"{start}_precision")
+    newest = (
+        rows.annotate(newest_day=day, newest_latest=latest, newest_precision=precision)
+        .exclude(newest_day=None)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("prisoner")], order_by=[F("newest_day").desc(), F("newest_latest").desc()]
+            )
+        )
+        .filter(rank=1)
+        .values_list("prisoner", "newest_day", "newest_precision")
+    )
+    return {pk: ApproximateDate(day, precision) for pk, day, precision in newest}
+
+
+def information_as_of(prisoners):
+    """{prisoner pk: the date of their newest public fact, or None}: how old a case's information is, since counted
+    figures run up to today. The dates a case page shows: incidents, contacts and custody (an end where there is one),
+    sentences, recognitions, lawyers from and until, the detention and the death. Internal facts never date it. The
+    case page and the list both ask here; six queries for a page of the list as for one case."""
+    found = {prisoner.pk: [prisoner.detained_approx, prisoner.died_approx] for prisoner in prisoners}
+    dated = [
+        (Incident.objects.public(), "start", "end"),
+        (Contact.objects.public(), "date", None),
+        (CustodyPeriod.objects.public(), "start", "end"),
+        (Sentence.objects.all(), "date", None),  # all public, as are recognitions and lawyers
+        (Recognition.objects.all(), "date", None),
+        (Representation.objects.all(), "start", "end"),
+    ]
+    for rows, start, end in dated:
+        for pk, date in _newest(rows.filter(prisoner__in=found), start, end).items():
+            found[pk].append(date)
+    return {
+        pk: max(
+            (date for date in dates if date is not None), key=lambda date: (date.earliest, date.latest), default=None
+        )
+        for pk, dates in found.items()
+    }
+
+
+def with_information_as_of(prisoners):
+    """`prisoners` (a page of a list), each with `information_as_of` set."""
+    prisoners = list(prisoners)
+    dates = information_as_of(prisoners)
+    for prisoner in prisoners:
+        prisoner.information_as_of = dates[prisoner.pk]
+    return prisoners
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated fact on a public case page: an incident, a contact or a custody change."""
@@ -127,11 +184,6 @@ class TimelineEntry:
         """The year it is listed under (of the day it sorts by), or None when undated."""
         placed = self.sort_key()
         return placed[1].year if placed[0] == 0 else None
-
-    @property
-    def newest(self):
-        """The latest date this fact tells of: its end if it has one, else its date."""
-        return self.end or self.date
 
     def sort_key(self):
         """When it happened, as honestly as its dates allow: by the latest day its start can mean (a period ending on
@@ -297,20 +349,8 @@ class CaseFile:
 
     @cached_property
     def as_of(self):
-        """The date of the newest public fact, or None: how old the newest information is, since counted figures
-        run up to today. The timeline's dates and the others the page shows (detention, death, recognitions, lawyers
-        from and until). Of "2023" and "May 2023", May: a vaguer date never makes the file look fresher than its
-        facts can show."""
-        prisoner = self.prisoner
-        dates = [
-            *(entry.newest for entry in self.timeline),
-            prisoner.detained_approx,
-            prisoner.died_approx,
-            *(recognition.date_approx for recognition in self.recognitions),
-            *(date for lawyer in self.lawyers for date in (lawyer.start, lawyer.end)),
-        ]
-        known = [date for date in dates if date is not None]
-        return max(known, key=lambda date: (date.earliest, date.latest), default=None)
+        """The date of the newest public fact, or None (`information_as_of`)."""
+        return information_as_of([self.prisoner])[self.prisoner.pk]
 
     def _sentences(self):
         """Dated sentences, unless a public sentencing incident of the same date already tells it (the older way

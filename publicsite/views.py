@@ -23,7 +23,7 @@ from prisoners.models import Facility, PreviousSlug, Prisoner
 from . import facility_map as public_facility_map
 from . import opendata
 from . import statistics as public_statistics
-from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners
+from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners, with_information_as_of
 from .filters import FacilityFilter, PrisonerFilter
 from .pagination import InvalidCursor, Key, SeekPaginator
 
@@ -61,6 +61,7 @@ def prisoner_list(request):
         {
             "filter": filterset,
             "page": page,
+            "prisoners": with_information_as_of(page.object_list),
             "count": count,
             "filter_errors": filterset.error_messages(),
             "query": query,

@@ -14,6 +14,7 @@ from django.urls import resolve
 
 from events.models import IncidentKind, Source, Visibility
 from prisoners.models import Lawyer, Prisoner, Recognition, RegisterEntry
+from publicsite.statistics import CHARTS
 from publicsite.urls import urlpatterns
 from tests.admin_forms import admin_form_data
 from tests.factories import (
@@ -179,6 +180,7 @@ def public_urls(client, seeded):
         "/prisoners.json",
         "/facilities.csv",
         "/facilities.json",
+        *(f"/statistics/{chart}.csv" for chart in CHARTS),  # counts and names of published cases only
         "/prisoners/?sort=lawyer",
         "/prisoners/?cut_off_lawyer=on&cut_off_family=on&sort=family",
         "/prisoners/?region=Homiel+Region",

@@ -138,3 +138,15 @@ def test_the_csv_opens_in_a_spreadsheet_with_its_cyrillic_intact(today, client):
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     assert text.startswith("slug,") and "Ігар Лосік" in text
+
+
+def test_the_list_says_how_recent_each_case_s_information_is(demo, client):
+    """The same date as the case page, from the same rule (casefile.information_as_of), for a page of the list."""
+    quiet = PrisonerFactory(name="Quiet Case", detained=D(2021, 4, 1), detained_precision=Precision.MONTH)
+    IncidentFactory(prisoner=quiet, start=D(2022, 1, 1), start_precision=Precision.YEAR)
+    IncidentFactory(prisoner=quiet, start=D(2023, 6, 5), visibility="internal")  # never dates it
+    page = page_text(client.get("/prisoners/"))
+    assert "Maria Kalesnikava Kalesnikova" in page
+    assert "Калеснікава · Колесникова information as of May 2023" in page
+    assert "Quiet Case information as of 2022" in page
+    assert "Information on record as of May 2023," in page_text(client.get("/prisoners/maria-kalesnikava/"))
