@@ -761,6 +761,10 @@ class CustodyPeriodQuerySet(models.QuerySet):
         """Open periods of prisoners in custody: who is held where now."""
         return self.open().filter(in_custody_condition("prisoner__"))
 
+    def count_by_facility(self):
+        """{facility pk: how many of these periods are there}, in one grouped query."""
+        return dict(self.values("facility").annotate(n=models.Count("pk")).values_list("facility", "n"))
+
 
 class CustodyPeriod(
     PublicFields,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casetracker.text import fold
-from prisoners.models import Facility
+from prisoners.models import CustodyPeriod, Facility
 
 OUTLINE = Path(__file__).resolve().parent / "geo" / "outline.json"
 WIDTH = 720  # the picture's width in user units; its height follows from the outline's proportions
@@ -166,12 +166,15 @@ def place(facility):
 def facilities_map():
     """What the map page shows: the country shapes as SVG paths, a marker per facility holding anyone now that it can
     place, and each such facility with where the map shows it (at its site, at its town, or not: no coordinates or
-    known town, or outside the map). One query."""
+    known town, or outside the map). Two queries."""
     shape = outline()
     projection = Projection(*shape["bbox"])
-    facilities = list(
-        Facility.objects.public().with_public_held_count().filter(held_count__gt=0).order_by("-held_count", "name")
+    held = CustodyPeriod.objects.current().public().count_by_facility()
+    facilities = sorted(
+        Facility.objects.public().filter(pk__in=held), key=lambda facility: (-held[facility.pk], facility.name)
     )
+    for facility in facilities:
+        facility.held_count = held[facility.pk]
     most = max((facility.held_count for facility in facilities), default=0) or 1
     markers, rows = [], []
     for facility in facilities:

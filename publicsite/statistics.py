@@ -149,9 +149,7 @@ def by_article(today=None):
 
 def by_facility(today=None):
     """Where published prisoners are held now: one count per facility (a grouped query, then the facilities' names)."""
-    held = dict(
-        CustodyPeriod.objects.current().public().values("facility").annotate(n=Count("pk")).values_list("facility", "n")
-    )
+    held = CustodyPeriod.objects.current().public().count_by_facility()
     names = Facility.objects.public().filter(pk__in=held).only("name", "city")
     rows = sorted(((str(facility), held[facility.pk]) for facility in names), key=lambda row: (-row[1], row[0]))
     return Chart("facilities", "People held now, by facility", "Facility", "People held now", rows)
