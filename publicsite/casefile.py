@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Case, F, Prefetch, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, F, OuterRef, Prefetch, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from casetracker.dates import ApproximateDate
@@ -77,44 +77,46 @@ def public_incidents():
 
 
 def _newest(rows, start, end=None):
-    """{prisoner pk: the newest date among `rows`}: a fact's end where it has one, else its start; of "2023" and
-    "May 2023", May (by the earliest day, then the latest). One query, whatever the number of prisoners."""
+    """The newest of a prisoner's `rows` (a correlated subquery on the prisoner): a fact's end where it has one, else
+    its start; of "2023" and "May 2023", May (by the earliest day, then the latest). Its day and its precision, as two
+    subqueries that pick the same row."""
     if end:
         day, latest = Coalesce(end, start), Coalesce(f"{end}_latest", f"{start}_latest")
         precision = Case(When(**{f"{end}__isnull": False}, then=F(f"{end}_precision")), default=F(f"{start}_precision"))
     else:
         day, latest, precision = F(start), F(f"{start}_latest"), F(f"{start}_precision")
     newest = (
-        rows.annotate(newest_day=day, newest_latest=latest, newest_precision=precision)
+        rows.filter(prisoner=OuterRef("pk"))
+        .annotate(newest_day=day, newest_latest=latest, newest_precision=precision)
         .exclude(newest_day=None)
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("prisoner")], order_by=[F("newest_day").desc(), F("newest_latest").desc()]
-            )
-        )
-        .filter(rank=1)
-        .values_list("prisoner", "newest_day", "newest_precision")
+        .order_by("-newest_day", "-newest_latest", "pk")
     )
-    return {pk: ApproximateDate(day, precision) for pk, day, precision in newest}
+    return Subquery(newest.values("newest_day")[:1]), Subquery(newest.values("newest_precision")[:1])
+
+
+# The dated facts a case page shows, by kind of record: (public rows, start field, end field or None).
+DATED = [
+    (Incident.objects.public(), "start", "end"),
+    (Contact.objects.public(), "date", None),
+    (CustodyPeriod.objects.public(), "start", "end"),
+    (Sentence.objects.all(), "date", None),  # all public, as are recognitions and lawyers
+    (Recognition.objects.all(), "date", None),
+    (Representation.objects.all(), "start", "end"),
+]
 
 
 def information_as_of(prisoners):
     """{prisoner pk: the date of their newest public fact, or None}: how old a case's information is, since counted
     figures run up to today. The dates a case page shows: incidents, contacts and custody (an end where there is one),
     sentences, recognitions, lawyers from and until, the detention and the death. Internal facts never date it. The
-    case page and the list both ask here; six queries for a page of the list as for one case."""
+    case page and the list both ask here: one query, for a page of the list as for one case."""
+    columns = {}
+    for number, (rows, start, end) in enumerate(DATED):
+        columns[f"day_{number}"], columns[f"precision_{number}"] = _newest(rows, start, end)
     found = {prisoner.pk: [prisoner.detained_approx, prisoner.died_approx] for prisoner in prisoners}
-    dated = [
-        (Incident.objects.public(), "start", "end"),
-        (Contact.objects.public(), "date", None),
-        (CustodyPeriod.objects.public(), "start", "end"),
-        (Sentence.objects.all(), "date", None),  # all public, as are recognitions and lawyers
-        (Recognition.objects.all(), "date", None),
-        (Representation.objects.all(), "start", "end"),
-    ]
-    for rows, start, end in dated:
-        for pk, date in _newest(rows.filter(prisoner__in=found), start, end).items():
-            found[pk].append(date)
+    dated = Prisoner.objects.filter(pk__in=found).annotate(**columns).values_list("pk", *columns)
+    for pk, *values in dated:
+        found[pk] += [ApproximateDate(day, precision) for day, precision in zip(values[::2], values[1::2]) if day]
     return {
         pk: max(
             (date for date in dates if date is not None), key=lambda date: (date.earliest, date.latest), default=None

@@ -299,7 +299,7 @@ def test_renders_in_a_fixed_number_of_queries(today, client, settings):
         IncidentFactory(prisoner=prisoner, start=D(2023, 1, day), sources=[SourceFactory(), SourceFactory()])
         ContactFactory(prisoner=prisoner, date=D(2023, 2, day), sources=[SourceFactory()])
     IncidentFactory(prisoner=prisoner, kind=IncidentKind.SHIZO, start=D(2023, 3, 1), start_precision=Precision.MONTH)
-    assert queries() == few <= 24  # six of them date the information (casefile.information_as_of)
+    assert queries() == few <= 20
 
 
 def test_internal_incidents_do_not_appear(today, client):
