@@ -644,6 +644,15 @@ class FacilityQuerySet(SearchableQuerySet):
         """Facilities a public page may name (`named_publicly`, stored)."""
         return self.public_names().filter(named_publicly=True)
 
+    def holding_now(self):
+        """These facilities where published prisoners are held now, each with `held_count`, most held first: a grouped
+        count, then the facilities (two queries, where a count per facility would be a subquery per row)."""
+        held = CustodyPeriod.objects.current().public().count_by_facility()
+        facilities = sorted(self.filter(pk__in=held), key=lambda facility: (-held[facility.pk], str(facility)))
+        for facility in facilities:
+            facility.held_count = held[facility.pk]
+        return facilities
+
     def with_public_held_count(self):
         """Annotate `held_count`: how many published prisoners are held there now."""
         held = CustodyPeriod.objects.current().public().filter(facility=OuterRef("pk"))

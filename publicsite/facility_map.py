@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casetracker.text import fold
-from prisoners.models import CustodyPeriod, Facility
+from prisoners.models import Facility
 
 OUTLINE = Path(__file__).resolve().parent / "geo" / "outline.json"
 WIDTH = 720  # the picture's width in user units; its height follows from the outline's proportions
@@ -169,12 +169,7 @@ def facilities_map():
     known town, or outside the map). Two queries."""
     shape = outline()
     projection = Projection(*shape["bbox"])
-    held = CustodyPeriod.objects.current().public().count_by_facility()
-    facilities = sorted(
-        Facility.objects.public().filter(pk__in=held), key=lambda facility: (-held[facility.pk], facility.name)
-    )
-    for facility in facilities:
-        facility.held_count = held[facility.pk]
+    facilities = Facility.objects.public().holding_now()
     most = max((facility.held_count for facility in facilities), default=0) or 1
     markers, rows = [], []
     for facility in facilities:

@@ -47,10 +47,6 @@ class Chart:
     over_time: bool = False  # months, drawn as columns; else categories, drawn as bars
 
     @property
-    def total(self):
-        return sum(count for _, count in self.rows if count is not None)
-
-    @property
     def picture(self):
         """What the SVG draws (module functions `columns` and `bars`)."""
         if self.over_time:
@@ -148,10 +144,8 @@ def by_article(today=None):
 
 
 def by_facility(today=None):
-    """Where published prisoners are held now: one count per facility (a grouped query, then the facilities' names)."""
-    held = CustodyPeriod.objects.current().public().count_by_facility()
-    names = Facility.objects.public().filter(pk__in=held).only("name", "city")
-    rows = sorted(((str(facility), held[facility.pk]) for facility in names), key=lambda row: (-row[1], row[0]))
+    """Where published prisoners are held now."""
+    rows = [(str(facility), facility.held_count) for facility in Facility.objects.public().holding_now()]
     return Chart("facilities", "People held now, by facility", "Facility", "People held now", rows)
 
 

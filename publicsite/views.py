@@ -84,11 +84,16 @@ def _filtered_for_export(request):
 EXPORT_CHUNK = 2000  # rows fetched at a time: memory stays flat however long the export
 
 
-def _csv_export(request, items, filename, columns=None):
-    lines = opendata.csv_lines(items, request.build_absolute_uri, columns)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+def _csv_response(lines, filename, *, stream=True):
+    """CSV lines as a download; streamed unless short (a whole response is kept by the page cache)."""
+    kind = StreamingHttpResponse if stream else HttpResponse
+    response = kind(lines if stream else "".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _csv_export(request, items, filename, columns=None):
+    return _csv_response(opendata.csv_lines(items, request.build_absolute_uri, columns), filename)
 
 
 def _json_export(request, items, key, columns=None):
@@ -285,11 +290,8 @@ def statistics_csv(request, slug):
     if make is None:
         raise Http404("No such chart.")
     chart = make()
-    # Whole, not streamed: a few hundred lines at most, and so kept by the page cache like the page.
-    response = HttpResponse("".join(opendata.table_lines([chart.label, chart.value], chart.rows)))
-    response["Content-Type"] = "text/csv; charset=utf-8"
-    response["Content-Disposition"] = f'inline; filename="statistics-{slug}.csv"'
-    return response
+    lines = opendata.table_lines([chart.label, chart.value], chart.rows)
+    return _csv_response(lines, f"statistics-{slug}.csv", stream=False)  # a few hundred lines at most
 
 
 def facility_map(request):
