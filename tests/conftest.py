@@ -33,6 +33,12 @@ def pytest_xdist_auto_num_workers(config):
     return min(one_per_core(config), MOST_WORKERS)
 
 
+def pytest_collection_modifyitems(items):
+    """The system tests first: each takes a worker for up to a minute, and started last, one would keep the
+    run going while the other workers, out of tests, wait for it."""
+    items.sort(key=lambda item: item.get_closest_marker("system") is None)  # stable: the rest keep their order
+
+
 def pytest_configure(config):
     """Refuse more workers than the tests can keep apart (each needs Redis databases of its own:
     casetracker/pytest_redis.py with REDIS_URL, REDIS_TEST_DATABASE and down without)."""
@@ -142,6 +148,17 @@ def demo_rows(django_db_setup, django_db_blocker):
     return rows
 
 
+def restore_demo(demo_rows):
+    """Write the session's demo rows again (ids included), as `load_demo()` wrote them, in a fraction of its time."""
+    with transaction.atomic():  # foreign keys are checked at the commit, when every table is written
+        for model, rows in demo_rows:
+            model._base_manager.bulk_create([model(**row) for row in rows])
+        # Explicit ids leave PostgreSQL's sequences behind; later inserts must not collide with them.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in demo_rows]):
+                cursor.execute(statement)
+
+
 @pytest.fixture
 def demo(demo_rows, db, today):
     """The demo case (the joint statement on Maria Kalesnikava), with the clock frozen at TODAY.
@@ -149,12 +166,15 @@ def demo(demo_rows, db, today):
     Restored from the session's rows inside the test's transaction, so it is rolled back with
     the test; the same rows, history included, that `load_demo()` writes.
     """
-    for model, rows in demo_rows:
-        model._base_manager.bulk_create([model(**row) for row in rows])
-    # Explicit ids leave PostgreSQL's sequences behind; later inserts must not collide with them.
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in demo_rows]):
-            cursor.execute(statement)
+    restore_demo(demo_rows)
+
+
+@pytest.fixture
+def committed_demo(demo_rows, transactional_db):
+    """The demo committed, on the real clock, for tests whose other threads or processes read it (a live server,
+    a worker); its rows carry TODAY's timestamps, as `demo`'s do. Emptied after the test, as every
+    transactional test's tables are."""
+    restore_demo(demo_rows)
 
 
 @pytest.fixture
@@ -268,8 +288,14 @@ def worker(tmp_path_factory):
         folder = tmp_path_factory.getbasetemp() / "celery-results"
         folder.mkdir(exist_ok=True)
         results = f"file://{folder}"
-    saved = {key: app.conf[key] for key in ("task_default_queue", "result_backend")}
-    app.conf.update(task_default_queue=TEST_QUEUE, result_backend=results)
+    saved = {key: app.conf[key] for key in ("task_default_queue", "result_backend", "broker_transport_options")}
+    # The folder broker looks for messages every second; a tenth of that picks up tasks and stops the worker sooner.
+    polling = {"polling_interval": 0.1} if app.conf.broker_url == "filesystem://" else {}
+    app.conf.update(
+        task_default_queue=TEST_QUEUE,
+        result_backend=results,
+        broker_transport_options={**app.conf.broker_transport_options, **polling},
+    )
     try:
         with app.connection_for_write() as connection:
             app.amqp.queues[TEST_QUEUE].bind(connection.default_channel).purge()

@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from casetracker.demo import load_demo
 from events.models import Party, Visibility
 from prisoners.models import Prisoner
 from tests.conftest import make_user
@@ -19,9 +18,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_site(live_server):
+def demo_site(live_server, committed_demo):
     """The demo and a researcher, before the browser starts its event loop."""
-    load_demo()
     make_user("rita", "Researcher")
     FacilityFactory(name="Pre-trial detention centre No. 1", city="Minsk", region="Minsk")
     return live_server.url, Prisoner.objects.get(slug="maria-kalesnikava").pk

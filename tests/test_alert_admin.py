@@ -8,7 +8,6 @@ import pytest
 
 from alerts import services
 from alerts.models import Alert
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user
 from tests.factories import PrisonerFactory
@@ -24,9 +23,8 @@ def alerts(demo, clock, alert_staff):
 
 
 @pytest.fixture
-def clock_free_alerts(transactional_db):
+def clock_free_alerts(committed_demo):
     """The demo's alerts opened now, on the real clock (the live server runs in another thread)."""
-    load_demo()
     make_user("alex", ALERT_STAFF)
     services.scan()
 

@@ -154,10 +154,7 @@ def test_alert_staff_with_only_a_channel_get_notices(demo, clock, webhook):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_senders_deliver_a_channel_notice_once(webhook):
-    from casetracker.demo import load_demo
-
-    load_demo()
+def test_parallel_senders_deliver_a_channel_notice_once(webhook, committed_demo):
     add_channel(make_user("alex", ALERT_STAFF), webhook.url("team"))
     services.scan()
 

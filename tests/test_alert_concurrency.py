@@ -9,7 +9,6 @@ from django.db import connection
 
 from alerts import services
 from alerts.models import Alert, AlertEvent, Delivery, Digest
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF, EDITOR
 from tests.conftest import make_user
 
@@ -38,8 +37,7 @@ def run_together(function, count=SCANS):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_scans_open_each_alert_once_and_record_one_digest(smtp_server):
-    load_demo()
+def test_parallel_scans_open_each_alert_once_and_record_one_digest(smtp_server, committed_demo):
     make_user("alex", ALERT_STAFF)
     make_user("bea", ALERT_STAFF)
 
@@ -53,8 +51,7 @@ def test_parallel_scans_open_each_alert_once_and_record_one_digest(smtp_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_senders_send_each_digest_once(smtp_server):
-    load_demo()
+def test_parallel_senders_send_each_digest_once(smtp_server, committed_demo):
     make_user("alex", ALERT_STAFF)
     make_user("bea", ALERT_STAFF)
     services.scan()
@@ -67,8 +64,7 @@ def test_parallel_senders_send_each_digest_once(smtp_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_runs_assign_notify_and_escalate_each_alert_once(smtp_server):
-    load_demo()
+def test_parallel_runs_assign_notify_and_escalate_each_alert_once(smtp_server, committed_demo):
     alex, bea = make_user("alex", ALERT_STAFF), make_user("bea", ALERT_STAFF)
     make_user("edna", EDITOR)
     services.scan()

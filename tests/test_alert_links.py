@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 
 from alerts import services
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from prisoners.models import Prisoner
 from tests.conftest import make_user
@@ -63,9 +62,8 @@ def fetch(url, cookie=None):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_link_in_a_notice_opens_the_right_page_on_a_non_default_port(live_server, settings):
+def test_every_link_in_a_notice_opens_the_right_page_on_a_non_default_port(live_server, settings, committed_demo):
     settings.SITE_URL = live_server.url  # a port picked at random, never 8000
-    load_demo()
     alex = make_user("alex", ALERT_STAFF)
     digest = services.scan().digest
     staff = Client()

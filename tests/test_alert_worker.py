@@ -8,7 +8,6 @@ import pytest
 
 from alerts.models import Channel, Delivery, Digest
 from alerts.tasks import scan_contacts
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import make_user, wait_for
 
@@ -16,10 +15,9 @@ from tests.conftest import make_user, wait_for
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_scheduled_scan_delivers_one_digest_through_a_refusing_mail_server_and_channel(
-    worker, smtp_server, webhook, settings
+    worker, smtp_server, webhook, settings, committed_demo
 ):
     settings.ALERT_MAIL_RETRY_SECONDS = 1
-    load_demo()
     Channel.objects.create(user=make_user("alex", ALERT_STAFF), label="Team room", url=webhook.url("team"))
     smtp_server.refuse_next = webhook.refuse_next = 1
     schedule = worker.conf.beat_schedule["scan-contacts"]

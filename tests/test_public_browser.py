@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from casetracker.demo import load_demo
 from casetracker.text import span
 
 pytestmark = pytest.mark.slow
@@ -40,9 +39,8 @@ EVERY_PAGE = [
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, committed_demo):
     """The live server's address, with the demo loaded (before the browser starts its event loop)."""
-    load_demo()
     return live_server.url
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from casetracker.demo import load_demo
 from prisoners.models import Facility
 from tests.public_site import PAGES
 from tests.test_public_browser import chromium
@@ -28,8 +27,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def with_an_address():
-    """The demo, with a postal address for the colony, so the key facts and the facility show how to write."""
-    load_demo()
+    """A postal address for the demo's colony, so the key facts and the facility show how to write."""
     Facility.objects.filter(slug="penal-colony-no-4-homiel").update(postal_address=ADDRESS)
 
 
@@ -39,7 +37,7 @@ def needed(path, what):
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, committed_demo):
     with_an_address()
     return live_server.url
 

@@ -11,7 +11,6 @@ from django.db import OperationalError
 from alerts import services
 from alerts.models import Delivery, Digest, Heartbeat, ScanRun
 from alerts.tasks import heartbeat, scan_contacts
-from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF
 from tests.conftest import NOON_ON_TODAY, make_user, wait_for
 from tests.test_health import get_health as health
@@ -125,9 +124,10 @@ def test_the_retry_wait_doubles_but_never_passes_half_the_scan_interval(settings
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_scan_is_tried_again_on_a_real_worker_and_the_heartbeat_reaches_it(worker, settings, monkeypatch):
+def test_a_failed_scan_is_tried_again_on_a_real_worker_and_the_heartbeat_reaches_it(
+    worker, settings, monkeypatch, committed_demo
+):
     settings.ALERT_SCAN_RETRY_SECONDS = 1
-    load_demo()
     make_user("alex", ALERT_STAFF)
     update_alerts = services.update_alerts
     failures = iter([OperationalError("the database is restarting")])

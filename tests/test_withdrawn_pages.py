@@ -17,7 +17,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 
-from casetracker.demo import load_demo
 from prisoners.models import Facility, Prisoner
 from publicsite.models import PageVersion, PendingChange
 
@@ -71,8 +70,7 @@ def manage_shell(code):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_made_while_an_unpublish_commits_does_not_keep_the_page_alive(client):
-    load_demo()
+def test_a_request_made_while_an_unpublish_commits_does_not_keep_the_page_alive(client, committed_demo):
     assert client.get(CASE).status_code == 200
     with transaction.atomic():
         unpublish()
@@ -97,8 +95,7 @@ def test_an_unpublish_while_redis_is_unreachable_is_not_lost(demo, client, setti
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_change_made_by_another_process_retires_this_process_cached_page(client):
-    load_demo()
+def test_a_change_made_by_another_process_retires_this_process_cached_page(client, committed_demo):
     assert client.get(CASE).status_code == 200  # cached in this process's memory
     manage_shell(
         """
@@ -113,8 +110,7 @@ def test_a_change_made_by_another_process_retires_this_process_cached_page(clien
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_process_killed_between_its_commit_and_the_invalidation_costs_misses_not_a_stale_page(client):
-    load_demo()
+def test_a_process_killed_between_its_commit_and_the_invalidation_costs_misses_not_a_stale_page(client, committed_demo):
     assert client.get(CASE).status_code == 200
     version = PageVersion.read()
     manage_shell(
