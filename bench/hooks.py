@@ -1,8 +1,8 @@
 """What the app derives from the loaded rows by itself.
 
 The generator writes rows with COPY, past every save() and signal. Derived data the app keeps
-of its own (stored contact lapses, which facilities public pages name, the name-search index) is
-then rebuilt the way the app rebuilds it: by its management commands.
+of its own (stored contact lapses, which facilities public pages name, the name-search index, the
+exports' stored rows) is then rebuilt the way the app rebuilds it: by its management commands.
 """
 
 from django.core.management import call_command, get_commands
@@ -12,6 +12,7 @@ DERIVED_DATA_COMMANDS = [
     ("check_lapses", []),  # fills and repairs every stored contact lapse
     ("check_facilities", []),  # which facilities a public page may name
     ("reindex_names", []),
+    ("refresh_export_rows", []),  # the stored rows of the open-data exports
 ]
 
 

@@ -22,6 +22,7 @@ all go through here.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -137,11 +138,17 @@ class Names:
         return f"{self.party}_overdue"
 
     @property
+    def read_from(self):
+        """The annotations `read` takes a lapse from."""
+        return [self.basis, self.since_day, self.since_precision, self.days, self.threshold, self.overdue]
+
+    @property
     def own_threshold(self):
         """The model field holding the prisoner's own threshold."""
         return f"{self.party}_threshold_days"
 
 
+@functools.cache  # read for every prisoner of an export: made once per party
 def names(party):
     return Names(Party(party).value)
 

@@ -75,3 +75,53 @@ class CutOffCount(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.lawyer} cut off from a lawyer, {self.family} from family"
+
+
+class SharedRecords(models.Model):
+    """A single row: a number that changes whenever a record shared by many cases changes (a facility, a case group,
+    an organisation). Those edits move no case's `public_changed`, yet every export row naming one is out of date:
+    a stored row is used only while it carries the current number."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "publicsite_shared_records"
+
+    ROW = 1
+
+    @classmethod
+    def read(cls):
+        return cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls, **kwargs):
+        """Random, not counted up: a database restored from a backup must not reuse numbers of other data.
+        (A signal handler too: any arguments are ignored.)"""
+        number = secrets.randbits(62) or 1
+        if not cls.objects.filter(pk=cls.ROW).update(number=number):
+            cls.objects.update_or_create(pk=cls.ROW, defaults={"number": number})
+
+
+class ExportRow(models.Model):
+    """A published prisoner's row of /prisoners.csv and .json, encoded once (publicsite.opendata.ExportRows): every
+    column but those that move with the calendar or the settings (`Column.moves`), which each export adds.
+
+    Derived and internal (never a page of its own), so not historied. Used only while `version` equals the
+    prisoner's `public_changed`, `shared` the current `SharedRecords` number and `format` the code's
+    (`export_rows.ROW_FORMAT`); otherwise the export builds the row from the records, as it would without any stored
+    row."""
+
+    prisoner = models.OneToOneField(
+        "prisoners.Prisoner", on_delete=models.CASCADE, primary_key=True, related_name="export_row"
+    )
+    version = models.DateTimeField()  # the prisoner's public_changed when built
+    shared = models.BigIntegerField()  # SharedRecords.number when built
+    format = models.CharField(max_length=40)  # the columns and encoding it was built with
+    csv = models.TextField()  # the CSV cells between the moving ones, the parts joined by opendata.PART
+    json = models.TextField()  # the same for a JSON object
+
+    class Meta:
+        db_table = "publicsite_export_row"
+
+    def __str__(self):
+        return f"export row of prisoner {self.prisoner_id}"

@@ -43,16 +43,31 @@ class Column:
     name: str
     description: str
     value: Callable  # (record, facts, absolute_url) -> str | int | bool | list | date | None
+    moves: bool = False  # changes with the calendar or the settings, not with the case: never stored (ExportRow)
 
 
-class Facts:
+class Lapses:
+    """Each prisoner's public lapse, read once for all the columns that show it."""
+
+    def __init__(self):
+        self.lapses = {}
+
+    def public_lapse(self, prisoner, party):
+        key = (prisoner.pk, party)
+        if key not in self.lapses:
+            self.lapses[key] = public_lapse(prisoner, party)
+        return self.lapses[key]
+
+
+class Facts(Lapses):
     """What a column shows of prisoners beyond their own fields (names, charges, the latest sentence,
     where held now, groups, IDs, recognitions), for a chunk of prisoners at once: one query per kind
     of fact, plain values, so an export's cost per prisoner stays small at any register size."""
 
     def __init__(self, prisoners):
+        super().__init__()
         ids = [prisoner.pk for prisoner in prisoners]
-        self.patterns, self.lapses = {}, {}
+        self.patterns = {}
         variants = NameVariant.objects.public().filter(prisoner_id__in=ids)  # never an internal spelling
         self.variants = _grouped(variants.order_by("name", "pk"), "name")
         self.tags = _grouped(
@@ -93,13 +108,6 @@ class Facts:
         if kind not in self.patterns:
             self.patterns[kind] = absolute_url(kind(slug=SLUG_MARK).get_absolute_url())
         return self.patterns[kind].replace(SLUG_MARK, record.slug)
-
-    def public_lapse(self, prisoner, party):
-        """The prisoner's public lapse for `party`, read once for all the columns that show it."""
-        key = (prisoner.pk, party)
-        if key not in self.lapses:
-            self.lapses[key] = public_lapse(prisoner, party)
-        return self.lapses[key]
 
     def held_at(self, prisoner):
         return self.facility.get(prisoner.pk) if prisoner.in_custody else None
@@ -151,21 +159,31 @@ def _lapse_columns(party):
             f"days without {party} contact, counted from the latest possible day of `{party}_contact_since`; "
             "empty without contact data (all these columns are empty for anyone not in custody)",
             _lapse(party, "days"),
+            moves=True,
         ),
-        Column(f"{party}_contact_since", "the date that count starts from, as written", _lapse(party, "since")),
+        Column(
+            f"{party}_contact_since", "the date that count starts from, as written", _lapse(party, "since"), moves=True
+        ),
         Column(
             f"{party}_contact_basis",
             "what that date is: `contact` (last public contact), `custody` (start of detention, no contact on "
             "record), `monitoring` (start of our monitoring, when later than the detention), `denial` (first "
             "reported denial of contact) or `unknown` (no contact data, or contact not monitored)",
             _lapse(party, "basis"),
+            moves=True,
         ),
         Column(
             f"{party}_contact_threshold_days",
             f"days without {party} contact after which the prisoner counts as cut off",
             _lapse(party, "threshold"),
+            moves=True,
         ),
-        Column(f"{party}_contact_overdue", "`true` when cut off past that threshold now", _lapse(party, "overdue")),
+        Column(
+            f"{party}_contact_overdue",
+            "`true` when cut off past that threshold now",
+            _lapse(party, "overdue"),
+            moves=True,
+        ),
     ]
 
 
@@ -233,6 +251,7 @@ COLUMNS = [
         "days_in_detention",
         "days since the latest day detention can have begun; empty unless in custody",
         lambda p, facts, url: p.days_in_detention,
+        moves=True,
     ),
     Column("facility", "where the prisoner is held now", _facility(lambda facility, url: str(facility))),
     Column(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import statistics
+from . import export_rows, statistics
 
 
 @shared_task
@@ -10,3 +10,11 @@ def record_cut_off():
     """Daily: the day's cut-off counts, for the statistics page's chart over time."""
     row = statistics.record_cut_off()
     return {"day": row.day.isoformat(), "lawyer": row.lawyer, "family": row.family}
+
+
+@shared_task
+def refresh_export_rows():
+    """Every few minutes: store the export rows out of date since the last run (exports are right without them,
+    only slower)."""
+    stored, dropped = export_rows.refresh()
+    return {"stored": stored, "dropped": dropped}

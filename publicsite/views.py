@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
+from . import export_rows, opendata
 from . import facility_map as public_facility_map
-from . import opendata
 from . import statistics as public_statistics
 from .casefile import CaseFile, listed_prisoners, public_incidents, public_prisoners, with_information_as_of
 from .filters import FacilityFilter, PrisonerFilter
@@ -101,14 +101,19 @@ def _json_export(request, items, key, columns=None):
     return StreamingHttpResponse(chunks, content_type="application/json")
 
 
+def _export(request, prisoners):
+    """The export's rows, stored where current (publicsite.export_rows); addresses on the request's site."""
+    return export_rows.Export(prisoners, request.build_absolute_uri("/")[:-1], EXPORT_CHUNK)
+
+
 def prisoners_csv(request):
     prisoners, error = _filtered_for_export(request)
-    return error or _csv_export(request, opendata.Facts.of(prisoners, EXPORT_CHUNK), "prisoners.csv")
+    return error or _csv_response(_export(request, prisoners).csv_lines(), "prisoners.csv")
 
 
 def prisoners_json(request):
     prisoners, error = _filtered_for_export(request)
-    return error or _json_export(request, opendata.Facts.of(prisoners, EXPORT_CHUNK), "prisoners")
+    return error or StreamingHttpResponse(_export(request, prisoners).json_chunks(), content_type="application/json")
 
 
 def _facility_rows():

@@ -1,0 +1,231 @@
+"""/prisoners.csv and .json from stored rows: each published prisoner's row encoded once (`ExportRow`), so an
+export writes stored text and computes only the columns that move with the calendar or the settings
+(`Column.moves`: days in detention, the contact lapse), not fifty columns from ten tables for every prisoner.
+
+A stored row is used only while it is true to the case: built from the prisoner's current `public_changed`
+(moved by every public change to the case, prisoners.public_changes) under the current `SharedRecords` number
+(moved by every edit of a facility, case group or organisation). Any other row, missing or out of date, is built
+from the records during the export, exactly as without stored rows; `refresh()` (beat, every few minutes, and
+`manage.py refresh_export_rows`) stores them again. So the stored rows only make exports faster: what an export
+says never depends on them being current, and only published prisoners, filtered as the request asks, are read.
+"""
+
+import csv
+import hashlib
+import json
+import logging
+from collections import namedtuple
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from casetracker.iterables import batched
+from events.models import Party
+from prisoners import lapse as lapse_rule
+from prisoners.models import Prisoner
+
+from . import opendata
+from .casefile import listed_prisoners
+from .models import ExportRow, SharedRecords
+
+log = logging.getLogger(__name__)
+
+PART = "\x1e"  # where a stored row leaves room for a moving column (no text a column shows holds it)
+ORIGIN = "\ue000"  # the site's address in a stored row, put in by each export (it is the request's)
+
+# Raise when the encoding or what a column holds changes; a column renamed, added, dropped or moved changes
+# ROW_FORMAT by itself. A row of another format is out of date.
+FORMAT = 1
+STORED = ["version", "shared", "format", "csv", "json"]
+CHUNK = 2000  # rows read at a time: memory stays flat however long the export
+LINES_PER_WRITE = 200
+MOVING = [column for column in opendata.COLUMNS if column.moves]
+
+_cells = csv.writer(opendata._Line())
+_layout = ",".join(f"{column.name}{'+' if column.moves else ''}" for column in opendata.COLUMNS)
+ROW_FORMAT = f"{FORMAT}:{hashlib.sha256(_layout.encode()).hexdigest()[:16]}"
+
+
+def current(shared):
+    """Stored rows still true to their prisoner: built from the case as it is now, under the shared records' number
+    `shared` (SharedRecords.read()), in this code's format."""
+    return ExportRow.objects.filter(version=F("prisoner__public_changed"), shared=shared, format=ROW_FORMAT)
+
+
+def csv_cell(value):
+    """One value as the CSV writer writes it within a row."""
+    value = opendata._csv_value(value)
+    return "" if value == "" else _cells.writerow([value])[:-2]  # without its line end
+
+
+def json_value(value):
+    """One value as the JSON export writes it."""
+    return json.dumps(opendata._json_value(value), ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def _marked(location):
+    """The address of a page of this site with the origin left as ORIGIN (every address a column gives is a path)."""
+    if not location.startswith("/"):
+        raise ValueError(f"not a path of this site: {location!r}")
+    return ORIGIN + location
+
+
+def encode(prisoner, facts):
+    """A prisoner's stored row: (CSV text, JSON text), PART where a moving column goes; None if the row cannot be
+    stored (a value holds PART or ORIGIN itself: that row is always built during the export)."""
+    values = [None if column.moves else column.value(prisoner, facts, _marked) for column in opendata.COLUMNS]
+    cells, pairs = [], []
+    for column, value in zip(opendata.COLUMNS, values, strict=True):
+        cells.append(PART if column.moves else csv_cell(value))
+        pairs.append(f"{json.dumps(column.name)}: {PART if column.moves else json_value(value)}")
+    text, record = ",".join(cells) + "\r\n", "{" + ", ".join(pairs) + "}"  # a CSV row with its line end
+    addresses = sum(1 for value in values if isinstance(value, str) and value.startswith(ORIGIN))
+    if {text.count(PART), record.count(PART)} != {len(MOVING)} or {text.count(ORIGIN), record.count(ORIGIN)} != {
+        addresses
+    }:
+        return None
+    return text, record
+
+
+def refresh(chunk=CHUNK):
+    """Store the rows of published prisoners whose row is missing or out of date, and drop the rows of prisoners no
+    longer published. Returns (stored, dropped)."""
+    shared = SharedRecords.read()  # read first: a shared edit from now on leaves what is built here out of date
+    stale = listed_prisoners().exclude(pk__in=current(shared).values("prisoner")).order_by("pk")
+    stored, unstorable = 0, []
+    for batch in batched(opendata.Facts.of(stale, chunk), chunk):
+        rows = []
+        for prisoner, facts in batch:
+            if encoded := encode(prisoner, facts):
+                rows.append(ExportRow(prisoner=prisoner, version=prisoner.public_changed, shared=shared,
+                                      format=ROW_FORMAT, csv=encoded[0], json=encoded[1]))  # fmt: skip
+            else:
+                unstorable.append(prisoner.pk)
+        ExportRow.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["prisoner"],
+            update_fields=["version", "shared", "format", "csv", "json"],
+        )
+        stored += len(rows)
+    ExportRow.objects.filter(prisoner__in=unstorable).delete()  # out of date, and built during each export now
+    dropped, _ = ExportRow.objects.exclude(prisoner__in=Prisoner.objects.public()).delete()
+    if stored or dropped:
+        log.info("Export rows: %d stored, %d dropped.", stored, dropped)
+    return stored, dropped
+
+
+class Export:
+    """The rows of `prisoners` (published prisoners, filtered and ordered for the request), stored where current and
+    built from the records where not, a chunk at a time."""
+
+    def __init__(self, prisoners, origin, chunk=CHUNK):
+        self.prisoners, self.origin, self.chunk = prisoners, origin, chunk
+        self.url = lambda location: origin + location if location.startswith("/") else location
+
+    def rows(self, kind):
+        """(stored text with the origin in, or None; the prisoner, or a MovingRow of what the moving columns read;
+        facts) for each prisoner, in order. `kind`: "csv" or "json"."""
+        shared = SharedRecords.read()
+        fresh = Q(export_row__version=F("public_changed"), export_row__shared=shared, export_row__format=ROW_FORMAT)
+        rows = (
+            self.prisoners.prefetch_related(None)
+            .annotate(stored=F(f"export_row__{kind}"), current=ExpressionWrapper(fresh, output_field=BooleanField()))
+            .values_list(*MovingRow._fields)
+        )
+        for batch in batched(map(MovingRow._make, rows.iterator(chunk_size=self.chunk)), self.chunk):
+            stale = [row.pk for row in batch if not (row.current and row.stored)]
+            built = {}
+            if stale:  # built from the records, with the facts of the whole chunk fetched at once
+                for prisoner, facts in opendata.Facts.of(listed_prisoners().filter(pk__in=stale), self.chunk):
+                    built[prisoner.pk] = (prisoner, facts)
+            lapses = opendata.Lapses()
+            for row in batch:
+                if row.pk in built:
+                    yield None, *built[row.pk]
+                else:
+                    yield row.stored.replace(ORIGIN, self.origin), row, lapses
+
+    def csv_lines(self):
+        """The CSV export, a few hundred lines at a time (a write per line costs more than the line)."""
+        yield "\ufeff" + _cells.writerow([column.name for column in opendata.COLUMNS])
+        for lines in batched(self._csv_lines(), LINES_PER_WRITE):
+            yield "".join(lines)
+
+    def _csv_lines(self):
+        for stored, prisoner, facts in self.rows("csv"):
+            if stored is None:
+                yield _cells.writerow(
+                    [opendata._csv_value(column.value(prisoner, facts, self.url)) for column in opendata.COLUMNS]
+                )
+            else:
+                yield _filled(stored, [moving_cell(column.value(prisoner, facts, self.url)) for column in MOVING])
+
+    def json_chunks(self):
+        yield '{"prisoners": ['
+        count = 0
+        for records in batched(self._json_records(), LINES_PER_WRITE):
+            yield (",\n" if count else "\n") + ",\n".join(records)
+            count += len(records)
+        yield f'\n], "count": {count}}}\n'
+
+    def _json_records(self):
+        for stored, prisoner, facts in self.rows("json"):
+            if stored is None:
+                yield json.dumps(opendata.record(prisoner, facts, self.url), ensure_ascii=False, cls=DjangoJSONEncoder)
+            else:
+                yield _filled(stored, [moving_json(column.value(prisoner, facts, self.url)) for column in MOVING])
+
+
+_LAPSE_FIELDS = [field for party in Party.values for field in lapse_rule.names(party).read_from]
+
+
+class MovingRow(
+    namedtuple(
+        "Values",
+        ["pk", "status", "detained", "detained_precision", lapse_rule.PUBLIC_FLAG, *_LAPSE_FIELDS, "stored", "current"],
+    )  # fmt: skip
+):
+    """What the moving columns read of a prisoner, from one row of plain values: no model instance (an export reads
+    tens of thousands), the prisoner's own rules all the same."""
+
+    __slots__ = ()
+    in_custody = Prisoner.in_custody
+    detained_approx = Prisoner.detained_approx
+    days_in_detention = Prisoner.days_in_detention
+
+
+def moving_json(value):
+    """`json_value` for what the moving columns hold, quick."""
+    value = opendata._json_value(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    return _plain_json(value)
+
+
+_plain_json = json.JSONEncoder(ensure_ascii=False).encode  # for plain values: no encoder of Django's needed
+
+
+def moving_cell(value):
+    """`csv_cell` for what the moving columns hold (counts, true/false, a date as written, a basis), quick."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    return csv_cell(value)
+
+
+def _filled(stored, moving):
+    """A stored row with the moving columns put in (CSV rows end in their line end, as stored)."""
+    parts = stored.split(PART)
+    out = [parts[0]]
+    for value, part in zip(moving, parts[1:], strict=True):
+        out.append(value)
+        out.append(part)
+    return "".join(out)
