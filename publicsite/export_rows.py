@@ -195,30 +195,26 @@ class MovingRow(
     days_in_detention = Prisoner.days_in_detention
 
 
-def moving_json(value):
-    """`json_value` for what the moving columns hold, quick."""
-    value = opendata._json_value(value)
+def _moving(value, empty, text):
+    """A value of a moving column (a count, true/false, a date as written, a basis) encoded, the common ones quickly."""
     if value is None:
-        return "null"
+        return empty
     if value is True or value is False:
         return "true" if value else "false"
     if type(value) is int:
         return str(value)
-    return _plain_json(value)
+    return text(value)
 
 
 _plain_json = json.JSONEncoder(ensure_ascii=False).encode  # for plain values: no encoder of Django's needed
 
 
+def moving_json(value):
+    return _moving(value, "null", lambda value: _plain_json(opendata._json_value(value)))
+
+
 def moving_cell(value):
-    """`csv_cell` for what the moving columns hold (counts, true/false, a date as written, a basis), quick."""
-    if value is None:
-        return ""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if type(value) is int:
-        return str(value)
-    return csv_cell(value)
+    return _moving(value, "", csv_cell)
 
 
 def _filled(stored, moving):

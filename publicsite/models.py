@@ -14,15 +14,29 @@ from django.db import models, transaction
 from django.db.models import Exists
 
 
-class PageVersion(models.Model):
-    """A single row: the number under which public pages are cached now."""
+class SingleNumber(models.Model):
+    """A single row holding a number that is replaced, never counted up: a database restored from a backup must not
+    reuse numbers of other data."""
 
     number = models.BigIntegerField(default=0)
 
     class Meta:
-        db_table = "publicsite_page_version"
+        abstract = True
 
     ROW = 1
+
+    @classmethod
+    def renew(cls):
+        number = secrets.randbits(62) or 1
+        if not cls.objects.filter(pk=cls.ROW).update(number=number):
+            cls.objects.update_or_create(pk=cls.ROW, defaults={"number": number})
+
+
+class PageVersion(SingleNumber):
+    """A single row: the number under which public pages are cached now."""
+
+    class Meta:
+        db_table = "publicsite_page_version"
 
     @classmethod
     def read(cls):
@@ -42,11 +56,7 @@ class PageVersion(models.Model):
         before it (one committed while it runs keeps its row, for its own bump or the next)."""
         with transaction.atomic():
             covered = list(PendingChange.objects.values_list("pk", flat=True))
-            # Random, not counted up: a database restored from a backup must not reuse numbers that
-            # pages of other data were cached under.
-            number = secrets.randbits(62)
-            if not cls.objects.filter(pk=cls.ROW).update(number=number):
-                cls.objects.update_or_create(pk=cls.ROW, defaults={"number": number})
+            cls.renew()  # never a number pages of other data were cached under
             PendingChange.objects.filter(pk__in=covered).delete()
 
 
@@ -77,17 +87,13 @@ class CutOffCount(models.Model):
         return f"{self.day}: {self.lawyer} cut off from a lawyer, {self.family} from family"
 
 
-class SharedRecords(models.Model):
+class SharedRecords(SingleNumber):
     """A single row: a number that changes whenever a record shared by many cases changes (a facility, a case group,
     an organisation). Those edits move no case's `public_changed`, yet every export row naming one is out of date:
     a stored row is used only while it carries the current number."""
 
-    number = models.BigIntegerField(default=0)
-
     class Meta:
         db_table = "publicsite_shared_records"
-
-    ROW = 1
 
     @classmethod
     def read(cls):
@@ -95,11 +101,8 @@ class SharedRecords(models.Model):
 
     @classmethod
     def bump(cls, **kwargs):
-        """Random, not counted up: a database restored from a backup must not reuse numbers of other data.
-        (A signal handler too: any arguments are ignored.)"""
-        number = secrets.randbits(62) or 1
-        if not cls.objects.filter(pk=cls.ROW).update(number=number):
-            cls.objects.update_or_create(pk=cls.ROW, defaults={"number": number})
+        """A signal handler: any arguments are ignored."""
+        cls.renew()
 
 
 class ExportRow(models.Model):
