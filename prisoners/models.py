@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +89,12 @@ class PrisonerQuerySet(SearchableQuerySet):
         """Prisoners in custody cut off from `party` (or from either) past the threshold."""
         today = lapse_options.get("today")
         return self.with_contact_lapse(**lapse_options).filter(lapse_rule.overdue_condition(party, today=today))
+
+    def overdue_counts(self, **lapse_options):
+        """{party: how many are cut off from it past the threshold}, in one pass over those cut off from either."""
+        today = lapse_options.get("today")
+        counts = {party: Count("pk", filter=lapse_rule.overdue_condition(party, today=today)) for party in Party.values}
+        return self.overdue(**lapse_options).aggregate(**counts)
 
     def in_custody(self):
         return self.filter(in_custody_condition())

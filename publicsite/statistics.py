@@ -8,8 +8,8 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, OuterRef, Subquery, When
-from django.db.models.functions import Coalesce, Least, TruncMonth
+from django.db.models import Case, CharField, Count, DateField, OuterRef, Subquery, When
+from django.db.models.functions import Cast, Coalesce, Least, TruncMonth
 from django.utils import timezone
 
 from casetracker.dates import Precision, add_months
@@ -24,7 +24,7 @@ TOP = 20  # bars in a chart by article or facility; the table and CSV list them 
 
 def cut_off_now():
     """Published prisoners past their lapse threshold now, counted from public records: {party: count}."""
-    return {party: Prisoner.objects.public().overdue(party, public=True).count() for party in Party.values}
+    return Prisoner.objects.public().overdue_counts(public=True)
 
 
 def record_cut_off(today=None):
@@ -72,9 +72,9 @@ def _months(first, last):
         month = add_months(month, 1)
 
 
-def _by_month(rows, field):
-    """month -> how many of `rows` have `field` in that month, in one grouped query."""
-    months = rows.annotate(month=TruncMonth(field)).values_list("month").annotate(n=Count("pk"))
+def _by_month(rows, month):
+    """month -> how many of `rows` fall in it (`month`: an expression giving the month, or None), one grouped query."""
+    months = rows.annotate(month=month).values_list("month").annotate(n=Count("pk"))
     return Counter(dict(months.values_list("month", "n")))
 
 
@@ -98,11 +98,11 @@ def held_over_time(today=None):
     # Never from after its end (a detention date moved by a later arrest would otherwise count it twice).
     closed = out.exclude(stop=None).annotate(begin=Least(Coalesce("start", "prisoner__detained", "stop"), "stop"))
     spans = closed.annotate(first=TruncMonth("begin"), last=TruncMonth("stop")).values_list("first", "last")
-    began, ended = _by_month(held_now.exclude(begin=None), "begin"), Counter()
+    began, ended = _by_month(held_now, TruncMonth("begin")), Counter()  # those with no date to begin from under None
+    unplaced = began.pop(None, 0) + out.filter(stop=None).values("prisoner").distinct().count()
     for first, last, count in spans.annotate(n=Count("pk")).values_list("first", "last", "n"):  # one query for both
         began[first] += count
         ended[last] += count
-    unplaced = held_now.filter(begin=None).count() + out.filter(stop=None).values("prisoner").distinct().count()
     rows, held = [], 0
     if began:
         for month in _months(min(began), today):
@@ -119,10 +119,12 @@ def detentions_per_month(today=None):
     """New detentions by the month they began; those known only to the year are counted in the note."""
     today = today or timezone.localdate()
     prisoners = Prisoner.objects.public().exclude(detained=None)
-    by_month = _by_month(prisoners.exclude(detained_precision=Precision.YEAR), "detained")
+    month = Case(When(detained_precision=Precision.YEAR, then=None), default=Cast(TruncMonth("detained"), DateField()))
+    by_month = _by_month(prisoners, month)
+    year_only = by_month.pop(None, 0)
     rows = [(_month_label(month), by_month[month]) for month in _months(min(by_month), today)] if by_month else []
     note = "Detentions whose month is on record, by that month."
-    if year_only := prisoners.filter(detained_precision=Precision.YEAR).count():
+    if year_only:
         note += f" {year_only:,} known only to the year are not shown."
     return Chart("detentions", "New detentions per month", "Month", "People detained", rows, note, over_time=True)
 

@@ -58,6 +58,14 @@ def test_people_held_at_the_end_of_each_month(register):
     ]
 
 
+def test_someone_held_with_no_date_to_count_from_is_noted_not_counted(today):
+    PrisonerFactory(status=Status.DETAINED, detained=D(2024, 3, 2))
+    PrisonerFactory(status=Status.DETAINED, detained=None)  # no detention date, no custody period
+    chart = statistics.held_over_time()
+    assert chart.rows[0] == ("March 2024", 1)
+    assert "1 person with no date to count from or to on record cannot be placed" in chart.note
+
+
 def test_a_death_ends_an_open_period_and_a_release_without_an_end_is_noted(today):
     died = PrisonerFactory(status=Status.DECEASED, detained=D(2024, 1, 10), died=D(2024, 3, 5), died_in_custody=True)
     CustodyPeriodFactory(prisoner=died, start=D(2024, 1, 10))  # never closed: the death closes it
