@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
     "record-cut-off": {"task": "publicsite.tasks.record_cut_off", "schedule": crontab(hour=3, minute=30)},
     # The export rows cases changed since the last run (publicsite.export_rows): exports stay fast after edits.
     "refresh-export-rows": {"task": "publicsite.tasks.refresh_export_rows", "schedule": EXPORT_ROWS_MINUTES * 60},
+    "rebuild-export-rows": {
+        "task": "publicsite.tasks.refresh_export_rows",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"everything": True},
+    },
 }
 
 # History: viewing needs the historical model's view permission, reverting its change permission.

@@ -24,6 +24,7 @@ case and move no case's date.
 
 import threading
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -74,7 +75,12 @@ def _stored_row(model, instance):
     if instance._state.adding or instance.pk is None:
         return None
     columns = [*model.public_columns(), *OWN_DATES.get(model, [])]
-    return model._base_manager.filter(pk=instance.pk).values(*columns).first()
+    row = model._base_manager.filter(pk=instance.pk)
+    if model in OWN_DATES and transaction.get_connection().in_atomic_block:
+        # Held until the commit: a public change committed by another transaction between this read and this save
+        # would otherwise have its date written back over (and an export row built before it kept as current).
+        row = row.select_for_update()
+    return row.values(*columns).first()
 
 
 def _before_save(sender, instance, raw=False, **kwargs):

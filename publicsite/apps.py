@@ -20,5 +20,7 @@ class PublicConfig(AppConfig):
         # date (publicsite.export_rows).
         for model in (Facility, Tag, Organisation):
             for signal in (post_save, post_delete):
-                signal.connect(SharedRecords.bump, sender=model, dispatch_uid=f"export-rows-{model.__name__}-{signal}")
+                signal.connect(
+                    SharedRecords.changed, sender=model, dispatch_uid=f"export-rows-{model.__name__}-{signal}"
+                )
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="publicsite-after-migrate")

@@ -40,6 +40,7 @@ STORED = ["version", "shared", "format", "csv", "json"]
 CHUNK = 2000  # rows read at a time: memory stays flat however long the export
 LINES_PER_WRITE = 200
 MOVING = [column for column in opendata.COLUMNS if column.moves]
+ADDRESSES = {"url", "facility_url", "photo_url"}  # the columns holding an address of this site (built from paths)
 
 _cells = csv.writer(opendata._Line())
 _layout = ",".join(f"{column.name}{'+' if column.moves else ''}" for column in opendata.COLUMNS)
@@ -78,18 +79,22 @@ def encode(prisoner, facts):
     for column, value in zip(opendata.COLUMNS, values, strict=True):
         cells.append(PART if column.moves else csv_cell(value))
         pairs.append(f"{json.dumps(column.name)}: {PART if column.moves else json_value(value)}")
-    text, record = ",".join(cells) + "\r\n", "{" + ", ".join(pairs) + "}"  # a CSV row with its line end
-    addresses = sum(1 for value in values if isinstance(value, str) and value.startswith(ORIGIN))
-    if {text.count(PART), record.count(PART)} != {len(MOVING)} or {text.count(ORIGIN), record.count(ORIGIN)} != {
-        addresses
-    }:
-        return None
-    return text, record
+    for column, value, cell, pair in zip(opendata.COLUMNS, values, cells, pairs, strict=True):
+        if column.moves:
+            continue
+        # A value holding a marker would be taken for one: only an address of this site may hold ORIGIN, once.
+        marks = 1 if column.name in ADDRESSES and value is not None else 0
+        if PART in cell or cell.count(ORIGIN) != marks or pair.count(ORIGIN) != marks:
+            return None
+    return ",".join(cells) + "\r\n", "{" + ", ".join(pairs) + "}"  # a CSV row with its line end
 
 
-def refresh(chunk=CHUNK):
-    """Store the rows of published prisoners whose row is missing or out of date, and drop the rows of prisoners no
-    longer published. Returns (stored, dropped)."""
+def refresh(everything=False, chunk=CHUNK):
+    """Store the rows of published prisoners whose row is missing or out of date (`everything`: every row, as after
+    writes no signal reports, such as `queryset.update()` or raw SQL), and drop the rows of prisoners no longer
+    published. Returns (stored, dropped)."""
+    if everything:
+        SharedRecords.renew()
     shared = SharedRecords.read()  # read first: a shared edit from now on leaves what is built here out of date
     stale = listed_prisoners().exclude(pk__in=current(shared).values("prisoner")).order_by("pk")
     stored, unstorable = 0, []
@@ -143,8 +148,9 @@ class Export:
             for row in batch:
                 if row.pk in built:
                     yield None, *built[row.pk]
-                else:
+                elif row.current and row.stored:
                     yield row.stored.replace(ORIGIN, self.origin), row, lapses
+                # else: withdrawn (or deleted) since this export began: not exported
 
     def csv_lines(self):
         """The CSV export, a few hundred lines at a time (a write per line costs more than the line)."""

@@ -100,9 +100,13 @@ class SharedRecords(SingleNumber):
         return cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first() or 0
 
     @classmethod
-    def bump(cls, **kwargs):
-        """A signal handler: any arguments are ignored."""
-        cls.renew()
+    def changed(cls, created=False, **kwargs):
+        """A shared record saved or deleted (a signal handler). A new one is in no stored row yet. Renewed once the
+        change has committed: inside the transaction the row's lock would hold every other shared edit until then
+        (an import's whole file). A renewal lost between the commit and here leaves rows stale until the next
+        migrate or nightly rebuild (`refresh_export_rows --all`, beat)."""
+        if not created:
+            transaction.on_commit(cls.renew)
 
 
 class ExportRow(models.Model):

@@ -32,7 +32,7 @@ from prisoners.clocks import lapse_changed
 from prisoners.search import IndexedName, IndexedWord
 from prisoners.signals import derived_data_changed
 
-from .models import PageVersion, PendingChange
+from .models import PageVersion, PendingChange, SharedRecords
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
 SETTLED_VERSION = "publicsite:settled-version"  # the version pages may be served under when the database is away
@@ -178,6 +178,10 @@ def connect_invalidation():
 
 
 def after_migrate(using="default", **kwargs):
-    """A migration may rewrite what pages show (data migrations send no signals): retire every cached page."""
-    if PageVersion._meta.db_table in connections[using].introspection.table_names():  # not when migrated back
+    """A migration may rewrite what pages show (data migrations send no signals), and a deploy what a column of the
+    exports says: retire every cached page and every stored export row (publicsite.export_rows)."""
+    tables = connections[using].introspection.table_names()
+    if PageVersion._meta.db_table in tables:  # not when migrated back
         PageVersion.bump()
+    if SharedRecords._meta.db_table in tables:
+        SharedRecords.renew()

@@ -13,8 +13,8 @@ def record_cut_off():
 
 
 @shared_task
-def refresh_export_rows():
+def refresh_export_rows(everything=False):
     """Every few minutes: store the export rows out of date since the last run (exports are right without them,
-    only slower)."""
-    stored, dropped = export_rows.refresh()
+    only slower); nightly, every row (`everything`), so no write that sent no signal outlives a day."""
+    stored, dropped = export_rows.refresh(everything=everything)
     return {"stored": stored, "dropped": dropped}

@@ -133,11 +133,14 @@ def unpublish(prisoner):
     [rename, add_variant, make_variant_internal, release, add_contact, rename_facility, rename_tag,
      rename_organisation, unpublish],
 )  # fmt: skip
-def test_after_any_write_the_exports_still_say_what_the_records_say(register, client, clock, change):
+def test_after_any_write_the_exports_still_say_what_the_records_say(
+    register, client, clock, change, django_capture_on_commit_callbacks
+):
     export_rows.refresh()
     before = exported(client, "/prisoners.json")
     clock.shift(datetime.timedelta(seconds=1))  # a later write than the one the row was built from
-    change(register)
+    with django_capture_on_commit_callbacks(execute=True):  # as when the change commits
+        change(register)
     after = exported(client, "/prisoners.json")
     assert after != before  # the change shows at once, before any row is stored again
     assert_exports_true(client)
@@ -175,7 +178,9 @@ def test_the_moving_columns_move_with_the_calendar_and_the_settings(register, cl
     assert export_rows.current(SharedRecords.read()).count() == ExportRow.objects.count()  # none rebuilt
 
 
-@pytest.mark.parametrize("text", ["a record separator \x1e in a bio", "a private-use mark \ue000 in a bio"])
+@pytest.mark.parametrize(
+    "text", ["a record separator \x1e in a bio", "a private-use mark \ue000 in a bio", "\ue000 first in a bio"]
+)
 def test_a_row_holding_the_stored_rows_own_marks_is_built_from_the_records(register, client, clock, text):
     export_rows.refresh()
     clock.shift(datetime.timedelta(seconds=1))
@@ -215,6 +220,43 @@ def test_no_stored_row_holds_anything_internal(register):
     for internal in ["Canary Internal Spelling", "Never disclose the channel", "Private channels"]:
         assert internal not in stored
     assert "Вітольд Ашурак" in stored  # the public spelling is there
+
+
+def test_a_new_shared_record_leaves_every_row_current(register, django_capture_on_commit_callbacks):
+    export_rows.refresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        TagFactory(name="A new case group")
+        FacilityFactory(name="A new colony")
+    assert export_rows.current(SharedRecords.read()).count() == ExportRow.objects.count()
+
+
+def test_a_write_that_sends_no_signal_is_caught_by_rebuilding_everything(register, client, clock):
+    export_rows.refresh()
+    clock.shift(datetime.timedelta(seconds=1))
+    register.register_entries.update(identifier="Bulk-58")  # no signal, no date moved
+    assert "Bulk-58" not in exported(client, "/prisoners.csv")  # the stored row, as the night before
+    call_command("refresh_export_rows", "--all")  # nightly (beat), and after every migrate
+    assert "Viasna: Bulk-58" in exported(client, "/prisoners.csv")
+    assert_exports_true(client)
+
+
+def test_a_migrate_retires_every_stored_row(register):
+    export_rows.refresh()
+    call_command("migrate", verbosity=0)  # a deploy: data migrations and new code may change any column
+    assert not export_rows.current(SharedRecords.read()).exists()
+
+
+def test_a_prisoner_withdrawn_during_an_export_is_left_out(register, client, clock, monkeypatch):
+    export_rows.refresh()
+    clock.shift(datetime.timedelta(seconds=1))
+    register.bio = "a newer bio"
+    register.save()  # the stored row is out of date
+    # Withdrawn after the export read its list, before it built the rows out of date: neither the old stored row
+    # nor anything else of the case is written.
+    listed = export_rows.listed_prisoners
+    monkeypatch.setattr(export_rows, "listed_prisoners", lambda: listed().exclude(pk=register.pk))
+    text = exported(client, "/prisoners.csv")
+    assert "Vitold" not in text and "Maria Kalesnikava" in text
 
 
 def test_the_command_stores_and_says_how_many(register, capsys):
