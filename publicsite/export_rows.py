@@ -10,13 +10,11 @@ from the records during the export, exactly as without stored rows; `refresh()` 
 says never depends on them being current, and only published prisoners, filtered as the request asks, are read.
 """
 
-import csv
 import hashlib
 import json
 import logging
 from collections import namedtuple
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from casetracker.iterables import batched
@@ -38,11 +36,9 @@ ORIGIN = "\ue000"  # the site's address in a stored row, put in by each export (
 FORMAT = 1
 STORED = ["version", "shared", "format", "csv", "json"]
 CHUNK = 2000  # rows read at a time: memory stays flat however long the export
-LINES_PER_WRITE = 200
 MOVING = [column for column in opendata.COLUMNS if column.moves]
 ADDRESSES = {"url", "facility_url", "photo_url"}  # the columns holding an address of this site (built from paths)
 
-_cells = csv.writer(opendata._Line())
 _layout = ",".join(f"{column.name}{'+' if column.moves else ''}" for column in opendata.COLUMNS)
 ROW_FORMAT = f"{FORMAT}:{hashlib.sha256(_layout.encode()).hexdigest()[:16]}"
 
@@ -54,14 +50,9 @@ def current(shared):
 
 
 def csv_cell(value):
-    """One value as the CSV writer writes it within a row."""
-    value = opendata._csv_value(value)
-    return "" if value == "" else _cells.writerow([value])[:-2]  # without its line end
-
-
-def json_value(value):
-    """One value as the JSON export writes it."""
-    return json.dumps(opendata._json_value(value), ensure_ascii=False, cls=DjangoJSONEncoder)
+    """One value as the CSV writer writes it within a row (alone in a row, an empty value is written `""`)."""
+    line = opendata.csv_row([value])
+    return "" if line == '""\r\n' else line[:-2]  # without its line end
 
 
 def _marked(location):
@@ -78,7 +69,7 @@ def encode(prisoner, facts):
     cells, pairs = [], []
     for column, value in zip(opendata.COLUMNS, values, strict=True):
         cells.append(PART if column.moves else csv_cell(value))
-        pairs.append(f"{json.dumps(column.name)}: {PART if column.moves else json_value(value)}")
+        pairs.append(f"{json.dumps(column.name)}: {PART if column.moves else opendata.json_cell(value)}")
     for column, value, cell, pair in zip(opendata.COLUMNS, values, cells, pairs, strict=True):
         if column.moves:
             continue
@@ -153,32 +144,22 @@ class Export:
                 # else: withdrawn (or deleted) since this export began: not exported
 
     def csv_lines(self):
-        """The CSV export, a few hundred lines at a time (a write per line costs more than the line)."""
-        yield "\ufeff" + _cells.writerow([column.name for column in opendata.COLUMNS])
-        for lines in batched(self._csv_lines(), LINES_PER_WRITE):
-            yield "".join(lines)
+        return opendata.csv_document([column.name for column in opendata.COLUMNS], self._csv_lines())
 
     def _csv_lines(self):
         for stored, prisoner, facts in self.rows("csv"):
             if stored is None:
-                yield _cells.writerow(
-                    [opendata._csv_value(column.value(prisoner, facts, self.url)) for column in opendata.COLUMNS]
-                )
+                yield opendata.csv_row(column.value(prisoner, facts, self.url) for column in opendata.COLUMNS)
             else:
                 yield _filled(stored, [moving_cell(column.value(prisoner, facts, self.url)) for column in MOVING])
 
     def json_chunks(self):
-        yield '{"prisoners": ['
-        count = 0
-        for records in batched(self._json_records(), LINES_PER_WRITE):
-            yield (",\n" if count else "\n") + ",\n".join(records)
-            count += len(records)
-        yield f'\n], "count": {count}}}\n'
+        return opendata.json_document("prisoners", self._json_records())
 
     def _json_records(self):
         for stored, prisoner, facts in self.rows("json"):
             if stored is None:
-                yield json.dumps(opendata.record(prisoner, facts, self.url), ensure_ascii=False, cls=DjangoJSONEncoder)
+                yield opendata.json_text(opendata.record(prisoner, facts, self.url))
             else:
                 yield _filled(stored, [moving_json(column.value(prisoner, facts, self.url)) for column in MOVING])
 
@@ -216,7 +197,7 @@ _plain_json = json.JSONEncoder(ensure_ascii=False).encode  # for plain values: n
 
 
 def moving_json(value):
-    return _moving(value, "null", lambda value: _plain_json(opendata._json_value(value)))
+    return _moving(value, "null", lambda value: _plain_json(opendata.jsonable(value)))
 
 
 def moving_cell(value):

@@ -319,7 +319,8 @@ FACILITY_COLUMNS = [
 ]
 
 
-def _json_value(value):
+def jsonable(value):
+    """A column's value as JSON takes it: dates as written or in ISO 8601, decimals as numbers."""
     if value is None or type(value) in PLAIN:
         return value
     if isinstance(value, ApproximateDate):
@@ -347,7 +348,7 @@ def _runs_as_formula(text):
 def _csv_value(value):
     if type(value) is str:  # the common case first: most cells are text
         return "'" + value if _runs_as_formula(value) else value
-    value = _json_value(value)
+    value = jsonable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -360,7 +361,17 @@ def _csv_value(value):
 def record(item, facts, absolute_url, columns=None):
     """One prisoner with its Facts (or a facility, with FACILITY_COLUMNS and no facts) as a JSON object of the
     documented columns."""
-    return {column.name: _json_value(column.value(item, facts, absolute_url)) for column in columns or COLUMNS}
+    return {column.name: jsonable(column.value(item, facts, absolute_url)) for column in columns or COLUMNS}
+
+
+def json_text(value):
+    """A value (a record, a column's value) as the JSON exports write it."""
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def json_cell(value):
+    """One column's value as the JSON export writes it."""
+    return json_text(jsonable(value))
 
 
 class _Line:
@@ -370,32 +381,48 @@ class _Line:
         return line
 
 
+_writer = csv.writer(_Line())
+LINES_PER_WRITE = 200  # lines sent at a time: a write per line costs more than the line
+
+
+def csv_row(values):
+    """One row of values as a CSV line. No value can run as a formula."""
+    return _writer.writerow([_csv_value(value) for value in values])
+
+
+def csv_document(header, lines):
+    """A CSV file from its header and its lines. It opens with a byte order mark: without one, spreadsheet programs
+    read the file in the computer's legacy code page and garble every Cyrillic name."""
+    yield "\ufeff" + _writer.writerow(header)
+    for batch in batched(lines, LINES_PER_WRITE):
+        yield "".join(batch)
+
+
+def json_document(key, records):
+    """`{"<key>": [...], "count": n}` from records already written as JSON."""
+    yield f'{{"{key}": ['
+    count = 0
+    for batch in batched(records, LINES_PER_WRITE):
+        yield (",\n" if count else "\n") + ",\n".join(batch)
+        count += len(batch)
+    yield f'\n], "count": {count}}}\n'
+
+
 def table_lines(header, rows):
-    """A table as CSV, line by line. It opens with a byte order mark: without one, spreadsheet programs read the file
-    in the computer's legacy code page and garble every Cyrillic name. No value can run as a formula."""
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_csv_value(value) for value in row])
+    """A table as CSV (`csv_document`), from rows of values."""
+    return csv_document(header, (csv_row(row) for row in rows))
 
 
 def csv_lines(items, absolute_url, columns=None):
-    """The CSV export, line by line; `items`: (record, facts) pairs."""
+    """The CSV export; `items`: (record, facts) pairs."""
     columns = columns or COLUMNS
     rows = ([column.value(item, facts, absolute_url) for column in columns] for item, facts in items)
     return table_lines([column.name for column in columns], rows)
 
 
 def json_chunks(items, absolute_url, key, columns=None):
-    """The JSON export, `{"<key>": [...], "count": n}`, one record at a time; `items`: (record, facts) pairs."""
-    yield f'{{"{key}": ['
-    count = 0
-    for item, facts in items:
-        yield (",\n" if count else "\n") + json.dumps(
-            record(item, facts, absolute_url, columns), ensure_ascii=False, cls=DjangoJSONEncoder
-        )
-        count += 1
-    yield f'\n], "count": {count}}}\n'
+    """The JSON export, `{"<key>": [...], "count": n}`; `items`: (record, facts) pairs."""
+    return json_document(key, (json_text(record(item, facts, absolute_url, columns)) for item, facts in items))
 
 
 def _approximate(value):
