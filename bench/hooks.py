@@ -14,15 +14,26 @@ DERIVED_DATA_COMMANDS = [
     ("reindex_names", []),
     ("refresh_export_rows", []),  # the stored rows of the open-data exports
 ]
+# Derived data every migrate retires (publicsite.page_cache.after_migrate), even one that applies nothing.
+AFTER_MIGRATE_COMMANDS = [("refresh_export_rows", [])]
 
 
 def after_load(log=print):
     """Run every derived-data command the app has; returns the command lines that ran."""
+    return _run(DERIVED_DATA_COMMANDS, "after_load", log)
+
+
+def after_migrate(log=print):
+    """Rebuild what a migrate retired, when reusing a dataset."""
+    return _run(AFTER_MIGRATE_COMMANDS, "after_migrate", log)
+
+
+def _run(commands, when, log):
     available = get_commands()
     ran = []
-    for name, arguments in DERIVED_DATA_COMMANDS:
+    for name, arguments in commands:
         if name in available:
             call_command(name, *arguments)
             ran.append(" ".join([name, *arguments]))
-    log(f"  after_load: ran {', '.join(ran)}" if ran else "  after_load: no derived-data command to run")
+    log(f"  {when}: ran {', '.join(ran)}" if ran else f"  {when}: no derived-data command to run")
     return ran

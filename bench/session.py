@@ -42,6 +42,8 @@ def prepare(prisoners, url, regenerate, log):
                 log("  new migrations applied")
                 hooks.after_load(log)
                 vacuum_analyze(log)
+            else:
+                hooks.after_migrate(log)
             return info
         log("The database holds another or an incomplete dataset: generating afresh.")
         connection.close()
