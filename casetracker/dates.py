@@ -59,6 +59,9 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+_PRECISIONS = {precision.value: precision for precision in Precision}
+
+
 @functools.total_ordering
 @dataclass(frozen=True)
 class ApproximateDate:
@@ -69,8 +72,16 @@ class ApproximateDate:
 
     def __post_init__(self):
         # Normalise so equal meanings compare equal: "mid-February" is always the 11th.
-        object.__setattr__(self, "precision", Precision(self.precision))
-        object.__setattr__(self, "day", bounds(self.day, self.precision)[0])
+        precision = _PRECISIONS.get(self.precision) or Precision(self.precision)  # the enum call raises if unknown
+        object.__setattr__(self, "precision", precision)
+        object.__setattr__(self, "day", bounds(self.day, precision)[0])
+
+    @staticmethod
+    @functools.lru_cache(maxsize=2**14)
+    def of(day, precision):
+        """The date as read from a row: one shared (immutable) instance per meaning, since lists and exports read
+        the same few thousand dates tens of thousands of times."""
+        return ApproximateDate(day, precision)
 
     @property
     def earliest(self):
@@ -184,7 +195,7 @@ def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
 
     def get(self):
         day = getattr(self, name)
-        return None if day is None else ApproximateDate(day, getattr(self, precision_field))
+        return None if day is None else ApproximateDate.of(day, getattr(self, precision_field))
 
     def set(self, value):
         setattr(self, name, value and value.earliest)

@@ -39,7 +39,7 @@ lapse_changed = Signal()  # sent with prisoner_ids whose stored lapse changed
 
 
 def _approx(day, precision):
-    return None if day is None else ApproximateDate(day, precision)
+    return None if day is None else ApproximateDate.of(day, precision)
 
 
 def _first_per_group(queryset, partition, order):

@@ -318,7 +318,7 @@ def read(prisoner, party):
     return Lapse(
         party=party,
         basis=getattr(prisoner, name.basis),
-        since=None if day is None else ApproximateDate(day, getattr(prisoner, name.since_precision)),
+        since=None if day is None else ApproximateDate.of(day, getattr(prisoner, name.since_precision)),
         days=getattr(prisoner, name.days),
         threshold=getattr(prisoner, name.threshold),
         overdue=bool(getattr(prisoner, name.overdue)),

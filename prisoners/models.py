@@ -388,10 +388,13 @@ class Prisoner(
 
     @property
     def days_in_detention(self):
+        return self.days_in_detention_on(timezone.localdate())
+
+    def days_in_detention_on(self, today):
         """Counted from the latest day detention can have begun: never overstated."""
         if not self.in_custody or self.detained_approx is None:
             return None
-        return (timezone.localdate() - self.detained_approx.latest).days
+        return (today - self.detained_approx.latest).days
 
     @property
     def time_in_detention(self):

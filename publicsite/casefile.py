@@ -116,7 +116,7 @@ def information_as_of(prisoners):
     found = {prisoner.pk: [prisoner.detained_approx, prisoner.died_approx] for prisoner in prisoners}
     dated = Prisoner.objects.filter(pk__in=found).annotate(**columns).values_list("pk", *columns)
     for pk, *values in dated:
-        found[pk] += [ApproximateDate(day, precision) for day, precision in zip(values[::2], values[1::2]) if day]
+        found[pk] += [ApproximateDate.of(day, precision) for day, precision in zip(values[::2], values[1::2]) if day]
     return {
         pk: max(
             (date for date in dates if date is not None), key=lambda date: (date.earliest, date.latest), default=None

@@ -16,6 +16,7 @@ import logging
 from collections import namedtuple
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from casetracker.iterables import batched
 from events.models import Party
@@ -122,7 +123,7 @@ class Export:
     def rows(self, kind):
         """(stored text with the origin in, or None; the prisoner, or a MovingRow of what the moving columns read;
         facts) for each prisoner, in order. `kind`: "csv" or "json"."""
-        shared = SharedRecords.read()
+        shared, today = SharedRecords.read(), timezone.localdate()
         fresh = Q(export_row__version=F("public_changed"), export_row__shared=shared, export_row__format=ROW_FORMAT)
         rows = (
             self.prisoners.prefetch_related(None)
@@ -135,7 +136,7 @@ class Export:
             if stale:  # built from the records, with the facts of the whole chunk fetched at once
                 for prisoner, facts in opendata.Facts.of(listed_prisoners().filter(pk__in=stale), self.chunk):
                     built[prisoner.pk] = (prisoner, facts)
-            lapses = opendata.Lapses()
+            lapses = opendata.Lapses(today)
             for row in batch:
                 if row.pk in built:
                     yield None, *built[row.pk]
@@ -179,7 +180,7 @@ class MovingRow(
     __slots__ = ()
     in_custody = Prisoner.in_custody
     detained_approx = Prisoner.detained_approx
-    days_in_detention = Prisoner.days_in_detention
+    days_in_detention_on = Prisoner.days_in_detention_on
 
 
 def _moving(value, empty, text):

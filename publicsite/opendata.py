@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
 from casetracker.dates import ApproximateDate
 from casetracker.iterables import batched
@@ -47,10 +48,12 @@ class Column:
 
 
 class Lapses:
-    """Each prisoner's public lapse, read once for all the columns that show it."""
+    """Each prisoner's public lapse, read once for all the columns that show it, and the day the columns count to
+    (`today`: one day for a whole export, and no clock read for each of its rows)."""
 
-    def __init__(self):
+    def __init__(self, today=None):
         self.lapses = {}
+        self.today = today or timezone.localdate()
 
     def public_lapse(self, prisoner, party):
         key = (prisoner.pk, party)
@@ -250,7 +253,7 @@ COLUMNS = [
     Column(
         "days_in_detention",
         "days since the latest day detention can have begun; empty unless in custody",
-        lambda p, facts, url: p.days_in_detention,
+        lambda p, facts, url: p.days_in_detention_on(facts.today),
         moves=True,
     ),
     Column("facility", "where the prisoner is held now", _facility(lambda facility, url: str(facility))),

@@ -78,3 +78,12 @@ def test_querysets_sort_by_earliest_day():
     IncidentFactory(start=D(2023, 3, 5), description="5 March")
     IncidentFactory(start=D(2023, 3, 9), start_precision=Precision.MONTH, description="March")
     assert [i.description for i in Incident.objects.all()] == ["March", "5 March", "late March"]
+
+
+def test_a_date_read_from_a_row_is_the_same_date_shared_and_still_checked():
+    as_read = ApproximateDate.of(datetime.date(2023, 2, 14), "mid")
+    assert as_read == ApproximateDate(datetime.date(2023, 2, 11), Precision.MID)
+    assert as_read.precision is Precision.MID and str(as_read) == "mid-February 2023"
+    assert ApproximateDate.of(datetime.date(2023, 2, 14), Precision.MID) is as_read  # "mid" and MID: one meaning
+    with pytest.raises(ValueError):
+        ApproximateDate.of(datetime.date(2023, 2, 14), "fortnight")
