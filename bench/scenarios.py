@@ -27,8 +27,10 @@ from events.models import Party
 from prisoners import lapse as lapse_rule
 from prisoners.admin import PrisonerAdmin
 from prisoners.models import Facility, Prisoner
+from publicsite import statistics
 from publicsite.casefile import public_incidents
 from publicsite.filters import PrisonerFilter
+from publicsite.models import StatisticsCount
 from publicsite.views import LATEST_INCIDENTS, PAGE_SIZE
 from registers import importer
 
@@ -229,6 +231,11 @@ def clear_alerts(context):
     """A register that has never been scanned: no alerts (nor their history), digests or deliveries."""
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE alerts_digestentry, alerts_delivery, alerts_alertevent, alerts_alert, alerts_digest")
+
+
+def forget_statistics(context):
+    """As for the first reader after a public change (until beat counts again): nothing counted is kept."""
+    StatisticsCount.objects.all().delete()
 
 
 def run_scan(context):
@@ -501,7 +508,14 @@ SCENARIOS = [
         repeat=False, prepare=vacuumed, describe=describe_import,
     ),
     Scenario("home", "/ cold", page("/"), "< 300 ms", under(0.3), seconds=0.3),
-    Scenario("statistics", "/statistics/ cold", page("/statistics/"), "< 300 ms", under(0.3), seconds=0.3),
+    Scenario(
+        "statistics", "/statistics/ cold, counts kept", page("/statistics/"), "< 300 ms", under(0.3), seconds=0.3,
+        prepare=lambda context: statistics.counted(),  # as beat keeps them, every minute
+    ),
+    Scenario(
+        "statistics_counting", "/statistics/ cold, counted afresh", page("/statistics/"),
+        "< 1 s (the first reader after a public change, until beat counts)", under(1), before_each=forget_statistics,
+    ),
     Scenario("map", "/map/ cold", page("/map/"), "< 300 ms", under(0.3), seconds=0.3),
     Scenario(
         "latest_incidents", "/ latest incidents (query)", latest_incidents, "< 300 ms", under(0.3), seconds=0.3

@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
         "kwargs": {"everything": True},
     },
+    # The statistics page's counts, again once a public change or midnight has retired them (publicsite.statistics).
+    "count-statistics": {"task": "publicsite.tasks.count_statistics", "schedule": 60},
 }
 
 # History: viewing needs the historical model's view permission, reverting its change permission.

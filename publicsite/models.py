@@ -87,6 +87,26 @@ class CutOffCount(models.Model):
         return f"{self.day}: {self.lawyer} cut off from a lawyer, {self.family} from family"
 
 
+class StatisticsCount(models.Model):
+    """The statistics page's counts over the whole register (people held month by month, detentions, charges,
+    facilities), as counted under one page version on one day: the page shows them while both still hold, and counts
+    again otherwise (publicsite.statistics.counted), so they are never older than the records. A single row; derived,
+    so not historied."""
+
+    ROW = 1
+
+    version = models.BigIntegerField()  # PageVersion's number when counted: any public change since retires them
+    day = models.DateField()  # the charts run to this day
+    counted_at = models.DateTimeField()
+    charts = models.JSONField()  # {slug: the chart's fields}
+
+    class Meta:
+        db_table = "publicsite_statistics_count"
+
+    def __str__(self):
+        return f"statistics counted at {self.counted_at:%Y-%m-%d %H:%M}"
+
+
 class SharedRecords(SingleNumber):
     """A single row: a number that changes whenever a record shared by many cases changes (a facility, a case group,
     an organisation). Those edits move no case's `public_changed`, yet every export row naming one is out of date:

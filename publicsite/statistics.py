@@ -1,9 +1,12 @@
 """What the statistics page counts: aggregates of public records only (published prisoners, `.public()`), each a
 `Chart` of labelled counts that the page draws as SVG, prints as a table and offers as CSV.
 
-Each count is one grouped query, however large the register: the database counts, Python only adds up months.
+Each count is one grouped query, however large the register: the database counts, Python only adds up months. The
+counts over the whole register are kept (`StatisticsCount`) under the page version and the day they were counted for:
+shown while no public change has been made since, counted again (beat, every minute, or the next reader) otherwise.
 """
 
+import dataclasses
 import functools
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +20,8 @@ from events.models import Party
 from prisoners.models import Charge, CustodyPeriod, Facility, Prisoner
 from prisoners.status import in_custody_condition
 
-from .models import CutOffCount
+from . import page_cache
+from .models import CutOffCount, StatisticsCount
 
 TOP = 20  # bars in a chart by article or facility; the table and CSV list them all
 
@@ -45,6 +49,11 @@ class Chart:
     rows: list  # (label, count or None when not counted), in the order drawn
     note: str = ""  # what is not counted, and why
     over_time: bool = False  # months, drawn as columns; else categories, drawn as bars
+
+    @classmethod
+    def from_kept(cls, fields):
+        """A chart as kept (`StatisticsCount`: JSON, so its rows come back as lists)."""
+        return cls(**fields | {"rows": [tuple(row) for row in fields["rows"]]})
 
     @property
     def picture(self):
@@ -180,10 +189,42 @@ CHARTS = {
 }
 
 
+KEPT = ("held", "detentions", "charges", "facilities")  # counted over the whole register, so kept between changes
+
+
+def counted(today=None):
+    """{slug: chart} of the charts in KEPT: as kept, if counted for today under the current page version; else
+    counted now, and kept for the next reader unless a committed change awaits its version bump."""
+    today = today or timezone.localdate()
+    version = page_cache.current_version()
+    if version is not None:
+        kept = StatisticsCount.objects.filter(pk=StatisticsCount.ROW, version=version, day=today).first()
+        if kept is not None:
+            return {slug: Chart.from_kept(fields) for slug, fields in kept.charts.items()}
+    charts = {slug: CHARTS[slug](today) for slug in KEPT}
+    if version is not None:  # a change committed while counting has moved the version: these are never shown again
+        fields = {slug: dataclasses.asdict(chart) for slug, chart in charts.items()}
+        row = StatisticsCount(
+            pk=StatisticsCount.ROW, version=version, day=today, charts=fields, counted_at=timezone.now()
+        )
+        StatisticsCount.objects.bulk_create(  # one upsert, whoever counted last
+            [row], update_conflicts=True, unique_fields=["id"], update_fields=["version", "day", "charts", "counted_at"]
+        )
+    return charts
+
+
+def chart(slug, today=None):
+    """One chart (its CSV), or None for an unknown slug."""
+    if slug in KEPT:
+        return counted(today)[slug]
+    make = CHARTS.get(slug)
+    return make and make(today)
+
+
 def charts(today=None):
     """Every chart, in the order of `CHARTS`; today's cut-off counted once for both parties."""
-    now = cut_off_now()
-    return [make(today, now=now) if slug.startswith("cut-off-") else make(today) for slug, make in CHARTS.items()]
+    kept, now = counted(today), cut_off_now()
+    return [kept[slug] if slug in kept else make(today, now=now) for slug, make in CHARTS.items()]
 
 
 # The pictures: SVG drawn on the server (no script, nothing from elsewhere). Across, in per cent of the width, so the

@@ -18,3 +18,10 @@ def refresh_export_rows(everything=False):
     only slower); nightly, every row (`everything`), so no write that sent no signal outlives a day."""
     stored, dropped = export_rows.refresh(everything=everything)
     return {"stored": stored, "dropped": dropped}
+
+
+@shared_task
+def count_statistics():
+    """Every minute: the statistics page's counts, again if a public change (or midnight) has retired them, so that
+    its next reader need not wait for them."""
+    statistics.counted()

@@ -291,10 +291,9 @@ def statistics(request):
 
 
 def statistics_csv(request, slug):
-    make = public_statistics.CHARTS.get(slug)
-    if make is None:
+    chart = public_statistics.chart(slug)
+    if chart is None:
         raise Http404("No such chart.")
-    chart = make()
     lines = opendata.table_lines([chart.label, chart.value], chart.rows)
     return _csv_response(lines, f"statistics-{slug}.csv", stream=False)  # a few hundred lines at most
 

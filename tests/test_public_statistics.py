@@ -11,8 +11,8 @@ from casetracker.dates import Precision
 from events.models import Party
 from prisoners.models import Status
 from publicsite import statistics
-from publicsite.models import CutOffCount
-from publicsite.tasks import record_cut_off
+from publicsite.models import CutOffCount, StatisticsCount
+from publicsite.tasks import count_statistics, record_cut_off
 from tests.factories import ChargeFactory, CustodyPeriodFactory, FacilityFactory, PrisonerFactory
 from tests.public_site import page_text
 
@@ -130,6 +130,7 @@ def test_each_chart_as_csv_equals_its_table(register, client):
 
 def test_the_counts_take_a_fixed_number_of_queries(register, client):
     def queries():
+        PrisonerFactory()  # a public change: counted afresh, not as kept
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/statistics/").status_code == 200
         return len(captured)
@@ -140,6 +141,33 @@ def test_the_counts_take_a_fixed_number_of_queries(register, client):
         CustodyPeriodFactory(prisoner=prisoner, start=D(2024, 5, 1), facility=FacilityFactory())
         ChargeFactory(prisoner=prisoner, article="Art. 369")
     assert queries() == before
+
+
+def test_the_counts_are_kept_until_a_public_change_which_shows_at_once(register, client):
+    def charges_and_queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = page_text(client.get("/statistics/"))
+        return page[page.index("People by charge") :], len(captured)
+
+    counted, counting = charges_and_queries()
+    kept, reading = charges_and_queries()
+    assert kept == counted and reading < counting - 3  # the four counts over the register, read in one query
+    assert StatisticsCount.objects.get().day == D(2024, 6, 1)
+    prisoner = PrisonerFactory()
+    ChargeFactory(prisoner=prisoner, article="Art. 999", label="a charge of one case")
+    assert "Art. 999 1" in charges_and_queries()[0]
+    prisoner.published = False
+    prisoner.save()  # withdrawn: its charge leaves the statistics with it
+    assert "Art. 999" not in charges_and_queries()[0]
+    body = client.get("/statistics/charges.csv").content.decode()
+    assert "Art. 999" not in body and "Art. 342,2" in body
+
+
+def test_kept_counts_run_to_the_day_they_were_counted_for(register, client, clock):
+    assert "June 2024 2" in page_text(client.get("/statistics/"))
+    clock.shift(datetime.timedelta(days=30))  # 1 July: held still, one more month to show
+    assert "June 2024 2 July 2024 2" in page_text(client.get("/statistics/"))
+    assert StatisticsCount.objects.get().day == D(2024, 7, 1)
 
 
 def test_the_page_shows_the_largest_categories_and_the_csv_has_them_all(today, client, monkeypatch):
@@ -189,13 +217,20 @@ def test_a_month_not_counted_says_so_in_the_table_and_csv(demo, clock, client):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_beat_s_daily_task_records_the_counts_on_a_real_worker(worker):
+def test_beat_s_statistics_tasks_count_on_a_real_worker(worker):
     schedule = worker.conf.beat_schedule["record-cut-off"]
     assert (schedule["task"], str(schedule["schedule"])) == (
         "publicsite.tasks.record_cut_off",
         "<crontab: 30 3 * * * (m/h/dM/MY/d)>",
     )
+    assert worker.conf.beat_schedule["count-statistics"] == {
+        "task": "publicsite.tasks.count_statistics",
+        "schedule": 60,
+    }
     CustodyPeriodFactory(prisoner=PrisonerFactory(detained=D(2020, 9, 1)), start=D(2020, 9, 1))  # no contact since
     result = record_cut_off.apply_async(ignore_result=False).get(timeout=60)
     assert (result["lawyer"], result["family"]) == (1, 1)
     assert CutOffCount.objects.get().lawyer == 1
+    count_statistics.apply_async(ignore_result=False).get(timeout=60)
+    kept = StatisticsCount.objects.get()
+    assert kept.charts["held"]["rows"][-1] == [f"{kept.day:%B} {kept.day.year}", 1]  # held now, kept for the page
