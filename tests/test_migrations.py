@@ -60,11 +60,19 @@ def test_the_latest_migrations_go_back_and_forward_keeping_the_record():
     load_demo()
     counts = {model._meta.label: model._base_manager.count() for model in case_models()}
     executor = MigrationExecutor(connection)
-    leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] in OUR_APPS]
-    parents = [executor.loader.graph.node_map[leaf].parents for leaf in leaves]
-    back = [next(iter(p for p in parent_set if p[0] == leaf[0]), (leaf[0], None))
-            for leaf, parent_set in zip(leaves, parents, strict=True)]  # fmt: skip
-    executor.migrate(back)
+    graph = executor.loader.graph
+    leaves = [node for node in graph.leaf_nodes() if node[0] in OUR_APPS]
+
+    def before(node):  # the app's previous migration (None: none)
+        return next((parent[1] for parent in graph.node_map[node].parents if parent[0] == node[0]), None)
+
+    back = {app: before((app, name)) for app, name in leaves}
+    while redone := [
+        migration.app_label for migration, backwards in executor.migration_plan(back.items()) if not backwards
+    ]:
+        for app in redone:  # undone for another app's step back, then redone: step this app back past it too
+            back[app] = before((app, back[app]))
+    executor.migrate(list(back.items()))
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(leaves)
