@@ -22,12 +22,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from casetracker.dates import DaysBetween, approximate_date
+from casetracker.dates import DaysBetween, Precision, approximate_date
 from events.models import Party
 from prisoners.lapse import LapseBasis
+from prisoners.lapse import names as lapse_names
 from prisoners.models import CustodyPeriod, Facility
 
 
@@ -202,18 +204,23 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
     def get_admin_url(self):
         return site_url(reverse("admin:alerts_alert_change", args=[self.pk]))
 
-    @classmethod
-    def open_for(cls, prisoner, lapse, now):
-        return cls(
-            prisoner=prisoner,
-            party=lapse.party,
-            since_approx=lapse.since,
-            basis=lapse.basis,
-            days_at_opening=lapse.days,
-            threshold_at_opening=lapse.threshold,
-            opened_at=now,
-            attention_since=now,
-        )
+    @staticmethod
+    def opening(party, now):
+        """What an alert records as it opens ({field: expression}, for `casetracker.insert_select`), over prisoners
+        annotated with their lapse (`with_contact_lapse()`): the lapse as it stands now."""
+        name = lapse_names(party)
+        return {
+            "prisoner": F("pk"),
+            "party": Value(party),
+            "since": F(name.since_day),
+            "since_precision": Coalesce(F(name.since_precision), Value(Precision.DAY.value)),
+            "since_latest": F(name.since_latest),
+            "basis": F(name.basis),
+            "days_at_opening": F(name.days),
+            "threshold_at_opening": F(name.threshold),
+            "opened_at": Value(now),
+            "attention_since": Value(now),
+        }
 
     def resolution_for(self, prisoner, lapse):
         """Why this alert no longer holds, given the prisoner's current (not overdue) lapse."""

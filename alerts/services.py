@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from casetracker.insert_select import insert_from
 from casetracker.iterables import batched
 from casetracker.roles import ALERT_STAFF, EDITOR
 from casetracker.text import counted
@@ -104,11 +105,9 @@ def _open(prisoners, ids, party, now):
     """Open an alert for each of these prisoners, in batches (memory stays flat)."""
     opened = 0
     for batch in batched(ids, BATCH):
-        # A concurrent scan may open the same alert first: the unique constraint keeps one,
-        # and only rows stamped with this scan's `now` count as opened here.
-        lapses = prisoners.filter(pk__in=batch).only("pk").order_by("pk")  # the lapse annotations are what counts
-        Alert.objects.bulk_create([Alert.open_for(p, p.lapse(party), now) for p in lapses], ignore_conflicts=True)
-        mine = Alert.objects.filter(opened_at=now, party=party, prisoner__in=batch).values_list("pk", flat=True)
+        # Made by the database from the lapse annotations (no instance per alert). A concurrent scan may open the
+        # same alert first: the unique constraint keeps one, and only the rows this one inserted count as opened here.
+        mine = insert_from(prisoners.filter(pk__in=batch), Alert, Alert.opening(party, now))
         AlertEvent.record(mine, AlertEvent.Kind.OPENED, now)
         opened += len(mine)
     return opened

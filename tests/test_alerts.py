@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from alerts import services
-from alerts.models import Alert, Delivery, Digest, Notice, Resolution
+from alerts.models import Alert, AlertEvent, Delivery, Digest, Notice, Resolution
 from casetracker.dates import Precision
 from casetracker.roles import ALERT_STAFF
 from events.models import Party, Visibility
@@ -44,6 +45,14 @@ def test_an_alert_opens_with_the_lapse_at_opening(cut_off):
     assert (result.opened, alert.prisoner, alert.party, alert.state) == (1, cut_off, Party.FAMILY, "open")
     assert str(alert.since_approx) == "mid-February 2024" and alert.basis == LapseBasis.CONTACT
     assert (alert.days_at_opening, alert.threshold_at_opening) == ((D(2024, 6, 1) - D(2024, 2, 20)).days, 30)
+    # Made by the database (casetracker.insert_select): every other field as a new alert holds it.
+    assert alert.since_latest == D(2024, 2, 20) and alert.opened_at == alert.attention_since == timezone.now()
+    fresh = Alert()
+    assert [
+        getattr(alert, name) for name in ("reminders_sent", "acknowledgement_note", "resolution", "last_notice")
+    ] == [getattr(fresh, name) for name in ("reminders_sent", "acknowledgement_note", "resolution", "last_notice")]
+    assert alert.resolved_at is alert.acknowledged_at is alert.assigned_to is None
+    assert AlertEvent.objects.get(kind=AlertEvent.Kind.OPENED).alert == alert  # its opening, recorded
 
 
 def test_an_alert_is_opened_once_not_every_scan(cut_off, clock):
