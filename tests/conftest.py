@@ -2,10 +2,11 @@ import datetime
 import os
 import uuid
 
-import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task start_worker expects)
 import pytest
 import time_machine
+from celery.contrib.testing.tasks import ping
 from celery.contrib.testing.worker import start_worker
+from celery.worker import state as worker_state
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -301,5 +302,9 @@ def worker(tmp_path_factory):
             app.amqp.queues[TEST_QUEUE].bind(connection.default_channel).purge()
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
             yield app
+            # Stop now, not as the worker's waits for a message time out (two seconds each): mark it to stop, and
+            # wake it twice, since the folder broker's loop waits once more after it has seen the mark.
+            worker_state.should_terminate = 0
+            ping.delay(), ping.delay()
     finally:
         app.conf.update(saved)
