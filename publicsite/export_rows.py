@@ -10,10 +10,12 @@ from the records during the export, exactly as without stored rows; `refresh()` 
 says never depends on them being current, and only published prisoners, filtered as the request asks, are read.
 """
 
+import functools
 import hashlib
 import json
 import logging
 from collections import namedtuple
+from itertools import chain
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
@@ -197,19 +199,29 @@ def _moving(value, empty, text):
 _plain_json = json.JSONEncoder(ensure_ascii=False).encode  # for plain values: no encoder of Django's needed
 
 
+# A moving column's other values are dates as written and bases ("contact", …): a few thousand distinct ones across
+# tens of thousands of rows, so each is encoded once. (Exports are written in English, whatever the reader's language.)
+@functools.lru_cache(maxsize=2**14)
+def _json_text(value):
+    return _plain_json(opendata.jsonable(value))
+
+
+@functools.lru_cache(maxsize=2**14)
+def _cell_text(value):
+    return csv_cell(value)
+
+
 def moving_json(value):
-    return _moving(value, "null", lambda value: _plain_json(opendata.jsonable(value)))
+    return _moving(value, "null", _json_text)
 
 
 def moving_cell(value):
-    return _moving(value, "", csv_cell)
+    return _moving(value, "", _cell_text)
 
 
 def _filled(stored, moving):
     """A stored row with the moving columns put in (CSV rows end in their line end, as stored)."""
     parts = stored.split(PART)
-    out = [parts[0]]
-    for value, part in zip(moving, parts[1:], strict=True):
-        out.append(value)
-        out.append(part)
-    return "".join(out)
+    if len(parts) != len(moving) + 1:
+        raise ValueError(f"a stored row with {len(parts) - 1} places for {len(moving)} moving columns")
+    return "".join(chain.from_iterable(zip(parts, moving))) + parts[-1]
