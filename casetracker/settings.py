@@ -6,6 +6,7 @@ var/, Celery on a filesystem broker, mail written to var/mail/.
 
 from pathlib import Path
 
+import django
 from celery.schedules import crontab
 
 from casetracker.env import ConfigurationError, Env, local_secret_key, next_redis_database
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",  # Django's own widget templates, for the template engines FORM_RENDERER reads (below)
     "django_filters",
     "simple_history",
     "axes",
@@ -69,7 +71,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "casetracker.urls"
 WSGI_APPLICATION = "casetracker.wsgi.application"
 
+# Form widgets are drawn from Django's Jinja2 copies of its widget templates, found first (only those: no other
+# template has a name there), and everything else from the Django templates below. The same HTML, about four times
+# faster to draw: a case's admin page has six hundred widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [Path(django.__file__).parent / "forms" / "jinja2"],
+        "APP_DIRS": False,
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
