@@ -90,13 +90,14 @@ class CutOffCount(models.Model):
 class StatisticsCount(models.Model):
     """The statistics page's counts over the whole register (people held month by month, detentions, charges,
     facilities), as counted under one page version on one day: the page shows them while both still hold, and counts
-    again otherwise (publicsite.statistics.counted), so they are never older than the records. A single row; derived,
-    so not historied."""
+    again otherwise, and after statistics.KEPT_SECONDS in any case (publicsite.statistics.counted). A single row;
+    derived, so not historied."""
 
     ROW = 1
 
     version = models.BigIntegerField()  # PageVersion's number when counted: any public change since retires them
     day = models.DateField()  # the charts run to this day
+    format = models.CharField(max_length=40)  # the code's that counted them (statistics.KEPT_FORMAT)
     counted_at = models.DateTimeField()
     charts = models.JSONField()  # {slug: the chart's fields}
 

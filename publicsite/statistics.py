@@ -7,7 +7,9 @@ shown while no public change has been made since, counted again (beat, every min
 """
 
 import dataclasses
+import datetime
 import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -190,26 +192,39 @@ CHARTS = {
 
 
 KEPT = ("held", "detentions", "charges", "facilities")  # counted over the whole register, so kept between changes
+# Kept counts are shown for at most this long: a write that sends no signal (`queryset.update()`, raw SQL) moves no
+# page version, so this bounds how long it can go unseen, as PUBLIC_CACHE_SECONDS (600) bounds it for cached pages.
+KEPT_SECONDS = 600
+# Raise when what a chart counts changes; the charts kept and a chart's fields change KEPT_FORMAT by themselves. Counts
+# kept by other code (a deploy's old processes, still running) are never shown.
+FORMAT = 1
+_layout = f"{','.join(KEPT)}|{','.join(field.name for field in dataclasses.fields(Chart))}"
+KEPT_FORMAT = f"{FORMAT}:{hashlib.sha256(_layout.encode()).hexdigest()[:16]}"
 
 
-def counted(today=None):
-    """{slug: chart} of the charts in KEPT: as kept, if counted for today under the current page version; else
-    counted now, and kept for the next reader unless a committed change awaits its version bump."""
-    today = today or timezone.localdate()
+def counted(today=None, *, within=KEPT_SECONDS):
+    """{slug: chart} of the charts in KEPT: as kept, if counted by this code for today under the current page
+    version, no more than `within` seconds ago; else counted now, and kept for the next reader unless a committed
+    change awaits its version bump."""
+    today, now = today or timezone.localdate(), timezone.now()
     version = page_cache.current_version()
     if version is not None:
-        kept = StatisticsCount.objects.filter(pk=StatisticsCount.ROW, version=version, day=today).first()
+        kept = StatisticsCount.objects.filter(
+            pk=StatisticsCount.ROW, version=version, day=today, format=KEPT_FORMAT,
+            counted_at__gte=now - datetime.timedelta(seconds=within),
+        ).first()  # fmt: skip
         if kept is not None:
             return {slug: Chart.from_kept(fields) for slug, fields in kept.charts.items()}
     charts = {slug: CHARTS[slug](today) for slug in KEPT}
     if version is not None:  # a change committed while counting has moved the version: these are never shown again
         fields = {slug: dataclasses.asdict(chart) for slug, chart in charts.items()}
         row = StatisticsCount(
-            pk=StatisticsCount.ROW, version=version, day=today, charts=fields, counted_at=timezone.now()
+            pk=StatisticsCount.ROW, version=version, day=today, format=KEPT_FORMAT, charts=fields, counted_at=now
         )
         StatisticsCount.objects.bulk_create(  # one upsert, whoever counted last
-            [row], update_conflicts=True, unique_fields=["id"], update_fields=["version", "day", "charts", "counted_at"]
-        )
+            [row], update_conflicts=True, unique_fields=["id"],
+            update_fields=["version", "day", "format", "charts", "counted_at"],
+        )  # fmt: skip
     return charts
 
 

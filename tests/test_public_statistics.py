@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casetracker.dates import Precision
 from events.models import Party
-from prisoners.models import Status
+from prisoners.models import Prisoner, Status
 from publicsite import statistics
 from publicsite.models import CutOffCount, StatisticsCount
 from publicsite.tasks import count_statistics, record_cut_off
@@ -161,6 +161,34 @@ def test_the_counts_are_kept_until_a_public_change_which_shows_at_once(register,
     assert "Art. 999" not in charges_and_queries()[0]
     body = client.get("/statistics/charges.csv").content.decode()
     assert "Art. 999" not in body and "Art. 342,2" in body
+
+
+def test_a_write_no_signal_reports_reaches_kept_counts_within_their_time(register, client, clock):
+    def charges():
+        return dict(statistics.counted()["charges"].rows)
+
+    prisoner = PrisonerFactory()
+    ChargeFactory(prisoner=prisoner, article="", label="a charge of one case")
+    assert "a charge of one case 1" in page_text(client.get("/statistics/"))
+    Prisoner.objects.filter(pk=prisoner.pk).update(published=False)  # no signal, no new page version
+    assert "a charge of one case" in charges()  # kept: nothing said it changed
+    clock.shift(datetime.timedelta(seconds=statistics.KEPT_SECONDS - 30))
+    count_statistics()  # beat, every minute: past half their time, counted again
+    assert "a charge of one case" not in [label for label, _ in StatisticsCount.objects.get().charts["charges"]["rows"]]
+    assert "a charge of one case" not in charges()
+    Prisoner.objects.filter(pk=prisoner.pk).update(published=True)
+    clock.shift(datetime.timedelta(seconds=statistics.KEPT_SECONDS + 1))  # no beat since: the reader counts
+    assert "a charge of one case 1" in page_text(client.get("/statistics/"))  # (the cached page has expired too)
+
+
+def test_counts_kept_by_other_code_are_never_shown(register, client):
+    client.get("/statistics/")
+    kept = StatisticsCount.objects.get()
+    kept.format, kept.charts = "0:an older layout", {"held": kept.charts["held"]}  # as a deploy's old process kept them
+    kept.save()
+    page = page_text(client.get("/statistics/"))
+    assert "Art. 342 2" in page and "Colony" in page
+    assert StatisticsCount.objects.get().format == statistics.KEPT_FORMAT
 
 
 def test_kept_counts_run_to_the_day_they_were_counted_for(register, client, clock):

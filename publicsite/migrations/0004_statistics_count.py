@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.BigIntegerField()),
                 ('day', models.DateField()),
+                ('format', models.CharField(max_length=40)),
                 ('counted_at', models.DateTimeField()),
                 ('charts', models.JSONField()),
             ],
