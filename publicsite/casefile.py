@@ -34,12 +34,13 @@ def public_lapse(prisoner, party):
     return lapse_rule.read(prisoner, party)
 
 
-def listed_prisoners():
-    """Published prisoners with what a list row shows: the lapse from public records only, the name
-    variants marked public and where they are held. A fixed number of queries however many."""
+def listed_prisoners(today=None):
+    """Published prisoners with what a list row shows: the lapse from public records only (counted to
+    `today`, default now), the name variants marked public and where they are held. A fixed number of
+    queries however many."""
     return (
         Prisoner.objects.public()
-        .with_contact_lapse(public=True)
+        .with_contact_lapse(public=True, today=today)
         .prefetch_related(
             Prefetch("name_variants", queryset=NameVariant.objects.public()),  # never an internal spelling
             Prefetch(

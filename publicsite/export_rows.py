@@ -136,7 +136,8 @@ class Export:
             stale = [row.pk for row in batch if not (row.current and row.stored)]
             built = {}
             if stale:  # built from the records, with the facts of the whole chunk fetched at once
-                for prisoner, facts in opendata.Facts.of(listed_prisoners().filter(pk__in=stale), self.chunk):
+                out_of_date = listed_prisoners(today).filter(pk__in=stale)  # counted to the export's one day too
+                for prisoner, facts in opendata.Facts.of(out_of_date, self.chunk, today):
                     built[prisoner.pk] = (prisoner, facts)
             lapses = opendata.Lapses(today)
             for row in batch:

@@ -67,8 +67,8 @@ class Facts(Lapses):
     where held now, groups, IDs, recognitions), for a chunk of prisoners at once: one query per kind
     of fact, plain values, so an export's cost per prisoner stays small at any register size."""
 
-    def __init__(self, prisoners):
-        super().__init__()
+    def __init__(self, prisoners, today=None):
+        super().__init__(today)
         ids = [prisoner.pk for prisoner in prisoners]
         self.patterns = {}
         variants = NameVariant.objects.public().filter(prisoner_id__in=ids)  # never an internal spelling
@@ -97,10 +97,10 @@ class Facts(Lapses):
                 self.sentence[sentence.prisoner_id] = sentence
 
     @classmethod
-    def of(cls, prisoners, chunk=500):
+    def of(cls, prisoners, chunk=500, today=None):
         """(prisoner, facts) for each prisoner, the facts fetched a chunk at a time."""
         for batch in batched(prisoners.prefetch_related(None).iterator(chunk_size=chunk), chunk):
-            facts = cls(batch)
+            facts = cls(batch, today)
             for prisoner in batch:
                 yield prisoner, facts
 

@@ -12,6 +12,7 @@ from events.models import Visibility
 from prisoners.models import Facility, NameVariant, Prisoner, Tag
 from prisoners.status import Status
 from publicsite import export_rows
+from publicsite.casefile import listed_prisoners
 from publicsite.models import ExportRow, SharedRecords
 from tests.factories import (
     ContactFactory,
@@ -254,9 +255,27 @@ def test_a_prisoner_withdrawn_during_an_export_is_left_out(register, client, clo
     # Withdrawn after the export read its list, before it built the rows out of date: neither the old stored row
     # nor anything else of the case is written.
     listed = export_rows.listed_prisoners
-    monkeypatch.setattr(export_rows, "listed_prisoners", lambda: listed().exclude(pk=register.pk))
+    monkeypatch.setattr(export_rows, "listed_prisoners", lambda *day: listed(*day).exclude(pk=register.pk))
     text = exported(client, "/prisoners.csv")
     assert "Vitold" not in text and "Maria Kalesnikava" in text
+
+
+def test_an_export_across_midnight_counts_every_row_to_the_day_it_began(register, clock):
+    export_rows.refresh()
+    clock.shift(datetime.timedelta(seconds=1))
+    register.bio = "a newer bio"
+    register.save()  # out of date: its row is built during the export, after the stored ones before it
+    clock.move_to(datetime.datetime(2024, 6, 1, 23, 59, 59, tzinfo=datetime.UTC))
+
+    def export():
+        return export_rows.Export(listed_prisoners().order_by("pk"), "http://testserver", chunk=1)._csv_lines()
+
+    on_the_day = list(export())
+    lines = export()
+    first = next(lines)  # the demo's case, from its stored row
+    clock.shift(datetime.timedelta(seconds=2))  # midnight passes
+    assert [first, *lines] == on_the_day
+    assert register.days_in_detention_on(D(2024, 6, 1)) is not None  # a count that would have moved
 
 
 def test_the_command_stores_and_says_how_many(register, capsys):
