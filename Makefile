@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 unexport PYTHONDONTWRITEBYTECODE
 PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: install validators run test test-fast lint lock clean bench
+.PHONY: install validators run test test-fast lint lock clean bench restore-test
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ test-fast: install
 # generates the register once, then measures; BENCH_ARGS e.g. "--regenerate" or "--only lapse,scan_first".
 bench: install
 	$(BIN)/python -m bench --prisoners $(PRISONERS) $(BENCH_ARGS)
+
+# A backup made (bin/backup) and restored into a scratch database, compared table by table (README, "Backups"); on the
+# local PostgreSQL, or RESTORE_TEST_DATABASE_URL.
+restore-test: install
+	bin/restore-test
 
 lint: install
 	$(BIN)/ruff check .
