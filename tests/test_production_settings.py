@@ -108,7 +108,7 @@ def test_docker_compose_file_is_valid():
         text=True,
         timeout=60,
     )
-    assert set(config.stdout.split()) == {"db", "redis", "migrate", "web", "worker", "beat", "backup"}
+    assert set(config.stdout.split()) == {"db", "redis", "migrate", "web", "worker", "beat", "proxy", "backup"}
 
 
 def test_env_example_documents_every_setting_read_from_the_environment():
