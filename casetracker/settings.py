@@ -23,6 +23,9 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ConfigurationError("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = local_secret_key(VAR_DIR)
+# Rotating the key: the new one in SECRET_KEY, the old one here until sessions and reset links signed with it have
+# expired (two weeks), so nobody is signed out meanwhile (README, "Operations").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from casetracker.env import ConfigurationError, Env
+from casetracker.roles import EDITOR
+from tests.conftest import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,3 +151,18 @@ def test_the_page_cache_and_the_broker_use_separate_redis_databases(tmp_path, mo
         "redis://cache:6379/0",
         "redis://redis:6379/4",
     ]
+
+
+@pytest.mark.django_db
+def test_a_rotated_secret_key_keeps_staff_signed_in_while_the_old_one_is_a_fallback(settings, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "the old key, an older one")
+    assert load_settings().SECRET_KEY_FALLBACKS == ["the old key", "an older one"]
+    settings.SECRET_KEY = "the old key " * 5
+    back, away = Client(), Client()
+    for client, name in ((back, "editor"), (away, "researcher")):
+        client.force_login(make_user(name, EDITOR))  # signed in under the old key
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "the new key " * 5, ["the old key " * 5]
+    assert back.get("/admin/").status_code == 200  # still signed in, and now under the new key
+    settings.SECRET_KEY_FALLBACKS = []  # weeks later the old key is dropped
+    assert back.get("/admin/").status_code == 200
+    assert away.get("/admin/").status_code == 302  # not back since the rotation: signed out
