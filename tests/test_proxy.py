@@ -3,7 +3,6 @@ micro-cache keeps only what the app marks public and only for anonymous readers,
 its time, and the limits answer 413 and 429."""
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,6 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from prisoners.models import Prisoner
+from tests.conftest import wait_for
+from tests.test_system import free_port, port_open
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "casetracker.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -21,12 +22,6 @@ CASE = "/prisoners/maria-kalesnikava/"
 MICRO_CACHE = 2  # seconds, in place of the template's 10, so the test need not wait ten
 
 pytestmark = pytest.mark.slow
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url, data=None, cookie=None):
@@ -61,13 +56,8 @@ def proxy(live_server, committed_demo, tmp_path):
     )
     nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert nginx.poll() is None, (tmp_path / "error.log").read_text()
-                time.sleep(0.05)
+        wait_for(lambda: port_open(port) or nginx.poll() is not None, "nginx to listen", timeout=10)
+        assert nginx.poll() is None, (tmp_path / "error.log").read_text()
         yield f"http://127.0.0.1:{port}"
     finally:
         nginx.terminate()
