@@ -2,8 +2,9 @@
 `Chart` of labelled counts that the page draws as SVG, prints as a table and offers as CSV.
 
 Each count is one grouped query, however large the register: the database counts, Python only adds up months. The
-counts over the whole register are kept (`StatisticsCount`) under the page version and the day they were counted for:
-shown while no public change has been made since, counted again (beat, every minute, or the next reader) otherwise.
+counts over the whole register are kept (`StatisticsCount`) under the page version, the day and the code they were
+counted with, for at most KEPT_SECONDS: shown while all of that holds, counted again (beat, every minute, or the next
+reader) otherwise.
 """
 
 import dataclasses
