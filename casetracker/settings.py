@@ -116,6 +116,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The app's queries are short: PostgreSQL's JIT would spend longer compiling one than running it (0.4 s of 0.6 s
     # for a name search on the public list at 100,000 prisoners) whenever the planner's estimate passes jit_above_cost.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A process keeps its connection between requests: opening one (with the password handshake) costs more than
+    # serving a cached page. It is checked before reuse, so one a database restart broke is replaced, not an error.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 300, min_value=0, max_value=86400)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
