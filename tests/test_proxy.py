@@ -40,7 +40,8 @@ def proxy(live_server, committed_demo, tmp_path):
     port = free_port()
     site = (
         TEMPLATE.read_text()
-        .replace("${CASETRACKER_UPSTREAM}", urlsplit(live_server.url).netloc)
+        .replace("${CASETRACKER_UPSTREAM}", f"127.0.0.1:{urlsplit(live_server.url).port}")
+        .replace("${CASETRACKER_RESOLVER}", "127.0.0.1")  # never asked: the app's address is an IP address here
         .replace("listen 80;", f"listen 127.0.0.1:{port};")
         .replace("/var/cache/nginx/casetracker", str(tmp_path / "cache"))
         .replace("proxy_cache_valid 200 301 404 10s;", f"proxy_cache_valid 200 301 404 {MICRO_CACHE}s;")
