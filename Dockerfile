@@ -1,5 +1,8 @@
 # Casetracker image: web (gunicorn), worker and beat (Celery) all run from it (docker-compose.yml).
-FROM python:3.11-slim
+# PYTHON_IMAGE: any image with Python 3.11 whose `python` and `pip` are on the PATH; CI builds on one made from
+# Debian's packages (bin/build-images), as no image registry is reachable there.
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -20,7 +23,7 @@ RUN mkdir casetracker prisoners events alerts publicsite \
 COPY . .
 # Static files collected at build, with the production storage (fingerprinted, compressed).
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
-    DATABASE_URL=postgres://build@build/build VAR_DIR=/tmp/build-var \
+    DATABASE_URL=postgres://build@build/build REDIS_URL=redis://build:6379/0 VAR_DIR=/tmp/build-var \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R casetracker:casetracker /app/var
 

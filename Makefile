@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 unexport PYTHONDONTWRITEBYTECODE
 PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: install validators run test test-fast lint lock clean bench restore-test
+.PHONY: install validators run test test-fast lint lock clean bench restore-test stack-test
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ bench: install
 # local PostgreSQL, or RESTORE_TEST_DATABASE_URL.
 restore-test: install
 	bin/restore-test
+
+# The image built and the compose stack run with podman as an operator would, throughput ratios printed
+# (tests/test_compose_stack.py; README, "Deploying with Docker"). Needs podman, runc, debootstrap and wrk.
+stack-test: install
+	$(BIN)/python -m pytest -m stack -p no:cacheprovider tests/test_compose_stack.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,9 +34,15 @@ def pytest_xdist_auto_num_workers(config):
     return min(one_per_core(config), MOST_WORKERS)
 
 
-def pytest_collection_modifyitems(items):
-    """The system tests first: each takes a worker for up to a minute, and started last, one would keep the
+def pytest_collection_modifyitems(config, items):
+    """The compose stack test only when `-m` names it (make stack-test): it builds images and takes minutes.
+    The system tests first: each takes a worker for up to a minute, and started last, one would keep the
     run going while the other workers, out of tests, wait for it."""
+    if "stack" not in (config.getoption("markexpr") or ""):
+        stack = [item for item in items if item.get_closest_marker("stack")]
+        if stack:
+            config.hook.pytest_deselected(items=stack)
+            items[:] = [item for item in items if not item.get_closest_marker("stack")]
     items.sort(key=lambda item: item.get_closest_marker("system") is None)  # stable: the rest keep their order
 
 
