@@ -10,8 +10,7 @@ page. Uncommitted changes are invisible to readers, whose old page is still righ
 
 import secrets
 
-from django.db import models, transaction
-from django.db.models import Exists
+from django.db import connection, models, transaction
 
 
 class SingleNumber(models.Model):
@@ -41,13 +40,15 @@ class PageVersion(SingleNumber):
     @classmethod
     def read(cls):
         """(number, settled) in one query; not settled while a committed change awaits its bump (or when
-        the row is missing: the next bump creates it)."""
-        row = (
-            cls.objects.filter(pk=cls.ROW)
-            .annotate(pending=Exists(PendingChange.objects.all()))
-            .values_list("number", "pending")
-            .first()
-        )
+        the row is missing: the next bump creates it). Every public request asks, so the query is written out:
+        the ORM took three times as long to build it as the database to answer it."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "number", EXISTS (SELECT 1 FROM "{PendingChange._meta.db_table}") '
+                f'FROM "{cls._meta.db_table}" WHERE "id" = %s',
+                [cls.ROW],
+            )
+            row = cursor.fetchone()
         return (row[0], not row[1]) if row else (0, False)
 
     @classmethod

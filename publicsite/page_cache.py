@@ -14,6 +14,7 @@ made, so a page a change has retired is never served for it.
 """
 
 import hashlib
+import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -36,6 +37,7 @@ from .models import PageVersion, PendingChange, SharedRecords
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
 SETTLED_VERSION = "publicsite:settled-version"  # the version pages may be served under when the database is away
+MARK_SECONDS = 60
 MAIN = b'<main id="main" class="wrap" tabindex="-1">'  # the base template's: a stale page says so first thing
 
 
@@ -48,7 +50,7 @@ def invalidate(**kwargs):
     arguments). The pending change is written in the change's own transaction, so it commits with it
     and the cache is bypassed until the version has moved; one bump per transaction is enough."""
     PendingChange.objects.create()
-    cache.delete(SETTLED_VERSION)  # from now until the bump, no stale page may stand in for a fresh one
+    unmark_settled()  # from now until the bump, no stale page may stand in for a fresh one
     connection = transaction.get_connection()
     if not any(func is _bump_after_commit for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_bump_after_commit, robust=True)  # a failed bump leaves the change pending
@@ -59,11 +61,31 @@ def current_version():
     this then makes: any bump after a commit is a correct one)."""
     number, settled = PageVersion.read()
     if settled:
-        cache.set(SETTLED_VERSION, number, settings.PUBLIC_STALE_IF_ERROR_SECONDS)
+        _mark_settled(number)
         return number
-    cache.delete(SETTLED_VERSION)
+    unmark_settled()
     PageVersion.bump()
     return None
+
+
+_marked = {}  # the settled version this process last marked, and when (time.monotonic())
+
+
+def _mark_settled(number):
+    """Mark `number` as the version whose pages may stand in while the database is away: not on every request (a
+    write to Redis each time, a third of a cached page's cost), but when the number is new to this process, and
+    again after MARK_SECONDS, in case Redis lost the mark (a restart, an eviction)."""
+    now = time.monotonic()
+    if _marked.get("number") != number or now - _marked["at"] > MARK_SECONDS:
+        cache.set(SETTLED_VERSION, number, settings.PUBLIC_STALE_IF_ERROR_SECONDS)
+        _marked.update(number=number, at=now)
+
+
+def unmark_settled():
+    """No page stands in for a fresh one until a version is read as settled again (and marked, whatever this
+    process marked before)."""
+    cache.delete(SETTLED_VERSION)
+    _marked.clear()
 
 
 def known_parameters(request, params):

@@ -8,8 +8,9 @@ from django.db import OperationalError, transaction
 
 from events.models import Incident, Source
 from prisoners.models import Prisoner
+from publicsite import page_cache
 from publicsite.models import PageVersion
-from publicsite.page_cache import current_version, page_key
+from publicsite.page_cache import SETTLED_VERSION, current_version, page_key
 
 pytestmark = pytest.mark.django_db
 CASE = "/prisoners/maria-kalesnikava/"
@@ -143,3 +144,17 @@ def test_a_page_a_change_has_retired_is_never_served_stale(demo, client, monkeyp
         maria.save()  # the old page may not stand in for the new one, even before the version moves
     database_away(monkeypatch)
     assert client.get(CASE).status_code == 503
+
+
+def test_a_settled_mark_redis_lost_is_written_again_after_its_time(demo, client, monkeypatch):
+    client.get(CASE)
+    assert cache.get(SETTLED_VERSION) == current_version()
+    cache.delete(SETTLED_VERSION)  # Redis restarted, or evicted it
+    client.get(CASE)
+    assert cache.get(SETTLED_VERSION) is None  # not written again on every request
+    monkeypatch.setattr(page_cache, "MARK_SECONDS", 0)  # its time has passed
+    client.get(CASE)
+    assert cache.get(SETTLED_VERSION) == current_version()
+    database_away(monkeypatch)
+    stale = client.get(CASE)
+    assert stale.status_code == 200 and "this page is as it was on" in stale.content.decode()
