@@ -324,7 +324,7 @@ def test_the_stack_refuses_to_start_without_a_secret_a_password_or_a_host(stack,
     assert named in result.stdout + result.stderr
 
 
-def test_throughput_of_the_proxy_and_of_django_side_by_side(stack):
+def test_throughput_of_the_proxy_and_of_django_side_by_side(stack, capsys):
     """Printed, not asserted (figures are the benchmark's): README, "Benchmark"."""
     page = stack.folder / "case.html"
     page.write_bytes(get(stack.web + CASE).content)
@@ -357,6 +357,7 @@ def test_throughput_of_the_proxy_and_of_django_side_by_side(stack):
         )
     finally:
         stack.podman("rm", "-f", f"{PROJECT}_constant", f"{PROJECT}_static", check=False)
-    print("\n" + report.text())
+    with capsys.disabled():  # shown in every run, CI's too
+        print("\n" + report.text())
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var/stack-bench.json").write_text(json.dumps(report.figures(), indent=2) + "\n")
