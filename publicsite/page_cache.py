@@ -14,7 +14,6 @@ made, so a page a change has retired is never served for it.
 """
 
 import hashlib
-import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -37,11 +36,13 @@ from .models import PageVersion, PendingChange, SharedRecords
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag", "Last-Modified")
 SETTLED_VERSION = "publicsite:settled-version"  # the version pages may be served under when the database is away
-MARK_SECONDS = 60
 MAIN = b'<main id="main" class="wrap" tabindex="-1">'  # the base template's: a stale page says so first thing
 
 
 def _bump_after_commit():
+    # Readers who could not see the change while it was uncommitted may have marked the old version settled
+    # again; unmarked first, so that a database lost before the bump leaves no retired page to stand in.
+    unmark_settled()
     PageVersion.bump()
 
 
@@ -56,36 +57,28 @@ def invalidate(**kwargs):
         transaction.on_commit(_bump_after_commit, robust=True)  # a failed bump leaves the change pending
 
 
-def current_version():
+def settled_version():
     """The version pages are cached under now, or None while a committed change awaits its bump (which
     this then makes: any bump after a commit is a correct one)."""
     number, settled = PageVersion.read()
     if settled:
-        _mark_settled(number)
         return number
     unmark_settled()
     PageVersion.bump()
     return None
 
 
-_marked = {}  # the settled version this process last marked, and when (time.monotonic())
-
-
-def _mark_settled(number):
-    """Mark `number` as the version whose pages may stand in while the database is away: not on every request (a
-    write to Redis each time, a third of a cached page's cost), but when the number is new to this process, and
-    again after MARK_SECONDS, in case Redis lost the mark (a restart, an eviction)."""
-    now = time.monotonic()
-    if _marked.get("number") != number or now - _marked["at"] > MARK_SECONDS:
+def current_version():
+    """settled_version(), marked as the one whose pages may stand in while the database is away."""
+    number = settled_version()
+    if number is not None:
         cache.set(SETTLED_VERSION, number, settings.PUBLIC_STALE_IF_ERROR_SECONDS)
-        _marked.update(number=number, at=now)
+    return number
 
 
 def unmark_settled():
-    """No page stands in for a fresh one until a version is read as settled again (and marked, whatever this
-    process marked before)."""
+    """No page stands in for a fresh one until a version is read as settled again."""
     cache.delete(SETTLED_VERSION)
-    _marked.clear()
 
 
 def known_parameters(request, params):
@@ -147,11 +140,16 @@ def _render(view, request, *args, **kwargs):
 
 
 def _cached(view, request, *args, **kwargs):
-    version = current_version() if settings.PUBLIC_CACHE_SECONDS else None
+    version = settled_version() if settings.PUBLIC_CACHE_SECONDS else None
     if version is None:
         return _browser_cache(_render(view, request, *args, **kwargs))
     key = page_key(request, version)
-    stored = cache.get(key)
+    # The page and the settled mark in one round trip; the mark is written only when it is not this version
+    # already (a write on every request cost a third of a cached page), so every request still corrects it.
+    found = cache.get_many([key, SETTLED_VERSION])
+    if found.get(SETTLED_VERSION) != version:
+        cache.set(SETTLED_VERSION, version, settings.PUBLIC_STALE_IF_ERROR_SECONDS)
+    stored = found.get(key)
     if stored is not None:
         headers, content = stored
         return _browser_cache(HttpResponse(content, headers=headers))

@@ -19,7 +19,6 @@ from django.test.utils import override_settings
 from casetracker.celery import app
 from casetracker.demo import load_demo
 from casetracker.roles import ALERT_STAFF, EDITOR, RESEARCHER
-from publicsite.page_cache import unmark_settled
 
 TODAY = datetime.date(2024, 6, 1)
 NOON_ON_TODAY = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.timezone.utc)
@@ -77,7 +76,6 @@ def fresh_public_cache():
     """Cached pages must not cross from one test's database into the next (each starts at the same
     page version)."""
     cache.clear()
-    unmark_settled()  # the process's memory of what it marked went with the cache
 
 
 @pytest.fixture
