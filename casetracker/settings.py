@@ -120,6 +120,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # serving a cached page. It is checked before reuse, so one a database restart broke is replaced, not an error.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 300, min_value=0, max_value=86400)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A kept connection to a database host that vanished (a crash, a partition) fails as quickly as a new one would:
+    # what was sent and never acknowledged ends it after the connect timeout, and idle ones are probed.
+    DATABASES["default"]["OPTIONS"].update(
+        keepalives=1,
+        keepalives_idle=30,
+        keepalives_interval=5,
+        keepalives_count=3,
+        tcp_user_timeout=int(DATABASES["default"]["OPTIONS"]["connect_timeout"]) * 1000,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
