@@ -61,8 +61,10 @@ class Stack:
             "ALERT_SCAN_MINUTES": "1",
         }
         self.env_file = self.write_env("stack.env", self.settings)
+        # podman-compose lets the environment override the env file: none of the stack's settings come from outside.
+        own = {*self.settings, *images, "ENV_FILE", "PROXY_RESOLVER", "DATABASE_URL", "REDIS_URL"}
         self.env = {
-            **os.environ,
+            **{key: value for key, value in os.environ.items() if key not in own},
             **images,
             "CONTAINERS_CONF": os.environ.get("CONTAINERS_CONF", str(ROOT / "deploy/podman/containers.conf")),
         }
@@ -178,21 +180,24 @@ def stack(request, tmp_path_factory):
     if missing:
         pytest.skip(f"the stack test needs {', '.join(missing)} (apt-get install podman runc debootstrap wrk)")
     stack = Stack(tmp_path_factory.mktemp("stack"), images())
+    stack.podman("rm", "--force", f"{PROJECT}_constant", f"{PROJECT}_static", check=False)
     stack.compose("down", "--volumes", check=False)  # what an interrupted run left
-    stack.compose("build", "migrate")  # the app's image, from the Dockerfile on PYTHON_IMAGE
 
     def prepare():
         assert "Demo data loaded" in stack.manage("load_demo")
         stack.create_staff("editor", "editor")
         stack.create_staff("alerts", "alerts", ALERTS_EMAIL)
 
-    stack.up(prepare)
-    yield stack
-    if request.session.testsfailed:
-        for service in ("migrate", "web", "worker", "beat", "proxy", "backup", "db"):
-            print(f"\n== {service} (last lines)\n" + "\n".join(stack.logs(service).splitlines()[-30:]))
-    if os.environ.get("STACK_TEST_KEEP") != "1":  # STACK_TEST_KEEP=1 leaves it running, to look into
-        stack.compose("down", "--volumes", check=False)
+    try:
+        stack.compose("build", "migrate")  # the app's image, from the Dockerfile on PYTHON_IMAGE
+        stack.up(prepare)
+        yield stack
+    finally:
+        if request.session.testsfailed:
+            for service in ("migrate", "web", "worker", "beat", "proxy", "backup", "db"):
+                print(f"\n== {service} (last lines)\n" + "\n".join(stack.logs(service).splitlines()[-30:]))
+        if os.environ.get("STACK_TEST_KEEP") != "1":  # STACK_TEST_KEEP=1 leaves it running, to look into
+            stack.compose("down", "--volumes", check=False)
 
 
 def test_the_app_runs_as_a_non_root_user_on_a_read_only_root_file_system(stack):
@@ -275,14 +280,15 @@ def test_a_backup_restores_as_the_readme_says(stack):
 
 
 def test_a_lost_database_is_a_503_and_the_stack_comes_back_on_its_own(stack):
+    restarts = int(stack.inspect("web", ".RestartCount"))
     stack.podman("stop", stack.container("db"))
     lost = get(stack.web + "/healthz")
     assert lost.status_code == 503 and lost.json()["database"] == "failing"
     stack.podman("start", stack.container("db"))
     wait_for(lambda: get(stack.proxy + "/healthz").status_code == 200, "health once the database is back", 120)
+    assert int(stack.inspect("web", ".RestartCount")) == restarts  # web kept running and reconnected by itself
 
     # gunicorn gone (a crash, an out-of-memory kill): the restart policy starts web again, the proxy finds it.
-    restarts = int(stack.inspect("web", ".RestartCount"))
     stack.podman("exec", stack.container("web"), "sh", "-c", "kill -TERM 1")
     wait_for(lambda: int(stack.inspect("web", ".RestartCount")) > restarts, "web to be restarted", timeout=60)
     wait_for(lambda: get(stack.proxy + CASE).status_code == 200, "the case page through the proxy", timeout=120)
@@ -290,9 +296,12 @@ def test_a_lost_database_is_a_503_and_the_stack_comes_back_on_its_own(stack):
 
 def test_the_proxy_finds_web_again_once_it_is_recreated_with_a_new_address(stack):
     address = stack.inspect("web", "range .NetworkSettings.Networks}}{{.IPAddress}}{{end")
-    stack.compose("up", "-d", "--no-deps", "--force-recreate", "web")
+    proxy = stack.inspect("proxy", ".Id"), stack.inspect("proxy", ".State.StartedAt")
+    stack.podman("rm", "--force", stack.container("web"))  # an upgrade's recreate, the proxy left as it is
+    stack.compose("up", "-d", "--no-deps", "web")
     assert stack.inspect("web", "range .NetworkSettings.Networks}}{{.IPAddress}}{{end") != address
     wait_for(lambda: get(stack.proxy + CASE).status_code == 200, "the proxy to find the new web", timeout=60)
+    assert (stack.inspect("proxy", ".Id"), stack.inspect("proxy", ".State.StartedAt")) == proxy
 
 
 def test_down_and_up_keep_the_record_the_accounts_and_the_uploaded_files(stack):
@@ -335,20 +344,21 @@ def test_throughput_of_the_proxy_and_of_django_side_by_side(stack, capsys):
         for key, value in (item.split("=", 1) for item in json.loads(stack.inspect("web", "json .Config.Env")))
         if key in {"DATABASE_URL", "REDIS_URL", "LOG_FORMAT"}
     }
-    stack.podman(
-        "run", "-d", "--rm", "--name", f"{PROJECT}_constant", "--network", network, "--read-only", "--tmpfs", "/tmp",
-        "--env-file", str(stack.env_file), *[f"--env={key}={value}" for key, value in web_env.items()],
-        "--env=DJANGO_SETTINGS_MODULE=bench.constant_site", f"--env=CONSTANT_BODY_BYTES={page.stat().st_size}",
-        "-p", f"127.0.0.1:{constant}:8000", "casetracker:latest",
-        "gunicorn", "casetracker.wsgi:application", "-c", "gunicorn.conf.py",
-    )  # fmt: skip
-    stack.podman(
-        "run", "-d", "--rm", "--name", f"{PROJECT}_static", "--network", network,
-        "-v", f"{page}:/srv/page.html:ro",
-        "-v", f"{ROOT / 'bench/static-page.conf.template'}:/etc/nginx/templates/default.conf.template:ro",
-        "-p", f"127.0.0.1:{static}:80", stack.env["NGINX_IMAGE"],
-    )  # fmt: skip
     try:
+        stack.podman(
+            "run", "-d", "--rm", "--name", f"{PROJECT}_constant", "--network", network,
+            "--read-only", "--tmpfs", "/tmp",
+            "--env-file", str(stack.env_file), *[f"--env={key}={value}" for key, value in web_env.items()],
+            "--env=DJANGO_SETTINGS_MODULE=bench.constant_site", f"--env=CONSTANT_BODY_BYTES={page.stat().st_size}",
+            "-p", f"127.0.0.1:{constant}:8000", "casetracker:latest",
+            "gunicorn", "casetracker.wsgi:application", "-c", "gunicorn.conf.py",
+        )  # fmt: skip
+        stack.podman(
+            "run", "-d", "--rm", "--name", f"{PROJECT}_static", "--network", network,
+            "-v", f"{page}:/srv/page.html:ro",
+            "-v", f"{ROOT / 'bench/static-page.conf.template'}:/etc/nginx/templates/default.conf.template:ro",
+            "-p", f"127.0.0.1:{static}:80", stack.env["NGINX_IMAGE"],
+        )  # fmt: skip
         constant_url, static_url = f"http://127.0.0.1:{constant}/", f"http://127.0.0.1:{static}/"
         wait_for(lambda: get(constant_url).status_code == 200 and get(static_url).status_code == 200, "the floors")
         assert len(get(constant_url).content) == len(get(static_url).content) == page.stat().st_size

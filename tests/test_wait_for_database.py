@@ -64,7 +64,10 @@ def test_it_waits_for_a_database_still_starting_then_returns(tmp_path):
     server = urlsplit(maintenance_url())
     port = free_port()
     late_forwarder(port, (server.hostname, server.port or 5432), after=3)
-    url = urlunsplit(server._replace(netloc=f"{server.username or 'postgres'}@127.0.0.1:{port}", path="/postgres"))
+    login = server.username or "postgres"
+    if server.password:
+        login += f":{server.password}"
+    url = urlunsplit(server._replace(netloc=f"{login}@127.0.0.1:{port}", path="/postgres"))
     result, took = wait_for_database(tmp_path, url, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Waiting for the database" in result.stderr
