@@ -64,6 +64,36 @@ def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, monkeypatch, 
         load_settings()
 
 
+def postgresql(monkeypatch, tmp_path, **settings):
+    for name in ("REDIS_URL", "EMAIL_URL", "DEBUG", "DATABASE_CONN_MAX_AGE", "DATABASE_CONNECT_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgres://casetracker@db:5432/casetracker")
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("DATABASE_CONN_MAX_AGE", "forever"), ("DATABASE_CONN_MAX_AGE", "-1"), ("DATABASE_CONNECT_TIMEOUT", "0")],
+)
+def test_a_bad_postgresql_connection_setting_stops_the_start_naming_it(tmp_path, monkeypatch, variable, value):
+    postgresql(monkeypatch, tmp_path, **{variable: value})
+    with pytest.raises(ConfigurationError, match=variable):
+        load_settings()
+
+
+def test_postgresql_connections_are_kept_checked_before_reuse_and_given_up_on_in_the_connect_timeout(
+    tmp_path, monkeypatch
+):
+    postgresql(monkeypatch, tmp_path, DATABASE_CONN_MAX_AGE="120", DATABASE_CONNECT_TIMEOUT="7")
+    database = load_settings().DATABASES["default"]
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (120, True)
+    assert database["OPTIONS"]["connect_timeout"] == 7
+    assert database["OPTIONS"]["tcp_user_timeout"] == 7000  # a vanished host ends a kept connection as quickly
+    assert database["OPTIONS"]["keepalives"] == 1
+
+
 def load_settings():
     """casetracker/settings.py executed as a new module (the loaded settings stay as they are)."""
     spec = importlib.util.spec_from_file_location("casetracker.settings_under_test", ROOT / "casetracker/settings.py")
