@@ -38,6 +38,12 @@ class Comparison:
         return f"The backup restores: {said}, as in the source."
 
 
+def source_conninfo():
+    """libpq's connection string for the database the settings name."""
+    params = connection.get_connection_params()
+    return make_conninfo(**{key: value for key, value in params.items() if key in LIBPQ and value not in (None, "")})
+
+
 def row_counts(conninfo):
     """{table: rows} of every table in the public schema, counted exactly."""
     with psycopg.connect(conninfo) as database:
@@ -66,9 +72,8 @@ def check(dump, media_archive=None):
     backup, or against a copy."""
     if connection.vendor != "postgresql":
         raise ValueError("backups are checked on PostgreSQL: DATABASE_URL names another database")
-    params = connection.get_connection_params()
-    source = make_conninfo(**{key: value for key, value in params.items() if key in LIBPQ and value not in (None, "")})
-    scratch_name = f"{params['dbname']}_restore_check"
+    source = source_conninfo()
+    scratch_name = f"{connection.get_connection_params()['dbname']}_restore_check"
     scratch = make_conninfo(source, dbname=scratch_name)
     with psycopg.connect(make_conninfo(source, dbname="postgres"), autocommit=True) as server:
         server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch_name)))

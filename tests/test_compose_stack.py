@@ -154,9 +154,8 @@ class Stack:
     def row_counts(self):
         """{table: rows} of the stack's database, counted by the web container (casetracker.backups)."""
         return json.loads(self.manage("shell", "-v", "0", "-c",
-            "import json; from django.db import connection as c; from casetracker.backups import row_counts; "
-            "s = c.settings_dict; "
-            "print(json.dumps(row_counts(f\"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}\")))"
+            "import json; from casetracker.backups import row_counts, source_conninfo; "
+            "print(json.dumps(row_counts(source_conninfo())))"
         ))  # fmt: skip
 
 

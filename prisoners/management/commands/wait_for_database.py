@@ -20,7 +20,7 @@ class Command(BaseCommand):
                 connection.ensure_connection()
                 return
             except OperationalError as error:
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                reason = (str(error).strip() or type(error).__name__).splitlines()[0]
                 if time.monotonic() >= deadline:
                     raise CommandError(f"The database did not answer within {timeout:g} seconds: {reason}") from None
                 self.stderr.write(f"Waiting for the database: {reason}")
