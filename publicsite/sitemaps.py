@@ -1,10 +1,21 @@
 """The sitemap: an index (/sitemap.xml) of one file per section, each split at the protocol's
 50,000 URLs (?p=2 …), so every public page is listed however large the register."""
 
-from django.contrib.sitemaps import Sitemap
+from django.conf import settings
+from django.contrib import sitemaps
 from django.urls import reverse
 
 from prisoners.models import Facility, Prisoner
+
+
+class Sitemap(sitemaps.Sitemap):
+    """Every page in each language, each with its alternates (hreflang) and English as x-default; a file lists
+    each item in all languages, so it holds a third as many items to stay within the protocol's 50,000 URLs."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = sitemaps.Sitemap.limit // len(settings.LANGUAGES)
 
 
 class PagesSitemap(Sitemap):

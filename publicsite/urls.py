@@ -5,6 +5,8 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
+from casetracker.languages import neutral
+
 from . import views
 from .feeds import IncidentFeed, PrisonerIncidentFeed
 from .filters import FacilityFilter, PrisonerFilter
@@ -51,6 +53,11 @@ def case(view, name):
     return public(views.former_slugs(view, name))
 
 
+def data(view, params=()):
+    """A public address in no language (an export, a photo, the sitemap): one address for all readers."""
+    return neutral(public(view, params))
+
+
 def _pages(*prefixes):
     return [f"{prefix}{side}" for prefix in prefixes for side in ("after", "before")]
 
@@ -61,33 +68,33 @@ PRISONER_FILTERS = list(PrisonerFilter.base_filters)
 urlpatterns = [
     path("", public(views.home), name="home"),
     path("prisoners/", public(views.prisoner_list, [*PRISONER_FILTERS, *_pages("")]), name="prisoners"),
-    path("prisoners.csv", public(views.prisoners_csv, PRISONER_FILTERS), name="prisoners_csv"),
-    path("prisoners.json", public(views.prisoners_json, PRISONER_FILTERS), name="prisoners_json"),
+    path("prisoners.csv", data(views.prisoners_csv, PRISONER_FILTERS), name="prisoners_csv"),
+    path("prisoners.json", data(views.prisoners_json, PRISONER_FILTERS), name="prisoners_json"),
     path("prisoners/<slug:slug>/", case(views.prisoner_detail, "prisoner"), name="prisoner"),
-    path("prisoners/<slug:slug>.json", case(views.prisoner_json, "prisoner_json"), name="prisoner_json"),
-    path("prisoners/<slug:slug>/photo", case(views.prisoner_photo, "prisoner_photo"), name="prisoner_photo"),
+    path("prisoners/<slug:slug>.json", neutral(case(views.prisoner_json, "prisoner_json")), name="prisoner_json"),
+    path("prisoners/<slug:slug>/photo", neutral(case(views.prisoner_photo, "prisoner_photo")), name="prisoner_photo"),
     path("prisoners/<slug:slug>/feed/", case(PrisonerIncidentFeed(), "prisoner_feed"), name="prisoner_feed"),
     path(
         "facilities/",
         public(views.facility_list, [*FacilityFilter.base_filters, *_pages("facilities_")]),
         name="facilities",
     ),
-    path("facilities.csv", public(views.facilities_csv), name="facilities_csv"),
-    path("facilities.json", public(views.facilities_json), name="facilities_json"),
+    path("facilities.csv", data(views.facilities_csv), name="facilities_csv"),
+    path("facilities.json", data(views.facilities_json), name="facilities_json"),
     path("facilities/<slug:slug>/", public(views.facility_detail, _pages("held_", "incidents_")), name="facility"),
     path("map/", public(views.facility_map), name="facility_map"),
     path("data/", public(views.open_data), name="open_data"),
     path("statistics/", public(views.statistics), name="statistics"),
-    path("statistics/<slug:slug>.csv", public(views.statistics_csv), name="statistics_csv"),
+    path("statistics/<slug:slug>.csv", data(views.statistics_csv), name="statistics_csv"),
     path("feed/", public(IncidentFeed()), name="feed"),
     path(
         "sitemap.xml",
-        public(index),
+        data(index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "publicsite:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", public(sitemap, ["p"]), {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("robots.txt", public(views.robots_txt), name="robots"),
+    path("sitemap-<section>.xml", data(sitemap, ["p"]), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", data(views.robots_txt), name="robots"),
     # Staff only, never cached: a case's page as it would look published (views.preview).
     path("preview/<int:pk>/", require_safe(csp_replace(CONTENT_SECURITY_POLICY)(views.preview)), name="preview"),
 ]
