@@ -19,15 +19,49 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "exact day"
-    EARLY = "early", "early in the month (1–10)"
-    MID = "mid", "mid-month (11–20)"
-    LATE = "late", "late in the month (21–end)"
-    MONTH = "month", "some time in the month"
-    YEAR = "year", "some time in the year"
+    DAY = "day", pgettext_lazy("date precision", "exact day")
+    EARLY = "early", pgettext_lazy("date precision", "early in the month (1–10)")
+    MID = "mid", pgettext_lazy("date precision", "mid-month (11–20)")
+    LATE = "late", pgettext_lazy("date precision", "late in the month (21–end)")
+    MONTH = "month", pgettext_lazy("date precision", "some time in the month")
+    YEAR = "year", pgettext_lazy("date precision", "some time in the year")
+
+
+# A month standing alone ("February 2023") and after a day or a part of the month ("15 February", "mid-February"):
+# in Belarusian and Russian the second is the genitive (люты, лютага; февраль, февраля). Django's own month names
+# are not used: its Belarusian catalogue gives the genitive for both.
+MONTHS = [
+    pgettext_lazy("month", "January"),
+    pgettext_lazy("month", "February"),
+    pgettext_lazy("month", "March"),
+    pgettext_lazy("month", "April"),
+    pgettext_lazy("month", "May"),
+    pgettext_lazy("month", "June"),
+    pgettext_lazy("month", "July"),
+    pgettext_lazy("month", "August"),
+    pgettext_lazy("month", "September"),
+    pgettext_lazy("month", "October"),
+    pgettext_lazy("month", "November"),
+    pgettext_lazy("month", "December"),
+]
+MONTHS_OF = [
+    pgettext_lazy("month, genitive", "January"),
+    pgettext_lazy("month, genitive", "February"),
+    pgettext_lazy("month, genitive", "March"),
+    pgettext_lazy("month, genitive", "April"),
+    pgettext_lazy("month, genitive", "May"),
+    pgettext_lazy("month, genitive", "June"),
+    pgettext_lazy("month, genitive", "July"),
+    pgettext_lazy("month, genitive", "August"),
+    pgettext_lazy("month, genitive", "September"),
+    pgettext_lazy("month, genitive", "October"),
+    pgettext_lazy("month, genitive", "November"),
+    pgettext_lazy("month, genitive", "December"),
+]
 
 
 def _month_end(day):
@@ -92,20 +126,42 @@ class ApproximateDate:
         return bounds(self.day, self.precision)[1]
 
     def __str__(self):
-        month_year = f"{self.day:%B} {self.day.year}"
-        match self.precision:
-            case Precision.DAY:
-                return f"{self.day.day} {month_year}"
-            case Precision.EARLY:
-                return f"early {month_year}"
-            case Precision.MID:
-                return f"mid-{month_year}"
-            case Precision.LATE:
-                return f"late {month_year}"
-            case Precision.MONTH:
-                return month_year
-            case Precision.YEAR:
-                return str(self.day.year)
+        """The date as a reader says it, in the active language: "mid-February 2023", "сярэдзіна лютага 2023"."""
+        return self._written(genitive=False)
+
+    @property
+    def genitive(self):
+        """The date after "since" or "until" ("з сярэдзіны лютага 2023", "до середины февраля 2023"): the
+        genitive in Belarusian and Russian, as written alone in English. Sentences that put a date after such a
+        word take this form."""
+        return self._written(genitive=True)
+
+    def _written(self, genitive):
+        parts = {"day": self.day.day, "month": MONTHS_OF[self.day.month - 1], "year": self.day.year}
+        match self.precision, genitive:
+            case Precision.DAY, _:
+                return pgettext("approximate date", "%(day)s %(month)s %(year)s") % parts
+            case Precision.EARLY, False:
+                return pgettext("approximate date", "early %(month)s %(year)s") % parts
+            case Precision.EARLY, True:
+                return pgettext("approximate date, genitive", "early %(month)s %(year)s") % parts
+            case Precision.MID, False:
+                return pgettext("approximate date", "mid-%(month)s %(year)s") % parts
+            case Precision.MID, True:
+                return pgettext("approximate date, genitive", "mid-%(month)s %(year)s") % parts
+            case Precision.LATE, False:
+                return pgettext("approximate date", "late %(month)s %(year)s") % parts
+            case Precision.LATE, True:
+                return pgettext("approximate date, genitive", "late %(month)s %(year)s") % parts
+            case Precision.MONTH, False:
+                parts["month"] = MONTHS[self.day.month - 1]
+                return pgettext("approximate date", "%(month)s %(year)s") % parts
+            case Precision.MONTH, True:
+                return pgettext("approximate date, genitive", "%(month)s %(year)s") % parts
+            case Precision.YEAR, False:
+                return pgettext("approximate date", "%(year)s") % parts
+            case Precision.YEAR, True:
+                return pgettext("approximate date, genitive", "%(year)s") % parts
 
     def __lt__(self, other):
         if not isinstance(other, ApproximateDate):
@@ -125,10 +181,11 @@ def date_range(start, end, *, open_end="now"):
     """A period as written in a date line: what both ends share said once ("November – 28 November 2022",
     "6 – 12 March 2023", "28 November – early December 2022"); `open_end` for a period still running ("now"),
     an unknown start as "until …"."""
+    open_end = gettext("now") if open_end == "now" else open_end
     if start is None:
         if end is not None:
-            return f"until {end}"
-        return f"start not known – {open_end}" if open_end else "date not known"
+            return gettext("until %(date)s") % {"date": end.genitive}
+        return gettext("start not known – %(end)s") % {"end": open_end} if open_end else gettext("date not known")
     if end is None:
         return f"{start} – {open_end}" if open_end else str(start)
     if end == start:
