@@ -11,20 +11,36 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from casetracker.admin_base import NameSearchMixin
 from prisoners.models import CustodyPeriod, Facility, Prisoner
 
 from . import services
-from .models import Alert, AlertEvent, Channel, Delivery, Digest, ScanRun
+from .models import Alert, AlertEvent, Channel, Delivery, Digest, ScanRun, StaffPreferences
+
+# An alert's state (Alert.state) as staff read it.
+STATES = {
+    "open": pgettext_lazy("alert state", "open"),
+    "acknowledged": pgettext_lazy("alert state", "acknowledged"),
+    "resolved": pgettext_lazy("alert state", "resolved"),
+}
+
+# Alert.next_step as staff read it: what happens, on which day.
+NEXT_STEPS = {
+    "due again": gettext_lazy("due again %(date)s"),
+    "escalates": gettext_lazy("escalates %(date)s"),
+    "reminder": gettext_lazy("reminder %(date)s"),
+}
 
 
 class AlertStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", "open"), ("acknowledged", "acknowledged"), ("resolved", "resolved")]
+        return list(STATES.items())
 
     def queryset(self, request, queryset):
         match self.value():
@@ -38,7 +54,7 @@ class AlertStateFilter(admin.SimpleListFilter):
 
 
 class CurrentFacilityFilter(admin.SimpleListFilter):
-    title = "held now at"
+    title = gettext_lazy("held now at")
     parameter_name = "facility"
 
     def lookups(self, request, model_admin):
@@ -53,14 +69,15 @@ class CurrentFacilityFilter(admin.SimpleListFilter):
 
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="What is being done, e.g. “lawyer is trying to visit on Monday”.",
+        help_text=gettext_lazy("What is being done, e.g. “lawyer is trying to visit on Monday”."),
     )
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=services.alert_handlers(), label="Assign to")
-    note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 60}))
+    assignee = forms.ModelChoiceField(queryset=services.alert_handlers(), label=gettext_lazy("Assign to"))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.TextInput(attrs={"size": 60}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, auto_id="assign_%s", **kwargs)  # beside the acknowledge form's "note"
@@ -70,7 +87,7 @@ class AssignForm(forms.Form):
 
 class AlertEventInline(admin.TabularInline):
     model = AlertEvent
-    verbose_name_plural = "history"
+    verbose_name_plural = gettext_lazy("history")
     fields = ["at", "kind", "user", "note"]
     readonly_fields = fields
     extra = 0
@@ -137,24 +154,28 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the record of who was cut off, and what staff did, is kept
 
-    @admin.display(description="cut off since", ordering="since")
+    @admin.display(description=gettext_lazy("cut off since"), ordering="since")
     def since_display(self, alert):
-        return alert.since_approx or "no contact data"
+        return alert.since_approx or _("no contact data")
 
-    @admin.display(description="days cut off (today)", ordering="days_now")
+    @admin.display(description=gettext_lazy("days cut off (today)"), ordering="days_now")
     def days_now(self, alert):
         return alert.days_now
 
-    @admin.display(description="held at now")
+    @admin.display(description=gettext_lazy("held at now"))
     def facility_now(self, alert):
         return alert.facility_now or "—"
 
-    @admin.display(description="next, if nobody acts")
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, alert):
+        return STATES[alert.state]
+
+    @admin.display(description=gettext_lazy("next, if nobody acts"))
     def next_step_display(self, alert):
         step = alert.next_step
-        return f"{step[0]} {date_format(timezone.localtime(step[1]), 'j M Y')}" if step else "—"
+        return NEXT_STEPS[step[0]] % {"date": date_format(timezone.localtime(step[1]), "j M Y")} if step else "—"
 
-    @admin.display(description="prisoner")
+    @admin.display(description=gettext_lazy("prisoner"))
     def prisoner_link(self, alert):
         url = reverse("admin:prisoners_prisoner_change", args=[alert.prisoner_id])
         return format_html('<a href="{}">{}</a>', url, alert.prisoner)
@@ -202,22 +223,30 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
             self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
         else:
             errors = "; ".join(f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items())
-            self.message_user(request, f"Nothing done. {errors}", messages.ERROR)
+            self.message_user(request, _("Nothing done. %(errors)s") % {"errors": errors}, messages.ERROR)
         return redirect("admin:alerts_alert_change", alert.pk)
 
     def acknowledge_view(self, request, pk):
         def act(alert, data):
             if alert.acknowledge(request.user, data["note"]):
-                return True, f"Acknowledged; no reminders for {settings.ALERT_ACKNOWLEDGEMENT_DAYS} days."
-            return False, "Not acknowledged: it is resolved or already acknowledged."
+                days = settings.ALERT_ACKNOWLEDGEMENT_DAYS
+                said = ngettext(
+                    "Acknowledged; no reminders for %(days)d days.",
+                    "Acknowledged; no reminders for %(days)d days.",
+                    days,
+                )
+                return True, said % {"days": days}
+            return False, _("Not acknowledged: it is resolved or already acknowledged.")
 
         return self._act(request, pk, AcknowledgeForm, act)
 
     def assign_view(self, request, pk):
         def act(alert, data):
             if alert.assign(data["assignee"], request.user, data["note"]):
-                return True, f"Assigned to {data['assignee'].get_username()}; they get its notices from now on."
-            return False, "Not assigned: it is resolved or already theirs."
+                return True, _("Assigned to %(user)s; they get its notices from now on.") % {
+                    "user": data["assignee"].get_username()
+                }
+            return False, _("Not assigned: it is resolved or already theirs.")
 
         return self._act(request, pk, AssignForm, act)
 
@@ -237,34 +266,48 @@ class AlertAdmin(NameSearchMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Acknowledge selected alerts (with a note)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Acknowledge selected alerts (with a note)"), permissions=["change"])
     def acknowledge(self, request, queryset):
         form = AcknowledgeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             now = timezone.now()
             done = sum(alert.acknowledge(request.user, form.cleaned_data["note"], now) for alert in queryset)
             days = settings.ALERT_ACKNOWLEDGEMENT_DAYS
-            self.message_user(
-                request, f"Acknowledged {done} alert(s); no reminders for them for {days} days.", messages.SUCCESS
+            # Both forms alike in English (as it always read); be/ru decline "days" by the count.
+            said = ngettext(
+                "Acknowledged %(count)d alert(s); no reminders for them for %(days)d days.",
+                "Acknowledged %(count)d alert(s); no reminders for them for %(days)d days.",
+                days,
             )
+            self.message_user(request, said % {"count": done, "days": days}, messages.SUCCESS)
             return None
-        explanation = (
+        days = settings.ALERT_ACKNOWLEDGEMENT_DAYS
+        explanation = ngettext(
             "Acknowledging tells the other staff that someone is acting on these alerts: no reminders for "
-            f"{settings.ALERT_ACKNOWLEDGEMENT_DAYS} days, then each is due again if it has not resolved. "
-            "They resolve by themselves when contact resumes."
-        )
-        return self._confirm(request, queryset, "acknowledge", form, "Acknowledge alerts", explanation)
+            "%(days)d days, then each is due again if it has not resolved. "
+            "They resolve by themselves when contact resumes.",
+            "Acknowledging tells the other staff that someone is acting on these alerts: no reminders for "
+            "%(days)d days, then each is due again if it has not resolved. "
+            "They resolve by themselves when contact resumes.",
+            days,
+        ) % {"days": days}
+        return self._confirm(request, queryset, "acknowledge", form, _("Acknowledge alerts"), explanation)
 
-    @admin.action(description="Assign selected alerts to a staff member", permissions=["change"])
+    @admin.action(description=gettext_lazy("Assign selected alerts to a staff member"), permissions=["change"])
     def assign(self, request, queryset):
         form = AssignForm(request.POST if "apply" in request.POST else None, user=request.user)
         if form.is_valid():
             now, assignee = timezone.now(), form.cleaned_data["assignee"]
             done = sum(alert.assign(assignee, request.user, form.cleaned_data["note"], now) for alert in queryset)
-            self.message_user(request, f"Assigned {done} alert(s) to {assignee.get_username()}.", messages.SUCCESS)
+            said = ngettext(
+                "Assigned %(count)d alert(s) to %(user)s.", "Assigned %(count)d alert(s) to %(user)s.", done
+            )
+            self.message_user(request, said % {"count": done, "user": assignee.get_username()}, messages.SUCCESS)
             return None
-        explanation = "The assignee gets these alerts' notices and reminders from now on, instead of all alert staff."
-        return self._confirm(request, queryset, "assign", form, "Assign alerts", explanation)
+        explanation = _(
+            "The assignee gets these alerts' notices and reminders from now on, instead of all alert staff."
+        )
+        return self._confirm(request, queryset, "assign", form, _("Assign alerts"), explanation)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -298,7 +341,7 @@ class ChannelForm(forms.ModelForm):
     """The address is write-only: typed once, never shown back; left empty on change, it is kept."""
 
     url = forms.CharField(
-        label="Address",
+        label=gettext_lazy("Address"),
         widget=forms.PasswordInput(render_value=False, attrs={"size": 80, "autocomplete": "off"}),
         help_text=Channel._meta.get_field("url").help_text,
     )
@@ -311,9 +354,9 @@ class ChannelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["url"].required = False
-            self.fields[
-                "url"
-            ].help_text = f"Now {self.instance.masked_url}. Leave empty to keep it; type a new address to replace it."
+            self.fields["url"].help_text = _(
+                "Now %(address)s. Leave empty to keep it; type a new address to replace it."
+            ) % {"address": self.instance.masked_url}
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -344,16 +387,19 @@ class ChannelAdmin(admin.ModelAdmin):
             obj.user = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="address")
+    @admin.display(description=gettext_lazy("address"))
     def masked_url(self, channel):
         return channel.masked_url
 
-    @admin.display(description="failing", ordering="refused")
+    @admin.display(description=gettext_lazy("failing"), ordering="refused")
     def failing(self, channel):
         if not channel.refused:
             return "—"
         url = reverse("admin:alerts_delivery_changelist") + f"?channel__id__exact={channel.pk}&sent_at__isempty=1"
-        return format_html('<a href="{}">{} notice(s) refused, retrying</a>', url, channel.refused)
+        said = ngettext(
+            "%(count)d notice(s) refused, retrying", "%(count)d notice(s) refused, retrying", channel.refused
+        ) % {"count": channel.refused}
+        return format_html('<a href="{}">{}</a>', url, said)
 
 
 @admin.register(ScanRun)
@@ -361,3 +407,33 @@ class ScanRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "finished_at", "outcome", "error"]
     list_filter = [("finished_at", admin.EmptyFieldListFilter)]
     show_full_result_count = False  # a row an hour for years
+
+
+@admin.register(StaffPreferences)
+class StaffPreferencesAdmin(admin.ModelAdmin):
+    """Each staff member sets their own language (the admin's and their alert notices'); superusers anyone's."""
+
+    list_display = ["user", "language"]
+
+    def get_queryset(self, request):
+        preferences = super().get_queryset(request).select_related("user")
+        return preferences if request.user.is_superuser else preferences.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["user", "language"] if request.user.is_superuser else ["language"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or not StaffPreferences.objects.filter(user=request.user).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    has_change_permission = has_view_permission
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

@@ -7,6 +7,8 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from casetracker.health import Unhealthy
 
@@ -18,28 +20,35 @@ STARTED = timezone.now()
 
 
 def _quiet_for(last, limit, what):
+    """`what`: the failure in words, with %(since)s for when it was last seen."""
     now = timezone.now()
     if now - (last or STARTED) > limit:
-        raise Unhealthy(f"{what} since {last or 'never (this process started ' + STARTED.isoformat() + ')'}")
+        since = last or _("never (this process started %(started)s)") % {"started": STARTED.isoformat()}
+        raise Unhealthy(what % {"since": since})
 
 
 def check_worker():
     """Beat and a worker: a heartbeat within three heartbeat intervals."""
     limit = datetime.timedelta(seconds=3 * settings.ALERT_HEARTBEAT_SECONDS)
-    _quiet_for(Heartbeat.last(), limit, "no heartbeat from a worker")
+    _quiet_for(Heartbeat.last(), limit, _("no heartbeat from a worker since %(since)s"))
 
 
 def check_scans():
     """A successful contact scan within two scan intervals."""
     limit = datetime.timedelta(minutes=2 * settings.ALERT_SCAN_MINUTES)
-    _quiet_for(ScanRun.objects.last_success(), limit, "no successful contact scan")
+    _quiet_for(ScanRun.objects.last_success(), limit, _("no successful contact scan since %(since)s"))
 
 
 def check_mail():
     """No alert mail refused for longer than ALERT_MAIL_FAILING_MINUTES."""
     failing = Delivery.objects.by_mail().failing_since(services.failing_since()).count()
     if failing:
-        raise Unhealthy(f"{failing} alert mail(s) refused for over {settings.ALERT_MAIL_FAILING_MINUTES} minutes")
+        said = ngettext(
+            "%(count)d alert mail(s) refused for over %(minutes)d minutes",
+            "%(count)d alert mail(s) refused for over %(minutes)d minutes",
+            failing,
+        )
+        raise Unhealthy(said % {"count": failing, "minutes": settings.ALERT_MAIL_FAILING_MINUTES})
 
 
 def failing_channels():
@@ -50,11 +59,13 @@ def failing_channels():
 
 def check_channels():
     """Every channel takes its notices (one failing holds up no other, but staff must hear of it)."""
-    failing = [f"{channel.label} of {channel.user.get_username()}" for channel in failing_channels()]
+    failing = [
+        _("%(channel)s of %(user)s") % {"channel": channel.label, "user": channel.user.get_username()}
+        for channel in failing_channels()
+    ]
     if failing:
-        raise Unhealthy(
-            f"notices refused for over {settings.ALERT_MAIL_FAILING_MINUTES} minutes by: {', '.join(failing)}"
-        )
+        said = _("notices refused for over %(minutes)d minutes by: %(channels)s")
+        raise Unhealthy(said % {"minutes": settings.ALERT_MAIL_FAILING_MINUTES, "channels": ", ".join(failing)})
 
 
 def any_channel():

@@ -25,6 +25,8 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from casetracker.dates import DaysBetween, Precision, approximate_date
 from events.models import Party
@@ -34,9 +36,9 @@ from prisoners.models import CustodyPeriod, Facility
 
 
 class Resolution(models.TextChoices):
-    CONTACT = "contact", "contact resumed"
-    RELEASED = "released", "no longer in custody"
-    WITHIN_THRESHOLD = "within_threshold", "no longer past its threshold"
+    CONTACT = "contact", gettext_lazy("contact resumed")
+    RELEASED = "released", gettext_lazy("no longer in custody")
+    WITHIN_THRESHOLD = "within_threshold", gettext_lazy("no longer past its threshold")
 
 
 def days(setting):
@@ -119,28 +121,45 @@ class AlertQuerySet(models.QuerySet):
 class Notice(models.TextChoices):
     """Why an alert is in a digest."""
 
-    NEW = "new", "new"
-    REMINDER = "reminder", "still open"
-    DUE_AGAIN = "due_again", "due again"
-    ASSIGNED = "assigned", "assigned to you"
-    ESCALATED = "escalated", "unattended"
+    NEW = "new", pgettext_lazy("alert notice", "new")
+    REMINDER = "reminder", pgettext_lazy("alert notice", "still open")
+    DUE_AGAIN = "due_again", pgettext_lazy("alert notice", "due again")
+    ASSIGNED = "assigned", pgettext_lazy("alert notice", "assigned to you")
+    ESCALATED = "escalated", pgettext_lazy("alert notice", "unattended")
+
+
+# Alert.__str__, a sentence per party and whether the day is known (the party is declined in be/ru).
+NO_CONTACT = {
+    (Party.LAWYER, True): gettext_lazy("%(prisoner)s: no lawyer contact since %(since)s"),
+    (Party.LAWYER, False): gettext_lazy("%(prisoner)s: no lawyer contact since unknown"),
+    (Party.FAMILY, True): gettext_lazy("%(prisoner)s: no family contact since %(since)s"),
+    (Party.FAMILY, False): gettext_lazy("%(prisoner)s: no family contact since unknown"),
+}
 
 
 class Alert(approximate_date("since", "cut off since", required=False), models.Model):
     prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="alerts")
     party = models.CharField(max_length=10, choices=Party.choices)
     basis = models.CharField(
-        "lapse counted from", max_length=10, choices=LapseBasis.choices, help_text="What `since` is."
+        gettext_lazy("lapse counted from"),
+        max_length=10,
+        choices=LapseBasis.choices,
+        help_text=gettext_lazy("What `since` is."),
     )
     days_at_opening = models.PositiveIntegerField()
     threshold_at_opening = models.PositiveIntegerField()
     opened_at = models.DateTimeField(default=timezone.now)
     attention_since = models.DateTimeField(
-        default=timezone.now, help_text="When it last came to need someone: opened, or due again."
+        default=timezone.now, help_text=gettext_lazy("When it last came to need someone: opened, or due again.")
     )
-    notified_at = models.DateTimeField(null=True, blank=True, help_text="When it last went out in a digest.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("When it last went out in a digest.")
+    )
     last_notice = models.CharField(
-        max_length=10, choices=Notice.choices, default=Notice.NEW, help_text="What its next or last notice says."
+        max_length=10,
+        choices=Notice.choices,
+        default=Notice.NEW,
+        help_text=gettext_lazy("What its next or last notice says."),
     )
     reminders_sent = models.PositiveIntegerField(default=0)
     last_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -153,7 +172,9 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_alerts"
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True, help_text="When it went to Editors, unattended.")
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("When it went to Editors, unattended.")
+    )
     escalation_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
@@ -167,7 +188,7 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
                 fields=["prisoner", "party"],
                 condition=Q(resolved_at__isnull=True),
                 name="one_unresolved_alert_per_prisoner_and_party",
-                violation_error_message="This prisoner already has an unresolved alert for this party.",
+                violation_error_message=gettext_lazy("This prisoner already has an unresolved alert for this party."),
             )
         ]
         indexes = [
@@ -176,7 +197,10 @@ class Alert(approximate_date("since", "cut off since", required=False), models.M
         ]
 
     def __str__(self):
-        return f"{self.prisoner}: no {self.party} contact since {self.since_approx or 'unknown'}"
+        said = NO_CONTACT.get((self.party, bool(self.since_approx)))
+        if said is None:
+            return f"{self.prisoner}: no {self.party} contact since {self.since_approx or 'unknown'}"
+        return said % {"prisoner": self.prisoner, "since": self.since_approx and self.since_approx.genitive}
 
     @property
     def state(self):
@@ -278,12 +302,12 @@ class AlertEvent(models.Model):
     """A change in an alert's state, by whom (None: the scan) and why: the alert's history."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", "opened"
-        ACKNOWLEDGED = "acknowledged", "acknowledged"
-        ASSIGNED = "assigned", "assigned"
-        DUE_AGAIN = "due_again", "due again (acknowledgement lapsed)"
-        ESCALATED = "escalated", "escalated to Editors"
-        RESOLVED = "resolved", "resolved"
+        OPENED = "opened", pgettext_lazy("alert event", "opened")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert event", "acknowledged")
+        ASSIGNED = "assigned", pgettext_lazy("alert event", "assigned")
+        DUE_AGAIN = "due_again", gettext_lazy("due again (acknowledgement lapsed)")
+        ESCALATED = "escalated", gettext_lazy("escalated to Editors")
+        RESOLVED = "resolved", pgettext_lazy("alert event", "resolved")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -298,7 +322,7 @@ class AlertEvent(models.Model):
         indexes = [models.Index(fields=["alert", "at"], name="alertevent_by_alert")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return _("%(kind)s at %(when)s") % {"kind": self.get_kind_display(), "when": f"{self.at:%Y-%m-%d %H:%M}"}
 
     @classmethod
     def record(cls, alert_ids, kind, now, note=""):
@@ -311,23 +335,32 @@ class Digest(models.Model):
     to all alert staff, each assignee's own, and the escalation to Editors."""
 
     class Audience(models.TextChoices):
-        STAFF = "staff", "alert staff"
-        ASSIGNEE = "assignee", "assignee"
-        EDITORS = "editors", "editors (escalation)"
+        STAFF = "staff", gettext_lazy("alert staff")
+        ASSIGNEE = "assignee", gettext_lazy("assignee")
+        EDITORS = "editors", gettext_lazy("editors (escalation)")
 
     created_at = models.DateTimeField(default=timezone.now)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField()
-    new_count = models.PositiveIntegerField("new alerts", default=0)
-    reminder_count = models.PositiveIntegerField("reminders", default=0)
+    new_count = models.PositiveIntegerField(gettext_lazy("new alerts"), default=0)
+    reminder_count = models.PositiveIntegerField(gettext_lazy("reminders"), default=0)
+    # The same notice in the other languages its recipients read (language -> [subject, text, html]); the fields
+    # above hold it in the site's default language. Rendered with it, so every retry sends the same text.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.subject} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def text_in(self, language):
+        """(subject, text, html) in `language`, as rendered when the digest was recorded."""
+        if language in self.translations:
+            return tuple(self.translations[language])
+        return self.subject, self.body_text, self.body_html
 
 
 class DigestEntry(models.Model):
@@ -341,7 +374,7 @@ class DigestEntry(models.Model):
     held_at = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name_plural = "digest entries"
+        verbose_name_plural = gettext_lazy("digest entries")
         constraints = [models.UniqueConstraint(fields=["digest", "alert"], name="one_entry_per_alert_per_digest")]
 
     def prisoner_admin_url(self):
@@ -356,8 +389,10 @@ class DigestEntry(models.Model):
 def validate_channel_url(url):
     if apprise.Apprise.instantiate(url) is None:
         raise ValidationError(
-            "This is not a channel address Apprise can use: check the service's format "
-            "(e.g. mailto://, matrixs://, tgram://, signal://, json://)."
+            _(
+                "This is not a channel address Apprise can use: check the service's format "
+                "(e.g. mailto://, matrixs://, tgram://, signal://, json://)."
+            )
         )
 
 
@@ -366,7 +401,7 @@ def masked(url):
     the path or query, where tokens and phone numbers sit."""
     channel = apprise.Apprise.instantiate(url)
     if channel is None:
-        return "(not a channel address)"
+        return _("(not a channel address)")
     parts = urlsplit(channel.url(privacy=True))
     host = parts.netloc.rsplit("@", 1)[-1] if "****" not in parts.netloc else parts.netloc
     return f"{parts.scheme}://{host}" + ("/…" if parts.path.strip("/") else "")
@@ -383,12 +418,14 @@ class Channel(models.Model):
     shown back in full, never logged, and never in an error message."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_channels")
-    label = models.CharField(max_length=100, help_text="For you, e.g. “Signal, work phone”.")
+    label = models.CharField(max_length=100, help_text=gettext_lazy("For you, e.g. “Signal, work phone”."))
     url = models.TextField(
-        "address",
+        gettext_lazy("address"),
         validators=[validate_channel_url],
-        help_text="An Apprise URL, e.g. matrixs://user:password@matrix.org/#room or tgram://bottoken/chat_id. "
-        "Kept secret: never shown again.",
+        help_text=gettext_lazy(
+            "An Apprise URL, e.g. matrixs://user:password@matrix.org/#room or tgram://bottoken/chat_id. "
+            "Kept secret: never shown again."
+        ),
     )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -441,6 +478,7 @@ class Delivery(models.Model):
     email = models.EmailField(blank=True)
     # A removed channel takes its undelivered notices with it: nobody is left to read them there.
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    language = models.CharField(max_length=2, default=settings.LANGUAGE_CODE)  # the recipient's, when recorded
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -451,7 +489,7 @@ class Delivery(models.Model):
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = gettext_lazy("deliveries")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -468,7 +506,7 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.digest.subject} to {self.recipient}"
+        return _("%(subject)s to %(recipient)s") % {"subject": self.digest.subject, "recipient": self.recipient}
 
     @property
     def recipient(self):
@@ -514,7 +552,10 @@ class ScanRun(models.Model):
         indexes = [models.Index(fields=["finished_at"], name="scanrun_finished")]
 
     def __str__(self):
-        return f"scan at {self.started_at:%Y-%m-%d %H:%M}: {self.error or self.outcome or 'running'}"
+        return _("scan at %(when)s: %(what)s") % {
+            "when": f"{self.started_at:%Y-%m-%d %H:%M}",
+            "what": self.error or self.outcome or pgettext("scan", "running"),
+        }
 
     @classmethod
     def record(cls, scan):
@@ -548,3 +589,21 @@ class Heartbeat(models.Model):
     @classmethod
     def last(cls):
         return cls.objects.filter(name=cls.WORKER).values_list("at", flat=True).first()
+
+
+class StaffPreferences(models.Model):
+    """What a staff member chose for themself: the language of the admin and of their alert notices."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preferences")
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "language preference"
+
+    def __str__(self):
+        return f"{self.user}: {self.get_language_display()}"
+
+    @staticmethod
+    def language_of(user):
+        preferences = getattr(user, "staff_preferences", None) if user.pk else None
+        return preferences.language if preferences else settings.LANGUAGE_CODE

@@ -28,7 +28,8 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import npgettext_lazy
 
 from casetracker.insert_select import insert_from
 from casetracker.iterables import batched
@@ -39,7 +40,19 @@ from prisoners import clocks
 from prisoners import lapse as lapse_rule
 from prisoners.models import Prisoner
 
-from .models import Alert, AlertEvent, Delivery, Digest, DigestEntry, Heartbeat, Notice, ScanRun, masked, site_url
+from .models import (
+    Alert,
+    AlertEvent,
+    Delivery,
+    Digest,
+    DigestEntry,
+    Heartbeat,
+    Notice,
+    ScanRun,
+    StaffPreferences,
+    masked,
+    site_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -217,16 +230,36 @@ def _record(audience, recipients, claim, now):
         if not digest.new_count and not digest.reminder_count:
             transaction.set_rollback(True)
             return None
-        render_digest(digest, _listed_entries(digest, now), recipients)
+        languages = {user.pk: StaffPreferences.language_of(user) for user in recipients}
+        entries = _listed_entries(digest, now)
+        render_digest(digest, entries, recipients)
+        for language in set(languages.values()) - {settings.LANGUAGE_CODE}:
+            with translation.override(language):
+                digest.translations[language] = rendered_digest(digest, entries, recipients)
+        digest.save(update_fields=["translations"])
         Delivery.objects.bulk_create(
             [
                 *(
-                    Delivery(digest=digest, user=user, email=user.email, created_at=now, next_attempt_at=now)
+                    Delivery(
+                        digest=digest,
+                        user=user,
+                        email=user.email,
+                        language=languages[user.pk],
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
                     for user in recipients
                     if user.email
                 ),
                 *(
-                    Delivery(digest=digest, user=user, channel=channel, created_at=now, next_attempt_at=now)
+                    Delivery(
+                        digest=digest,
+                        user=user,
+                        channel=channel,
+                        language=languages[user.pk],
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
                     for user in recipients
                     for channel in user.alert_channels.all()
                     if channel.enabled
@@ -287,6 +320,15 @@ def _claimed(digest):
 # The order alerts are listed in: what is new to the reader first, then the longest cut off.
 NOTICE_ORDER = [Notice.ESCALATED, Notice.NEW, Notice.ASSIGNED, Notice.DUE_AGAIN, Notice.REMINDER]
 
+# How many of each a digest holds, for its subject ("12 new", "1 still open"): in be/ru the count declines the words.
+COUNTED_NOTICES = {
+    Notice.ESCALATED: npgettext_lazy("alert notices", "%(count)d unattended", "%(count)d unattended", "count"),
+    Notice.NEW: npgettext_lazy("alert notices", "%(count)d new", "%(count)d new", "count"),
+    Notice.ASSIGNED: npgettext_lazy("alert notices", "%(count)d assigned to you", "%(count)d assigned to you", "count"),
+    Notice.DUE_AGAIN: npgettext_lazy("alert notices", "%(count)d due again", "%(count)d due again", "count"),
+    Notice.REMINDER: npgettext_lazy("alert notices", "%(count)d still open", "%(count)d still open", "count"),
+}
+
 
 def _listed_entries(digest, now):
     """The alerts a digest names (at most DIGEST_LISTED) with the figures as of today."""
@@ -312,11 +354,19 @@ def _listed_entries(digest, now):
 
 
 def render_digest(digest, entries, recipients):
+    """The digest in the site's default language, stored on it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        digest.subject, digest.body_text, digest.body_html = rendered_digest(digest, entries, recipients)
+    digest.save(update_fields=["subject", "body_text", "body_html", "new_count", "reminder_count"])
+
+
+def rendered_digest(digest, entries, recipients):
+    """(subject, text, html) of the digest in the active language."""
     kinds = dict(_claimed(digest).order_by().values_list("kind").annotate(n=Count("pk")))
     context = {
         "digest": digest,
         "entries": entries,
-        "counts": [(Notice(kind).label, kinds[kind]) for kind in NOTICE_ORDER if kinds.get(kind)],
+        "counts": [COUNTED_NOTICES[kind] % {"count": kinds[kind]} for kind in NOTICE_ORDER if kinds.get(kind)],
         "unlisted": digest.new_count + digest.reminder_count - len(entries),
         "assignee": recipients[0] if digest.audience == Digest.Audience.ASSIGNEE else None,
         "alert_list_url": site_url(reverse("admin:alerts_alert_changelist")) + "?state=open&o=-3",
@@ -325,10 +375,11 @@ def render_digest(digest, entries, recipients):
             "escalation_days": settings.ALERT_ESCALATION_DAYS,
         },
     }
-    digest.subject = render_to_string("alerts/digest_subject.txt", context).strip()
-    digest.body_text = render_to_string("alerts/digest.txt", context)
-    digest.body_html = render_to_string("alerts/digest.html", context)
-    digest.save(update_fields=["subject", "body_text", "body_html", "new_count", "reminder_count"])
+    return (
+        render_to_string("alerts/digest_subject.txt", context).strip(),
+        render_to_string("alerts/digest.txt", context),
+        render_to_string("alerts/digest.html", context),
+    )
 
 
 def backoff(attempts):
@@ -360,12 +411,12 @@ def send_to_channel(url, subject, body):
 
 
 def _send(delivery):
-    digest = delivery.digest
+    subject, text, html = delivery.digest.text_in(delivery.language)
     if delivery.channel_id:
-        send_to_channel(delivery.channel.url, digest.subject, digest.body_text)
+        send_to_channel(delivery.channel.url, subject, text)
         return
-    message = EmailMultiAlternatives(digest.subject, digest.body_text, to=[delivery.email])
-    message.attach_alternative(digest.body_html, "text/html")
+    message = EmailMultiAlternatives(subject, text, to=[delivery.email])
+    message.attach_alternative(html, "text/html")
     message.send()
 
 

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
@@ -48,7 +50,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
             return super().prepare_delta_change_value(change, value) if value not in (None, "") else "—"
         if field.is_relation:
             related = field.related_model._base_manager.filter(pk=value).first()
-            return str(related) if related is not None else f"#{value} (deleted)"
+            return str(related) if related is not None else _("#%(id)s (deleted)") % {"id": value}
         return in_words(value, field.flatchoices if field.choices else ())
 
     def get_obj_diff_display(self):
@@ -202,15 +204,20 @@ class DuplicateCheckForm:
                 (
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[candidate.record.pk]),
                     candidate.record,
-                    f" (matched: {candidate.matched})" if candidate.matched != candidate.record.name else "",
+                    " " + _("(matched: %(name)s)") % {"name": candidate.matched}
+                    if candidate.matched != candidate.record.name
+                    else "",
                 )
                 for candidate in candidates
             ),
         )
         tick = self["save_anyway"]
         return format_html(
-            "This {} may already be on file. Check these before adding a second record:<ul>{}</ul>{} {}{}",
-            opts.verbose_name,
+            "{}<ul>{}</ul>{} {}{}",
+            format_html(
+                _("This {kind} may already be on file. Check these before adding a second record:"),
+                kind=opts.verbose_name,
+            ),
             items,
             tick.as_widget(),
             tick.label_tag(),
@@ -233,7 +240,7 @@ class DuplicateCheckMixin:
                 {
                     "name_variants_prefix": self.name_variants_prefix,
                     "save_anyway": forms.BooleanField(
-                        required=False, label="Save anyway: the new record is none of these"
+                        required=False, label=gettext_lazy("Save anyway: the new record is none of these")
                     ),
                     "duplicates_seen": forms.CharField(required=False, widget=forms.HiddenInput),
                 },
@@ -426,13 +433,13 @@ class CaseAdmin(
     def _when_by(when, by):
         if when is None:
             return "—"
-        return f"{date_format(timezone.localtime(when), 'j M Y, H:i')}, {by or 'a command or import'}"
+        return f"{date_format(timezone.localtime(when), 'j M Y, H:i')}, {by or _('a command or import')}"
 
-    @admin.display(description="created")
+    @admin.display(description=gettext_lazy("created"))
     def created_column(self, obj):
         return self._when_by(getattr(obj, "created_at", None), getattr(obj, "created_by", None))
 
-    @admin.display(description="last changed")
+    @admin.display(description=gettext_lazy("last changed"))
     def changed_column(self, obj):
         return self._when_by(getattr(obj, "changed_at", None), getattr(obj, "changed_by", None))
 
@@ -443,8 +450,8 @@ class CaseAdmin(
             actions.pop("make_internal", None)
         return actions
 
-    def _set_publish_field(self, request, queryset, value, verb):
-        # One save per record, so every change is in the history with its author.
+    def _set_publish_field(self, request, queryset, value, verb, done_message):
+        # One save per record, so every change is in the history with its author (the reason in English: stored).
         done = 0
         for obj in queryset:
             setattr(obj, self.publish_field, value)
@@ -452,18 +459,24 @@ class CaseAdmin(
             try:
                 obj.save()
             except ValidationError as refused:  # a record the model will not save so (a prisoner's slug)
-                self.message_user(request, f"Not changed: {obj}. {' '.join(refused.messages)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("Not changed: %(record)s. %(reasons)s") % {"record": obj, "reasons": " ".join(refused.messages)},
+                    messages.ERROR,
+                )
             else:
                 done += 1
-        self.message_user(request, f"{verb}: {done}", messages.SUCCESS)
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description="Make selected public")
+    @admin.action(description=gettext_lazy("Make selected public"))
     def make_public(self, request, queryset):
-        self._set_publish_field(request, queryset, self.publish_values[0], "Made public")
+        self._set_publish_field(request, queryset, self.publish_values[0], "Made public", _("Made public: %(count)s"))
 
-    @admin.action(description="Make selected internal")
+    @admin.action(description=gettext_lazy("Make selected internal"))
     def make_internal(self, request, queryset):
-        self._set_publish_field(request, queryset, self.publish_values[1], "Made internal")
+        self._set_publish_field(
+            request, queryset, self.publish_values[1], "Made internal", _("Made internal: %(count)s")
+        )
 
     actions = ["make_public", "make_internal"]
 

@@ -13,12 +13,15 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .dates import ApproximateDate, ApproximateDayField, Precision
 from .written import ParseError, looks_like_a_period, parse_date, parse_range
 
-EXAMPLES = "14.03.2025, mid-July 2025, early March 2025, March 2025, 2025"
-PERIOD_HELP = "A period (“summer 2025”, “between June and August 2025”) fills the end too."
+# Translators: dates as a source in your language writes them; the field reads Belarusian, Russian and English.
+EXAMPLES = gettext_lazy("14.03.2025, mid-July 2025, early March 2025, March 2025, 2025")
+PERIOD_HELP = gettext_lazy("A period (“summer 2025”, “between June and August 2025”) fills the end too.")
 
 
 class ApproximateDateEntry(forms.CharField):
@@ -52,7 +55,9 @@ class ApproximateDateEntry(forms.CharField):
             if self.takes_period:
                 return period
             raise ValidationError(
-                f'"{text}" is a period; this is one date: the day, month or year the source gives.', code="period"
+                _('"%(text)s" is a period; this is one date: the day, month or year the source gives.')
+                % {"text": text},
+                code="period",
             ) from error
 
     def prepare_value(self, value):
@@ -71,7 +76,7 @@ def entry_for(db_field, **kwargs):
         precision_field=db_field.precision_field,
         required=not db_field.blank,
         label=capfirst(db_field.verbose_name),
-        help_text=db_field.help_text or f"As the source writes it, e.g. {EXAMPLES}.",
+        help_text=db_field.help_text or _("As the source writes it, e.g. %(examples)s.") % {"examples": EXAMPLES},
         **kwargs,
     )
 
@@ -88,9 +93,7 @@ class ApproximateDateForm:
                 precision.widget, precision.required = forms.HiddenInput(), False
             field.takes_period = name == "start" and isinstance(self.fields.get("end"), ApproximateDateEntry)
             if field.takes_period:
-                field.help_text = (
-                    f"{field.help_text} A period (“summer 2025”, “between June and August 2025”) fills the end too."
-                )
+                field.help_text = f"{field.help_text} {PERIOD_HELP}"
             day = self.initial.get(name)
             if isinstance(day, datetime.date):
                 level = self.initial.get(field.precision_field) or getattr(self.instance, field.precision_field, None)
@@ -122,7 +125,11 @@ class ApproximateDateForm:
         first, last = self.cleaned_data["start"]
         end = self.cleaned_data.get("end")
         if end is not None and end != last and "end" in self.cleaned_data:
-            self.add_error("start", f"This period ends {last}, but the end date says {end}: clear one of them.")
+            self.add_error(
+                "start",
+                _("This period ends %(last)s, but the end date says %(end)s: clear one of them.")
+                % {"last": last, "end": end},
+            )
             return
         self.cleaned_data["start"], self.cleaned_data["end"] = first, last
         self.data = self.data.copy()  # shown back as two dates if the form comes back with another error

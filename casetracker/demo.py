@@ -114,6 +114,8 @@ def load_demo():
         Source,
         {"title": "Belarus: Stop mistreating opposition politician"},
         {
+            "title_be": "Беларусь: спыніце жорсткае абыходжанне з апазіцыйным палітыкам",
+            "title_ru": "Беларусь: прекратите жестокое обращение с оппозиционным политиком",
             "kind": SourceKind.STATEMENT,
             "published_approx": year(2023),
             "confidential": False,
@@ -127,6 +129,8 @@ def load_demo():
         Source,
         {"title": "Viasna: Kalesnikava placed in a cell-type premises (PKT)"},
         {
+            "title_be": "«Вясна»: Калеснікаву перавялі ў памяшканне камернага тыпу (ПКТ)",
+            "title_ru": "«Весна»: Колесникову перевели в помещение камерного типа (ПКТ)",
             "kind": SourceKind.NEWS,
             "publisher": organisations[VIASNA],
             "published_approx": approx(2023, 3, Precision.LATE),
@@ -138,6 +142,8 @@ def load_demo():
         Source,
         {"title": "Private channels: Kalesnikava's health, May 2023"},
         {
+            "title_be": "Неафіцыйныя каналы: здароўе Калеснікавай, травень 2023",
+            "title_ru": "Неофициальные каналы: здоровье Колесниковой, май 2023",
             "kind": SourceKind.PRIVATE,
             "published_approx": approx(2023, 5, Precision.MONTH),
             "confidential": True,
@@ -151,14 +157,27 @@ def load_demo():
         {"name": "Penal colony No. 4"},
         {"kind": FacilityKind.PENAL_COLONY, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
     )
-    for variant in ["Female penal colony N4 in Homiel", "Gomel penal colony No. 4"]:
-        up(FacilityNameVariant, {"facility": colony, "name": variant}, {"language": Language.ENGLISH})
+    colony_variants = [
+        ("Female penal colony N4 in Homiel", Language.ENGLISH, False),
+        ("Gomel penal colony No. 4", Language.ENGLISH, False),
+        # The names its pages show in Belarusian and Russian, as Viasna and Russian-language groups write them.
+        ("ПК-4, Гомель", Language.BELARUSIAN, True),
+        ("ИК-4, Гомель", Language.RUSSIAN, True),
+    ]
+    for variant, language, display in colony_variants:
+        up(FacilityNameVariant, {"facility": colony, "name": variant}, {"language": language, "display": display})
     hospital = up(
         Facility,
         {"name": "Homiel emergency hospital"},
         {"kind": FacilityKind.HOSPITAL, "city": "Homiel", "region": "Homiel Region", "country": "Belarus"},
     )
-    up(FacilityNameVariant, {"facility": hospital, "name": "Gomel emergency hospital"}, {"language": Language.ENGLISH})
+    hospital_variants = [
+        ("Gomel emergency hospital", Language.ENGLISH, False),
+        ("Гомельская бальніца хуткай медыцынскай дапамогі", Language.BELARUSIAN, True),
+        ("Гомельская больница скорой медицинской помощи", Language.RUSSIAN, True),
+    ]
+    for variant, language, display in hospital_variants:
+        up(FacilityNameVariant, {"facility": hospital, "name": variant}, {"language": language, "display": display})
 
     maria = up(
         Prisoner,
@@ -167,6 +186,10 @@ def load_demo():
             "name": "Maria Kalesnikava",
             "bio": "Musician, prominent opposition figure and a symbol of the peaceful protest movement for "
             "human rights in Belarus; member of the opposition's Coordination Council for the Transfer of Power.",
+            "bio_be": "Музыкантка, вядомая апазіцыйная дзяячка і сімвал мірнага пратэстнага руху за правы чалавека "
+            "ў Беларусі; сябра апазіцыйнай Каардынацыйнай рады па перадачы ўлады.",
+            "bio_ru": "Музыкант, видная оппозиционная деятельница и символ мирного протестного движения за права "
+            "человека в Беларуси; член оппозиционного Координационного совета по передаче власти.",
             "status": Status.DETAINED,
             "detained_approx": approx(2020, 9, Precision.MONTH),
             "occupation": "musician",
@@ -178,15 +201,22 @@ def load_demo():
         },
     )
     variants = [
-        ("Maryia Kalesnikava", Language.ENGLISH, "transliteration"),
-        ("Kalesnikova", Language.ENGLISH, "spelling also used in the joint statement"),
-        ("Kolesnikova", Language.ENGLISH, "transliteration from Russian"),
-        ("Калеснікава", Language.BELARUSIAN, "Belarusian"),
-        ("Колесникова", Language.RUSSIAN, "Russian"),
+        ("Maryia Kalesnikava", Language.ENGLISH, "transliteration", False),
+        ("Kalesnikova", Language.ENGLISH, "spelling also used in the joint statement", False),
+        ("Kolesnikova", Language.ENGLISH, "transliteration from Russian", False),
+        ("Калеснікава", Language.BELARUSIAN, "Belarusian", False),
+        ("Колесникова", Language.RUSSIAN, "Russian", False),
+        # Her name on the Belarusian and the Russian pages.
+        ("Марыя Калеснікава", Language.BELARUSIAN, "Belarusian", True),
+        ("Мария Колесникова", Language.RUSSIAN, "Russian", True),
     ]
-    for name, language, note in variants:
+    for name, language, note, display in variants:
         # Spellings the joint statement and the press use: public.
-        up(NameVariant, {"prisoner": maria, "name": name}, {"language": language, "note": note, "public": True})
+        up(
+            NameVariant,
+            {"prisoner": maria, "name": name},
+            {"language": language, "note": note, "public": True, "display": display},
+        )
 
     for label in ["extremism", "trying to seize power", "calls for actions causing harm to national security"]:
         up(Charge, {"prisoner": maria, "label": label})
@@ -266,6 +296,12 @@ def load_demo():
             "description": "Detained after she resisted an attempt by the authorities to forcefully expel her from "
             "the country, in retaliation for her political activism and her membership of the opposition's "
             "Coordination Council for the Transfer of Power.",
+            "description_be": "Яе затрымалі ў помсту за палітычную дзейнасць і сяброўства ў апазіцыйнай "
+            "Каардынацыйнай радзе па перадачы ўлады, пасля таго як яна супраціўлялася спробе ўлад прымусова выслаць "
+            "яе з краіны.",
+            "description_ru": "Её задержали в отместку за политическую деятельность и членство в оппозиционном "
+            "Координационном совете по передаче власти, после того как она воспротивилась попытке властей "
+            "принудительно выдворить её из страны.",
         },
     )
     incident(
@@ -275,6 +311,11 @@ def load_demo():
             "verification": V.CONFIRMED,
             "description": "Sentenced to 11 years in prison on bogus charges of ‘extremism’, ‘trying to seize "
             "power’ and ‘calls for actions causing harm to national security’.",
+            "description_be": "Яе асудзілі на 11 гадоў пазбаўлення волі па надуманых абвінавачаннях у «экстрэмізме», "
+            "«спробе захопу ўлады» і «закліках да дзеянняў, накіраваных на прычыненне шкоды нацыянальнай бяспецы».",
+            "description_ru": "Её приговорили к 11 годам лишения свободы по надуманным обвинениям в «экстремизме», "
+            "«попытке захвата власти» и «призывах к действиям, направленным на причинение вреда национальной "
+            "безопасности».",
         },
     )
     incident(
@@ -287,6 +328,12 @@ def load_demo():
             "description": "Spent over 10 days in a freezing punishment isolation cell immediately before her "
             "hospitalisation, despite serious health concerns. The cell was so cold that she could not sleep "
             "at all and walked constantly to keep warm.",
+            "description_be": "Непасрэдна перад шпіталізацыяй больш за 10 дзён правяла ў ледзяным штрафным ізалятары "
+            "(ШІЗА), нягледзячы на сур'ёзную занепакоенасць яе здароўем. У камеры было так холадна, што яна зусім не "
+            "магла спаць і ўвесь час хадзіла, каб сагрэцца.",
+            "description_ru": "Непосредственно перед госпитализацией более 10 дней провела в ледяном штрафном "
+            "изоляторе (ШИЗО), несмотря на серьёзные опасения за её здоровье. В камере было так холодно, что она "
+            "совсем не могла спать и всё время ходила, чтобы согреться.",
         },
     )
     incident(
@@ -299,6 +346,11 @@ def load_demo():
             "description": "Although she fainted repeatedly and suffered from high blood pressure and nausea in "
             "solitary confinement, the authorities refused to transfer her to hospital until her health "
             "significantly deteriorated.",
+            "description_be": "Хоць у адзіночнай камеры яна неаднаразова губляла прытомнасць, пакутавала ад высокага "
+            "ціску і млоснасці, улады адмаўляліся перавесці яе ў бальніцу, пакуль яе здароўе істотна не пагоршылася.",
+            "description_ru": "Хотя в одиночной камере она неоднократно теряла сознание, страдала от высокого "
+            "давления и тошноты, власти отказывались перевести её в больницу, пока её здоровье значительно не "
+            "ухудшилось.",
         },
     )
     incident(
@@ -311,6 +363,12 @@ def load_demo():
             "description": "Her account of ill-treatment in the punishment cell became known when her father "
             "visited on 5 December 2022. There are credible reports that she has been ill-treated by the "
             "penal colony's management.",
+            "description_be": "Яе расповед пра жорсткае абыходжанне ў штрафным ізалятары стаў вядомы, калі 5 снежня "
+            "2022 года яе наведаў бацька. Ёсць верагодныя звесткі пра тое, што яна падвяргалася жорсткаму абыходжанню "
+            "з боку кіраўніцтва папраўчай калоніі.",
+            "description_ru": "Её рассказ о жестоком обращении в штрафном изоляторе стал известен, когда 5 декабря "
+            "2022 года её навестил отец. Есть достоверные сведения о том, что она подвергалась жестокому обращению со "
+            "стороны руководства исправительной колонии.",
         },
     )
     incident(
@@ -322,12 +380,22 @@ def load_demo():
             "verification": V.CONFIRMED,
             "description": "Admitted on the night of 28 November 2022 to the intensive care unit of Homiel's "
             "emergency hospital, where she spent approximately a week.",
+            "description_be": "Уначы 28 лістапада 2022 года яе шпіталізавалі ў аддзяленне рэанімацыі Гомельскай "
+            "бальніцы хуткай медыцынскай дапамогі, дзе яна правяла каля тыдня.",
+            "description_ru": "Ночью 28 ноября 2022 года её госпитализировали в отделение реанимации Гомельской "
+            "больницы скорой медицинской помощи, где она провела около недели.",
         },
     )
     incident(
         IncidentKind.SURGERY,
         hospitalised,
-        {"facility": hospital, "verification": V.CONFIRMED, "description": "Surgery for a perforated ulcer."},
+        {
+            "facility": hospital,
+            "verification": V.CONFIRMED,
+            "description": "Surgery for a perforated ulcer.",
+            "description_be": "Перанесла аперацыю з-за прабадной язвы.",
+            "description_ru": "Перенесла операцию по поводу прободной язвы.",
+        },
     )
     incident(
         IncidentKind.NOT_INFORMED,
@@ -339,6 +407,11 @@ def load_demo():
             "description": "The penal colony's administration did not inform her lawyer or family that she had "
             "been hospitalised and undergone surgery, although she repeatedly asked the hospital staff to get "
             "in touch with her family.",
+            "description_be": "Адміністрацыя папраўчай калоніі не паведаміла ні адвакату, ні сваякам, што яе "
+            "шпіталізавалі і прааперавалі, хоць яна неаднаразова прасіла персанал бальніцы звязацца з яе сям'ёй.",
+            "description_ru": "Администрация исправительной колонии не сообщила ни адвокату, ни родственникам, что её "
+            "госпитализировали и прооперировали, хотя она неоднократно просила персонал больницы связаться с её "
+            "семьёй.",
         },
     )
     incident(
@@ -348,6 +421,10 @@ def load_demo():
             "facility": colony,
             "verification": V.CREDIBLE,
             "description": "Transferred from Homiel's emergency hospital to the penal colony's medical facility.",
+            "description_be": "Яе перавялі з Гомельскай бальніцы хуткай медыцынскай дапамогі ў медыцынскую частку "
+            "папраўчай калоніі.",
+            "description_ru": "Её перевели из Гомельской больницы скорой медицинской помощи в медицинскую часть "
+            "исправительной колонии.",
         },
     )
     incident(
@@ -358,6 +435,10 @@ def load_demo():
             "verification": V.CREDIBLE,
             "description": "The penal colony's administration forced her to resume work at the colony's clothing "
             "factory. Her family was concerned that she was still too weak from the surgery.",
+            "description_be": "Адміністрацыя папраўчай калоніі прымусіла яе вярнуцца да працы на швейнай фабрыцы "
+            "калоніі. Сям'я непакоілася, што пасля аперацыі яна яшчэ занадта слабая.",
+            "description_ru": "Администрация исправительной колонии заставила её вернуться к работе на швейной "
+            "фабрике колонии. Семья опасалась, что после операции она ещё слишком слаба.",
         },
     )
     incident(
@@ -367,6 +448,8 @@ def load_demo():
             "facility": colony,
             "verification": V.CREDIBLE,
             "description": "Her lawyer has had no access to her since 7 February 2023, despite repeated attempts.",
+            "description_be": "З 7 лютага 2023 года адваката не дапускаюць да яе, нягледзячы на неаднаразовыя спробы.",
+            "description_ru": "С 7 февраля 2023 года адвоката не допускают к ней, несмотря на неоднократные попытки.",
         },
     )
     incident(
@@ -376,6 +459,8 @@ def load_demo():
             "facility": colony,
             "verification": V.CREDIBLE,
             "description": "Denied any communication with her family, including calls, letters and visits.",
+            "description_be": "Ёй забаранілі любую сувязь з сям'ёй, у тым ліку званкі, лісты і спатканні.",
+            "description_ru": "Ей запретили любую связь с семьёй, в том числе звонки, письма и свидания.",
         },
     )
     incident(
@@ -386,6 +471,10 @@ def load_demo():
             "verification": V.CREDIBLE,
             "description": "Placed in a cell-type premises (PKT) over a supposed violation of penitentiary "
             "regulations, Human Rights Center “Viasna” reported.",
+            "description_be": "Яе перавялі ў памяшканне камернага тыпу (ПКТ) за нібыта парушэнне правіл унутранага "
+            "распарадку, паведаміў Праваабарончы цэнтр «Вясна».",
+            "description_ru": "Её перевели в помещение камерного типа (ПКТ) за якобы допущенное нарушение правил "
+            "внутреннего распорядка, сообщил Правозащитный центр «Весна».",
         },
         sources=(statement, viasna_report),
     )
@@ -400,6 +489,15 @@ def load_demo():
             "on several occasions. Her family consulted a doctor who, unable to examine her in person, advised "
             "that she might need medical supervision and a special diet for several more months to avoid a "
             "relapse.",
+            "description_be": "Яе здароўе значна пагоршылася, пасля аперацыі яна так і не акрыяла. Паводле верагодных "
+            "звестак, яна не магла выконваць абавязковую працу ў калоніі і некалькі разоў губляла прытомнасць. Сям'я "
+            "параілася з лекарам: не маючы магчымасці агледзець яе асабіста, ён заключыў, што, магчыма, яшчэ некалькі "
+            "месяцаў ёй спатрэбяцца медыцынскае назіранне і спецыяльная дыета, каб пазбегнуць рэцыдыву.",
+            "description_ru": "Её здоровье значительно ухудшилось, после операции она так и не восстановилась. По "
+            "достоверным сведениям, она не могла выполнять обязательную работу в колонии и несколько раз теряла "
+            "сознание. Семья проконсультировалась с врачом: не имея возможности осмотреть её лично, он заключил, что "
+            "ей, возможно, ещё несколько месяцев понадобятся медицинское наблюдение и специальная диета, чтобы "
+            "избежать рецидива.",
             "internal_notes": "Learned by human rights organisations through private channels.",
         },
         sources=(statement, private_channels),
@@ -411,6 +509,8 @@ def load_demo():
             "facility": colony,
             "verification": V.CREDIBLE,
             "description": "Held in solitary confinement at the time of the joint statement.",
+            "description_be": "На момант сумеснай заявы ўтрымлівалася ў адзіночнай камеры.",
+            "description_ru": "На момент совместного заявления содержалась в одиночной камере.",
         },
     )
     incident(
@@ -421,6 +521,12 @@ def load_demo():
             "verification": V.CREDIBLE,
             "description": "Not receiving adequate medical care despite serious health problems; denied access "
             "to doctors, essential foods and medicines (at the time of the joint statement).",
+            "description_be": "Не атрымлівала належнай медыцынскай дапамогі, нягледзячы на сур'ёзныя праблемы са "
+            "здароўем; была пазбаўлена доступу да лекараў, неабходных прадуктаў харчавання і лекаў (на момант "
+            "сумеснай заявы).",
+            "description_ru": "Не получала надлежащей медицинской помощи, несмотря на серьёзные проблемы со "
+            "здоровьем; была лишена доступа к врачам, необходимым продуктам питания и лекарствам (на момент "
+            "совместного заявления).",
         },
     )
     for lawyer in lawyers.values():
@@ -433,6 +539,10 @@ def load_demo():
                 # One text for the three: the statement tells them as one fact, dated only as a whole.
                 "description": "Disbarred in retaliation for representing her. The statement dates the disbarment "
                 "of her three lawyers to between October 2020 and December 2022.",
+                "description_be": "Пазбаўленне адвакацкай ліцэнзіі ў помсту за абарону яе інтарэсаў. Паводле заявы, "
+                "трох яе адвакатаў пазбавілі ліцэнзій у перыяд з кастрычніка 2020 па снежань 2022 года.",
+                "description_ru": "Лишение адвокатской лицензии в отместку за защиту её интересов. Согласно "
+                "заявлению, трёх её адвокатов лишили лицензий в период с октября 2020 по декабрь 2022 года.",
             },
             lawyer=lawyer,
         )
@@ -444,6 +554,8 @@ def load_demo():
             {
                 "slug": "-".join(fold(name).split()),  # fixed, like Maria's: a new record's slug has a random code
                 "bio": "Prominent individual imprisoned for political reasons in Belarus.",
+                "bio_be": "Вядомы чалавек, пазбаўлены волі ў Беларусі па палітычных матывах.",
+                "bio_ru": "Известный человек, лишённый свободы в Беларуси по политическим мотивам.",
                 "status": Status.DETAINED,
                 "published": True,
             },
@@ -455,6 +567,10 @@ def load_demo():
                 "verification": V.CREDIBLE,
                 "description": "Prevented by the authorities from communicating with his lawyers and family members "
                 "“in recent months”, according to the joint statement.",
+                "description_be": "Паводле сумеснай заявы, «у апошнія месяцы» ўлады не дазваляюць яму звязвацца з "
+                "адвакатамі і сваякамі.",
+                "description_ru": "Согласно совместному заявлению, «в последние месяцы» власти не позволяют ему "
+                "связываться с адвокатами и родственниками.",
             },
             prisoner=prisoner,
         )

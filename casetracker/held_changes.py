@@ -30,6 +30,8 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -101,11 +103,17 @@ def form_changes(form, formsets, add):
                 continue
             if row in formset.deleted_forms:
                 changes.append(
-                    {"record": f"{label}: {row.instance}", "field": "", "was": "on record", "now": "removed"}
+                    {
+                        "record": f"{label}: {row.instance}",
+                        "field": "",
+                        "was": pgettext("held change", "on record"),
+                        "now": pgettext("held change", "removed"),
+                    }
                 )
                 continue
             added = row.instance in formset.new_objects
-            changes.extend(_form_changes(row, f"{label}: {row.instance}" + (" (new)" if added else ""), added))
+            record = f"{label}: {row.instance}"
+            changes.extend(_form_changes(row, _("%(record)s (new)") % {"record": record} if added else record, added))
     return changes
 
 
@@ -131,7 +139,7 @@ def _keep_files(uploads):
 def discard_files(held):
     """A decided held change keeps no copy of what was uploaded with it (an approval stored its own)."""
     for uploads in held.form_data.get(FILES, {}).values():
-        for path, _, _ in uploads:
+        for path, _name, _type in uploads:
             default_storage.delete(path)
 
 
@@ -186,7 +194,11 @@ class HoldPublicChanges:
             if saved is not None and seen:
                 form, formsets, add = saved
                 changes = form_changes(form, formsets, add)
-                record = f"new {self.model._meta.verbose_name}: {form.instance}" if add else str(form.instance)
+                record = (
+                    _("new %(model)s: %(record)s") % {"model": self.model._meta.verbose_name, "record": form.instance}
+                    if add
+                    else str(form.instance)
+                )
                 stored_files = _file_names(form.instance)
                 transaction.set_rollback(True)
                 held = True
@@ -221,8 +233,11 @@ class HoldPublicChanges:
             held.cases.set(cases)
         messages.warning(
             request,
-            f"Held for an editor's review: this change would alter what the public sees of a published case. "
-            f"Nothing is changed until an editor approves it (held change {held.pk}).",
+            _(
+                "Held for an editor's review: this change would alter what the public sees of a published case. "
+                "Nothing is changed until an editor approves it (held change %(number)s)."
+            )
+            % {"number": held.pk},
         )
         opts = self.model._meta
         if object_id:
@@ -234,8 +249,11 @@ class HoldPublicChanges:
         for held in pending:
             messages.info(
                 request,
-                f"A change by {held.author} of {date_format(held.made_at, 'j F Y, H:i')} is waiting for an editor's "
-                f"review (held change {held.pk}); this form shows the record as it is now.",
+                _(
+                    "A change by %(author)s of %(made)s is waiting for an editor's review (held change %(number)s); "
+                    "this form shows the record as it is now."
+                )
+                % {"author": held.author, "made": date_format(held.made_at, "j E Y, H:i"), "number": held.pk},
             )
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -251,7 +269,10 @@ def replay(held, request, editor):
     again.method = "POST"
     again._post = QueryDict(mutable=True)
     if held.form_data.get(RIGHTS) != rights_of(held.author):
-        return [f"{held.author}'s permissions changed since this change was held, so it cannot be applied as made."]
+        return [
+            _("%(author)s's permissions changed since this change was held, so it cannot be applied as made.")
+            % {"author": held.author}
+        ]
     for key, values in held.form_data.items():
         if key not in (FILES, RIGHTS):
             again._post.setlist(key, values)
@@ -265,7 +286,7 @@ def replay(held, request, editor):
     try:
         response = model_admin.changeform_view(again, held.object_id or None)
     except PermissionDenied:
-        return [f"{held.author} may no longer make this change (their permissions changed)."]
+        return [_("%(author)s may no longer make this change (their permissions changed).") % {"author": held.author}]
     finally:
         _approving.reset(token)
         HistoricalRecords.context.request = saved_request
@@ -277,7 +298,7 @@ def replay(held, request, editor):
         for errors in context.get("errors", [])
         for error in (errors if isinstance(errors, list) else [errors])  # a formset's own errors are strings
     ]
-    return errors or [" ".join(str(message) for message in again._messages._queued_messages) or "It was not saved."]
+    return errors or [" ".join(str(message) for message in again._messages._queued_messages) or _("It was not saved.")]
 
 
 def _approval_reason(sender, history_instance, **kwargs):

@@ -14,6 +14,7 @@ import secrets
 from contextlib import contextmanager
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .dates import ApproximateDayField, bounds
 
@@ -26,13 +27,15 @@ def new_public_id():
 
 def public_id_field():
     return models.CharField(
-        "public identifier",
+        gettext_lazy("public identifier"),
         max_length=PUBLIC_ID_LENGTH,
         unique=True,
         editable=False,
         default=new_public_id,
-        help_text="Names the record on public pages (anchors, the case JSON) instead of its database id, "
-        "which would tell how many records, internal ones included, were made in between.",
+        help_text=gettext_lazy(
+            "Names the record on public pages (anchors, the case JSON) instead of its database id, "
+            "which would tell how many records, internal ones included, were made in between."
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 VERSION = "record_version"
 
@@ -67,10 +68,10 @@ class StaleEditGuardForm(forms.ModelForm):
         seen = self.data.get(self.add_prefix(VERSION)) or ""
         if not self.guarded or self.instance.pk is None or "@" not in seen:
             return cleaned_data  # a new record, or a form from before versions: nothing to compare
-        digest, _, read_at = seen.partition("@")
+        digest, _at, read_at = seen.partition("@")
         stored = _stored(self.instance)
         if stored is None:
-            raise ValidationError("Someone deleted this record while you were editing it.", code="deleted")
+            raise ValidationError(_("Someone deleted this record while you were editing it."), code="deleted")
         if _digest(stored, self.guards_links) != digest:
             # The next save, after the user has looked, goes through: the form now carries the new version.
             self.data = self.data.copy()
@@ -85,16 +86,27 @@ class StaleEditGuardForm(forms.ModelForm):
 
     def _conflict(self, stored, read_at):
         who, fields = _changes_since(stored, read_at)
-        by = f" by {', '.join(who)}" if who else ""
-        what = f" ({', '.join(str(field) for field in fields)})" if fields else ""
-        when = f" after you opened it at {timezone.localtime(read_at):%H:%M}" if read_at else ""
+        # Who changed it, which fields, and when you opened it, as far as the history tells: one sentence each way.
+        changed = {
+            (True, True, True): _("“{record}” was changed by {who} ({fields}) after you opened it at {time}."),
+            (True, True, False): _("“{record}” was changed by {who} ({fields})."),
+            (True, False, True): _("“{record}” was changed by {who} after you opened it at {time}."),
+            (True, False, False): _("“{record}” was changed by {who}."),
+            (False, True, True): _("“{record}” was changed ({fields}) after you opened it at {time}."),
+            (False, True, False): _("“{record}” was changed ({fields})."),
+            (False, False, True): _("“{record}” was changed after you opened it at {time}."),
+            (False, False, False): _("“{record}” was changed."),
+        }[bool(who), bool(fields), bool(read_at)]
+        nothing_saved = _(
+            "Nothing was saved: your changes are still on this form. "
+            "Compare them with the record (open it in another tab), then save again to keep yours."
+        )
         return format_html(
-            "“{}” was changed{}{}{}. Nothing was saved: your changes are still on this form. "
-            "Compare them with the record (open it in another tab), then save again to keep yours.",
-            stored,
-            by,
-            what,
-            when,
+            f"{changed} {nothing_saved}",
+            record=stored,
+            who=", ".join(who),
+            fields=", ".join(str(field) for field in fields),
+            time=f"{timezone.localtime(read_at):%H:%M}" if read_at else "",
         )
 
 

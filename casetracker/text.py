@@ -7,7 +7,9 @@ import re
 from anyascii import anyascii
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from casetracker.dates import add_months
 
@@ -47,7 +49,15 @@ def counted(number, noun):
 
 def days(number):
     """ "1 day", "2,249 days": an exact count of days as the public pages print it."""
-    return f"{number:,} day{'' if number == 1 else 's'}"
+    return ngettext("%(count)s day", "%(count)s days", number) % {"count": number_format(number, force_grouping=True)}
+
+
+def _years(number):
+    return ngettext("%(count)s year", "%(count)s years", number) % {"count": number}
+
+
+def _months(number):
+    return ngettext("%(count)s month", "%(count)s months", number) % {"count": number}
 
 
 def span(start, end):
@@ -60,9 +70,9 @@ def span(start, end):
         months -= 1
     years, months = divmod(months, 12)
     rest = (end - add_months(start, 12 * years + months)).days
-    units = [(years, "year"), (months, "month"), (rest, "day")]
-    first = next((index for index, (number, _) in enumerate(units) if number), len(units) - 1)
-    return " ".join(counted(number, noun) for number, noun in units[first : first + 2] if number) or "0 days"
+    units = [(years, _years), (months, _months), (rest, days)]
+    first = next((index for index, (number, _unit) in enumerate(units) if number), len(units) - 1)
+    return " ".join(unit(number) for number, unit in units[first : first + 2] if number) or days(0)
 
 
 def beside_days(start, count):
@@ -82,9 +92,9 @@ def in_words(value, choices=()):
     if choices:
         return str(dict(choices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j E Y, H:i")
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return date_format(value, "j E Y")
     return str(value)

@@ -7,8 +7,9 @@ import re
 
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
-MESSAGE = "Enter a web address starting with http:// or https://."
+MESSAGE = gettext_lazy("Enter a web address starting with http:// or https://.")
 validate_web_address = URLValidator(schemes=["http", "https"], message=MESSAGE)
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)

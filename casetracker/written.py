@@ -13,6 +13,9 @@ import math
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .dates import ApproximateDate, Precision
 
 
@@ -70,7 +73,8 @@ def _words(table):
 
 # --- Dates ----------------------------------------------------------------------------------------
 
-DATE_FORMS = (
+# Translators: the dates are examples the reader accepts; it reads Belarusian, Russian and English month names.
+DATE_FORMS = gettext_lazy(
     'write 2021, 03.2021, 14.03.2021, 2021-03-14 or "mid-March 2021" (Russian and Belarusian month names work too)'
 )
 
@@ -142,7 +146,12 @@ _WORDED_DATE = re.compile(
 
 
 def _not_a_date(text, reason=""):
-    return ParseError(f'"{text}" is not a date: {reason + "; " if reason else ""}{DATE_FORMS}.')
+    if reason:
+        return ParseError(
+            _('"%(text)s" is not a date: %(reason)s; %(forms)s.')
+            % {"text": text, "reason": reason, "forms": DATE_FORMS}
+        )
+    return ParseError(_('"%(text)s" is not a date: %(forms)s.') % {"text": text, "forms": DATE_FORMS})
 
 
 def parse_date(value):
@@ -160,7 +169,7 @@ def parse_date(value):
             numbers = {name: int(number) for name, number in match.groupdict().items() if name != "separator"}
             return _approximate_date(text, precision=precision, **numbers)
     if _SHORT_YEAR.fullmatch(core):
-        raise _not_a_date(text, "the year needs all four digits")
+        raise _not_a_date(text, _("the year needs all four digits"))
     return _worded_date(text, core)
 
 
@@ -173,33 +182,40 @@ def _worded_date(text, core):
     part, month, year = match["part"], match["month"], match["year"]
     day = match["day"] or match["day_after"]
     if month in _MONTH_PARTS:
-        raise _not_a_date(text, "early, mid and late need a month")
+        raise _not_a_date(text, _("early, mid and late need a month"))
     if month not in _MONTHS:
-        raise _not_a_date(text, f'"{month}" is not a month name')
+        raise _not_a_date(text, _('"%(word)s" is not a month name') % {"word": month})
     if part is not None and part not in _MONTH_PARTS:
         raise _not_a_date(text)
     if part and day:
-        raise _not_a_date(text, "give a day or early/mid/late, not both")
+        raise _not_a_date(text, _("give a day or early/mid/late, not both"))
     if len(year) != 4:
-        raise _not_a_date(text, "the year needs all four digits")
+        raise _not_a_date(text, _("the year needs all four digits"))
     precision = Precision.DAY if day else _MONTH_PARTS.get(part, Precision.MONTH)
     return _approximate_date(text, precision=precision, year=int(year), month=_MONTHS[month], day=int(day or 1))
 
 
 def _approximate_date(text, precision, year, month=1, day=1):
     if year < EARLIEST_YEAR:
-        raise _not_a_date(text, f"{year} is before {EARLIEST_YEAR}, probably a typo")
+        raise _not_a_date(
+            text, _("%(year)s is before %(earliest)s, probably a typo") % {"year": year, "earliest": EARLIEST_YEAR}
+        )
     if not 1 <= month <= 12:
-        hint = " (dates are read day first)" if precision == Precision.DAY and 1 <= day <= 12 else ""
-        raise _not_a_date(text, f"there is no month {month}{hint}")
+        if precision == Precision.DAY and 1 <= day <= 12:
+            raise _not_a_date(text, _("there is no month %(month)s (dates are read day first)") % {"month": month})
+        raise _not_a_date(text, _("there is no month %(month)s") % {"month": month})
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise _not_a_date(text, f"{calendar.month_name[month]} {year} has no day {day}")
+        month_of_year = ApproximateDate(datetime.date(year, month, 1), Precision.MONTH)  # "February 2021"
+        raise _not_a_date(text, _("%(month)s has no day %(day)s") % {"month": month_of_year, "day": day})
     return ApproximateDate(datetime.date(year, month, day), precision)
 
 
 # --- Ranges and seasons ---------------------------------------------------------------------------
 
-RANGE_FORMS = '"between June and August 2026", "June – August 2026", "from 3 to 10 May 2026" or "summer 2026"'
+# Translators: periods as the reader accepts them (it reads Belarusian, Russian and English).
+RANGE_FORMS = gettext_lazy(
+    '"between June and August 2026", "June – August 2026", "from 3 to 10 May 2026" or "summer 2026"'
+)
 
 # Seasons as months (first, last) of the same year. Winter is not here: "winter 2026" is December 2025 to
 # February 2026 for some writers and December 2026 to February 2027 for others; the record needs the months.
@@ -224,8 +240,11 @@ def parse_range(value):
     if (season := re.fullmatch(r"(?P<season>[^\W\d_]+) (?P<year>\d{4})", core)) is not None:
         if season["season"] in _WINTER:
             raise ParseError(
-                f'"{text}" is not a period the record can hold: winter spans two years, so write its months '
-                '("December 2025 – February 2026").'
+                _(
+                    '"%(text)s" is not a period the record can hold: winter spans two years, so write its months '
+                    '("December 2025 – February 2026").'
+                )
+                % {"text": text}
             )
         if season["season"] in _SEASONS:
             first, last = _SEASONS[season["season"]]
@@ -249,9 +268,15 @@ def parse_range(value):
         except ParseError:
             continue
         if last.latest < first.earliest:
-            raise ParseError(f'"{text}": the period ends ({last}) before it begins ({first}).')
+            raise ParseError(
+                _('"%(text)s": the period ends (%(last)s) before it begins (%(first)s).')
+                % {"text": text, "last": last, "first": first}
+            )
         return first, last
-    raise ParseError(f'"{text}" is not a date or a period: {DATE_FORMS}; a period: {RANGE_FORMS}.')
+    raise ParseError(
+        _('"%(text)s" is not a date or a period: %(dates)s; a period: %(periods)s.')
+        % {"text": text, "dates": DATE_FORMS, "periods": RANGE_FORMS}
+    )
 
 
 def looks_like_a_period(value):

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from casetracker.admin_base import CaseAdmin
+from casetracker.translated import translation_fields
 
 from .models import Contact, Incident, Organisation, Source, Visibility
 
@@ -24,15 +26,19 @@ class IncidentAdmin(CaseAdmin):
     ordering = ["-start", "-start_latest", "-id"]
     fieldsets = [
         (None, {"fields": ["prisoner", "kind", ("start", "start_precision"), ("end", "end_precision")]}),
-        ("Where and who", {"fields": ["facility", "lawyer"]}),
-        ("What happened", {"fields": ["description", "internal_notes", "sources"]}),
-        ("Publication", {"fields": ["verification", "visibility"]}),
+        (gettext_lazy("Where and who"), {"fields": ["facility", "lawyer"]}),
+        (gettext_lazy("What happened"), {"fields": ["description", "internal_notes", "sources"]}),
+        (
+            gettext_lazy("Translations"),
+            {"fields": ["written_in", *translation_fields("description")], "classes": ["collapse"]},
+        ),
+        (gettext_lazy("Publication"), {"fields": ["verification", "visibility"]}),
     ]
     publish_field = "visibility"
     publish_permission = "events.publish_incident"
     publish_values = (Visibility.PUBLIC, Visibility.INTERNAL)
 
-    @admin.display(description="date", ordering="start")
+    @admin.display(description=gettext_lazy("date"), ordering="start")
     def date_range_display(self, incident):
         return incident.date_range
 
@@ -47,14 +53,14 @@ class ContactAdmin(CaseAdmin):
     ordering = ["-date", "-id"]  # newest first, through the chronological index
     fieldsets = [
         (None, {"fields": ["prisoner", "party", ("date", "date_precision"), "channel", "lawyer", "contact_person"]}),
-        ("Details", {"fields": ["description", "internal_notes", "sources"]}),
-        ("Publication", {"fields": ["visibility"]}),
+        (gettext_lazy("Details"), {"fields": ["description", "internal_notes", "sources"]}),
+        (gettext_lazy("Publication"), {"fields": ["visibility"]}),
     ]
     publish_field = "visibility"
     publish_permission = "events.publish_contact"
     publish_values = (Visibility.PUBLIC, Visibility.INTERNAL)
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=gettext_lazy("date"), ordering="date")
     def date_display(self, contact):
         return contact.date_approx
 
@@ -68,14 +74,18 @@ class SourceAdmin(CaseAdmin):
     autocomplete_fields = ["publisher", "signatories"]
     fieldsets = [
         (None, {"fields": ["title", "kind", ("published", "published_precision"), "url"]}),
-        ("Who", {"fields": ["publisher", "signatories"]}),
-        ("Confidentiality", {"fields": ["confidential", "internal_notes"]}),
+        (
+            gettext_lazy("Translations"),
+            {"fields": ["written_in", *translation_fields("title")], "classes": ["collapse"]},
+        ),
+        (pgettext_lazy("people", "Who"), {"fields": ["publisher", "signatories"]}),
+        (gettext_lazy("Confidentiality"), {"fields": ["confidential", "internal_notes"]}),
     ]
     publish_field = "confidential"
     publish_permission = "events.publish_source"
     publish_values = (False, True)
 
-    @admin.display(description="date", ordering="published")
+    @admin.display(description=gettext_lazy("date"), ordering="published")
     def published_display(self, source):
         return source.published_approx or "—"
 

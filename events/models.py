@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import (
@@ -15,33 +17,37 @@ from casetracker.dates import (
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.relations import related
 from casetracker.text import FoldedField
+from casetracker.translated import translatable, translation_fields, written_in
 from casetracker.web_address import WebAddressField
 
 
 class Party(models.TextChoices):
     """Who a prisoner must be able to reach: the two parties whose contact we watch."""
 
-    LAWYER = "lawyer", "lawyer"
-    FAMILY = "family", "family"
+    LAWYER = "lawyer", pgettext_lazy("party", "lawyer")
+    FAMILY = "family", pgettext_lazy("party", "family")
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "public"
-    INTERNAL = "internal", "internal"
+    PUBLIC = "public", pgettext_lazy("visibility", "public")
+    INTERNAL = "internal", pgettext_lazy("visibility", "internal")
 
 
 class Verification(models.TextChoices):
-    REPORTED = "reported", "reported"
-    CREDIBLE = "credible", "credible"
-    CONFIRMED = "confirmed", "confirmed"
+    REPORTED = "reported", pgettext_lazy("verification", "reported")
+    CREDIBLE = "credible", pgettext_lazy("verification", "credible")
+    CONFIRMED = "confirmed", pgettext_lazy("verification", "confirmed")
 
     @classmethod
     def meanings(cls):
         """What each grade tells a reader (the case page's legend), weakest first."""
         return [
-            (cls.REPORTED.label, "published by the source named, not yet corroborated"),
-            (cls.CREDIBLE.label, "from a source with a record of accurate reporting, such as a human-rights group"),
-            (cls.CONFIRMED.label, "confirmed by independent sources, or by the person, their lawyer or family"),
+            (cls.REPORTED.label, _("published by the source named, not yet corroborated")),
+            (
+                cls.CREDIBLE.label,
+                _("from a source with a record of accurate reporting, such as a human-rights group"),
+            ),
+            (cls.CONFIRMED.label, _("confirmed by independent sources, or by the person, their lawyer or family")),
         ]
 
 
@@ -60,10 +66,10 @@ class Organisation(models.Model):
 
 
 class SourceKind(models.TextChoices):
-    STATEMENT = "statement", "statement"
-    NEWS = "news", "news or report"
-    COURT_DOCUMENT = "court_document", "court document"
-    PRIVATE = "private", "private communication"
+    STATEMENT = "statement", pgettext_lazy("source kind", "statement")
+    NEWS = "news", pgettext_lazy("source kind", "news or report")
+    COURT_DOCUMENT = "court_document", pgettext_lazy("source kind", "court document")
+    PRIVATE = "private", pgettext_lazy("source kind", "private communication")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -71,17 +77,24 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(confidential=False)
 
 
-class Source(approximate_date("published", "date", required=False), models.Model):
+class Source(
+    approximate_date("published", gettext_lazy("date"), required=False),
+    translatable("title", gettext_lazy("title"), text=False),
+    models.Model,
+):
     title = models.CharField(max_length=300)
+    written_in = written_in()
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     publisher = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="published_sources"
     )
     signatories = models.ManyToManyField(Organisation, blank=True, related_name="signed_sources")
-    url = WebAddressField("URL", max_length=500, blank=True)
+    url = WebAddressField(gettext_lazy("URL"), max_length=500, blank=True)
     confidential = models.BooleanField(
         default=True,
-        help_text="Confidential sources never appear on the public site. Only editors can make a source public.",
+        help_text=gettext_lazy(
+            "Confidential sources never appear on the public site. Only editors can make a source public."
+        ),
     )
     internal_notes = models.TextField(blank=True)
 
@@ -120,27 +133,27 @@ class HasPublicSources:
 
 
 class IncidentKind(models.TextChoices):
-    ARREST = "arrest", "arrest"
-    SENTENCING = "sentencing", "sentencing"
-    TRANSFER = "transfer", "transfer"
-    SHIZO = "shizo", "punishment isolation cell (ShIZO)"
-    PKT = "pkt", "cell-type premises (PKT)"
-    SOLITARY = "solitary", "solitary confinement"
-    HOSPITALISATION = "hospitalisation", "hospitalisation"
-    SURGERY = "surgery", "surgery"
-    HEALTH_DETERIORATION = "health_deterioration", "deterioration of health"
-    MEDICAL_CARE_DENIED = "medical_care_denied", "medical care denied"
-    ILL_TREATMENT = "ill_treatment", "ill-treatment"
-    FORCED_LABOUR = "forced_labour", "forced labour"
-    LAWYER_ACCESS_DENIED = "lawyer_access_denied", "lawyer access denied"
-    FAMILY_CONTACT_DENIED = "family_contact_denied", "family contact denied"
-    INCOMMUNICADO = "incommunicado", "held incommunicado (lawyer and family)"
-    NOT_INFORMED = "not_informed", "lawyer and family not informed"
-    DISBARMENT = "disbarment", "disbarment of lawyer"
-    RELEASE = "release", "release"
-    DEATH_IN_CUSTODY = "death_in_custody", "death in custody"
-    EXECUTION = "execution", "execution"
-    OTHER = "other", "other"
+    ARREST = "arrest", pgettext_lazy("incident kind", "arrest")
+    SENTENCING = "sentencing", pgettext_lazy("incident kind", "sentencing")
+    TRANSFER = "transfer", pgettext_lazy("incident kind", "transfer")
+    SHIZO = "shizo", pgettext_lazy("incident kind", "punishment isolation cell (ShIZO)")
+    PKT = "pkt", pgettext_lazy("incident kind", "cell-type premises (PKT)")
+    SOLITARY = "solitary", pgettext_lazy("incident kind", "solitary confinement")
+    HOSPITALISATION = "hospitalisation", pgettext_lazy("incident kind", "hospitalisation")
+    SURGERY = "surgery", pgettext_lazy("incident kind", "surgery")
+    HEALTH_DETERIORATION = "health_deterioration", pgettext_lazy("incident kind", "deterioration of health")
+    MEDICAL_CARE_DENIED = "medical_care_denied", pgettext_lazy("incident kind", "medical care denied")
+    ILL_TREATMENT = "ill_treatment", pgettext_lazy("incident kind", "ill-treatment")
+    FORCED_LABOUR = "forced_labour", pgettext_lazy("incident kind", "forced labour")
+    LAWYER_ACCESS_DENIED = "lawyer_access_denied", pgettext_lazy("incident kind", "lawyer access denied")
+    FAMILY_CONTACT_DENIED = "family_contact_denied", pgettext_lazy("incident kind", "family contact denied")
+    INCOMMUNICADO = "incommunicado", pgettext_lazy("incident kind", "held incommunicado (lawyer and family)")
+    NOT_INFORMED = "not_informed", pgettext_lazy("incident kind", "lawyer and family not informed")
+    DISBARMENT = "disbarment", pgettext_lazy("incident kind", "disbarment of lawyer")
+    RELEASE = "release", pgettext_lazy("incident kind", "release")
+    DEATH_IN_CUSTODY = "death_in_custody", pgettext_lazy("incident kind", "death in custody")
+    EXECUTION = "execution", pgettext_lazy("incident kind", "execution")
+    OTHER = "other", pgettext_lazy("incident kind", "other")
 
     @classmethod
     def harm(cls, kind):
@@ -167,6 +180,14 @@ HARMS = {
     ],
     "death": [IncidentKind.DEATH_IN_CUSTODY, IncidentKind.EXECUTION],
 }
+# The harms as a page names them (the keys of HARMS stay as they are: codes).
+HARM_LABELS = {
+    "punishment": pgettext_lazy("harm", "punishment"),
+    "ill-treatment": pgettext_lazy("harm", "ill-treatment"),
+    "health": pgettext_lazy("harm", "health"),
+    "cut off": pgettext_lazy("harm", "cut off"),
+    "death": pgettext_lazy("harm", "death"),
+}
 
 
 class VisibleQuerySet(WithPublicSourcesQuerySet):
@@ -181,12 +202,17 @@ class IncidentQuerySet(VisibleQuerySet):
 
 
 class Incident(
-    PublicFields, HasPublicSources, approximate_date("start"), approximate_date("end", required=False), models.Model
+    PublicFields,
+    HasPublicSources,
+    approximate_date("start", pgettext_lazy("period", "start")),
+    approximate_date("end", pgettext_lazy("period", "end"), required=False),
+    translatable("description", gettext_lazy("public description")),
+    models.Model,
 ):
     # What its public pages show (sources: the many-to-many, followed by prisoners.public_changes).
     PUBLIC_FIELDS = (
         "prisoner", "kind", "start", "start_precision", "end", "end_precision", "facility", "lawyer", "description",
-        "verification",
+        "verification", "written_in", *translation_fields("description"),
     )  # fmt: skip
     PUBLIC_IF = ("visibility", Visibility.PUBLIC)
 
@@ -201,26 +227,33 @@ class Incident(
         null=True,
         blank=True,
         related_name="incidents",
-        help_text="The lawyer concerned, e.g. the one disbarred.",
+        help_text=gettext_lazy("The lawyer concerned, e.g. the one disbarred."),
     )
-    description = models.TextField("public description")
-    internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")
+    description = models.TextField(gettext_lazy("public description"))
+    written_in = written_in()
+    internal_notes = models.TextField(blank=True, help_text=gettext_lazy("Never shown publicly."))
     sources = models.ManyToManyField(Source, blank=True, related_name="incidents")
     visibility = models.CharField(
         max_length=10,
         choices=Visibility.choices,
         default=Visibility.INTERNAL,
-        help_text="Only editors can make an incident public.",
+        help_text=gettext_lazy("Only editors can make an incident public."),
     )
     verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.REPORTED)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Kept by prisoners.public_changes; the feeds' <updated> and <published>, never moved by an internal edit.
     public_changed = models.DateTimeField(
-        "last public change", default=timezone.now, editable=False, help_text="When what the public sees last changed."
+        gettext_lazy("last public change"),
+        default=timezone.now,
+        editable=False,
+        help_text=gettext_lazy("When what the public sees last changed."),
     )
     published_at = models.DateTimeField(
-        "first published", null=True, editable=False, help_text="When the public could first see it."
+        gettext_lazy("first published"),
+        null=True,
+        editable=False,
+        help_text=gettext_lazy("When the public could first see it."),
     )
     public_id = public_id_field()
 
@@ -261,21 +294,21 @@ class Incident(
         check_period(errors, self.start_approx, self.end_approx)
         prisoner = related(self, "prisoner")
         if prisoner is not None and self.kind != IncidentKind.ARREST:
-            prisoner.check_not_before_detention(errors, "start", self.start_approx, "The incident")
+            prisoner.check_not_before_detention(errors, "start", self.start_approx, _("The incident"))
         if self.kind == IncidentKind.DISBARMENT and not self.lawyer_id:
-            errors.setdefault("lawyer", []).append(ValidationError("Say which lawyer was disbarred."))
+            errors.setdefault("lawyer", []).append(ValidationError(_("Say which lawyer was disbarred.")))
         if errors:
             raise ValidationError(errors)
 
 
 class Channel(models.TextChoices):
-    VISIT = "visit", "visit"
-    CALL = "call", "call"
-    LETTER = "letter", "letter"
-    UNSPECIFIED = "unspecified", "unspecified"
+    VISIT = "visit", pgettext_lazy("contact channel", "visit")
+    CALL = "call", pgettext_lazy("contact channel", "call")
+    LETTER = "letter", pgettext_lazy("contact channel", "letter")
+    UNSPECIFIED = "unspecified", pgettext_lazy("contact channel", "unspecified")
 
 
-class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.Model):
+class Contact(PublicFields, HasPublicSources, approximate_date("date", gettext_lazy("date")), models.Model):
     """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
 
     # What its public pages show (never the lawyer or person named: see the README); sources as for incidents.
@@ -288,15 +321,15 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
     lawyer = models.ForeignKey(
         "prisoners.Lawyer", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
-    contact_person = models.CharField(max_length=200, blank=True, help_text="e.g. her father")
-    description = models.TextField("public description", blank=True)
-    internal_notes = models.TextField(blank=True, help_text="Never shown publicly.")
+    contact_person = models.CharField(max_length=200, blank=True, help_text=gettext_lazy("e.g. her father"))
+    description = models.TextField(gettext_lazy("public description"), blank=True)
+    internal_notes = models.TextField(blank=True, help_text=gettext_lazy("Never shown publicly."))
     sources = models.ManyToManyField(Source, blank=True, related_name="contacts")
     visibility = models.CharField(
         max_length=10,
         choices=Visibility.choices,
         default=Visibility.INTERNAL,
-        help_text="Only editors can make a contact public. Alerts count every contact.",
+        help_text=gettext_lazy("Only editors can make a contact public. Alerts count every contact."),
     )
     created = models.DateTimeField(auto_now_add=True)
     public_id = public_id_field()
@@ -311,7 +344,7 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
             models.CheckConstraint(
                 condition=Q(lawyer__isnull=True) | Q(party=Party.LAWYER),
                 name="contact_lawyer_only_for_lawyer_party",
-                violation_error_message="Only a lawyer contact can name a lawyer.",
+                violation_error_message=gettext_lazy("Only a lawyer contact can name a lawyer."),
             ),
             *from_earliest_constraints("date"),
         ]
@@ -321,7 +354,12 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
         ]
 
     def __str__(self):
-        return f"{self.get_party_display()} contact, {self.date_approx} ({self.prisoner})"
+        values = {"party": self.get_party_display(), "date": self.date_approx, "prisoner": self.prisoner}
+        if self.party == Party.LAWYER:
+            return _("lawyer contact, %(date)s (%(prisoner)s)") % values
+        if self.party == Party.FAMILY:
+            return _("family contact, %(date)s (%(prisoner)s)") % values
+        return _("%(party)s contact, %(date)s (%(prisoner)s)") % values
 
     @property
     def anchor(self):
@@ -332,10 +370,10 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date"), models.M
         check_not_in_future(errors, "date", self.date_approx)
         prisoner = related(self, "prisoner")
         if prisoner is not None:
-            prisoner.check_not_before_detention(errors, "date", self.date_approx, "The contact")
+            prisoner.check_not_before_detention(errors, "date", self.date_approx, _("The contact"))
         if self.lawyer_id and self.party != Party.LAWYER:  # the constraint's rule, said next to its field
             errors.setdefault("lawyer", []).append(
-                ValidationError("Only a lawyer contact can name a lawyer.", code="lawyer_only_for_lawyer_party")
+                ValidationError(_("Only a lawyer contact can name a lawyer."), code="lawyer_only_for_lawyer_party")
             )
         if errors:
             raise ValidationError(errors)

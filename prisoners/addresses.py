@@ -14,6 +14,7 @@ spells the real name. Editors change a slug in the admin; a slug the public saw 
 import secrets
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy
 
 from casetracker.text import fold
 
@@ -24,11 +25,12 @@ NEUTRAL = "case"  # the first word of a slug with no word of the name: case-7k2m
 
 validate_format = RegexValidator(
     r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z",
-    "Use lower-case letters a–z and digits, words joined by single hyphens (maria-kalesnikava-7k2m).",
+    gettext_lazy("Use lower-case letters a–z and digits, words joined by single hyphens (maria-kalesnikava-7k2m)."),
     code="address_format",
 )
 
-RULE = (
+# Translators: “case” and the example addresses are the address's own words: keep them as they are.
+RULE = gettext_lazy(
     "A published case's address may hold only words of its display name, “case”, and codes of up to four "
     "letters and digits with a digit in them (maria-kalesnikava-7k2m, case-7k2m)."
 )

@@ -7,8 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from casetracker.admin_base import CaseAdmin, CaseInline, DuplicateCheckMixin
+from casetracker.translated import translation_fields
 from events.models import Contact, Incident, Party
 
 from . import lapse as lapse_rule
@@ -57,7 +60,7 @@ class NameVariantFormSet(BaseInlineFormSet):
 class NameVariantInline(CaseInline):
     model = NameVariant
     formset = NameVariantFormSet
-    fields = ["name", "language", "note", "public"]
+    fields = ["name", "language", "note", "public", "display"]
     show_change_link = False
     # Showing a name is publishing it: new variants stay internal until an editor decides.
     publish_field = "public"
@@ -166,8 +169,8 @@ class IncidentInline(CaseInline):
     model = Incident
     template = "admin/edit_inline/stacked.html"
     fields = [
-        "kind", ("start", "start_precision"), ("end", "end_precision"), "facility", "description", "internal_notes",
-        "sources", ("verification", "visibility"),
+        "kind", ("start", "start_precision"), ("end", "end_precision"), "facility", "description",
+        "written_in", *translation_fields("description"), "internal_notes", "sources", ("verification", "visibility"),
     ]  # fmt: skip
     autocomplete_fields = ["facility", "sources"]
     publish_field = "visibility"
@@ -179,7 +182,7 @@ class ContactLapseFilter(admin.SimpleListFilter):
     party = None
 
     def lookups(self, request, model_admin):
-        return [("overdue", "overdue"), ("within", "within threshold"), ("unknown", "no contact data")]
+        return [("overdue", _("overdue")), ("within", _("within threshold")), ("unknown", _("no contact data"))]
 
     def queryset(self, request, queryset):
         overdue = lapse_rule.overdue_condition(self.party)
@@ -195,13 +198,13 @@ class ContactLapseFilter(admin.SimpleListFilter):
 
 
 class LawyerLapseFilter(ContactLapseFilter):
-    title = "lawyer contact"
+    title = gettext_lazy("lawyer contact")
     parameter_name = "lawyer_contact"
     party = Party.LAWYER
 
 
 class FamilyLapseFilter(ContactLapseFilter):
-    title = "family contact"
+    title = gettext_lazy("family contact")
     parameter_name = "family_contact"
     party = Party.FAMILY
 
@@ -210,16 +213,25 @@ def lapse_column(party):
     # "No contact data" sorts with the longest lapses: unknown is never silently fine.
     ordering = F(lapse_rule.names(party).since_latest).desc(nulls_last=True)  # shortest lapse first
 
-    @admin.display(description=f"days since {party} contact", ordering=ordering)
+    description = {
+        Party.LAWYER: gettext_lazy("days since lawyer contact"),
+        Party.FAMILY: gettext_lazy("days since family contact"),
+    }[party]
+
+    @admin.display(description=description, ordering=ordering)
     def column(self, prisoner):
         lapse = prisoner.lapse(party)
         if not lapse.known:
-            return mark_safe('<span class="lapse lapse-unknown">no contact data</span>')
+            return format_html('<span class="lapse lapse-unknown">{}</span>', _("no contact data"))
         css = "lapse lapse-overdue" if lapse.overdue else "lapse"
-        label = f"{lapse.days} overdue" if lapse.overdue else lapse.days
-        return format_html(
-            '<span class="{}" title="since {}; threshold {} days">{}</span>', css, lapse.since, lapse.threshold, label
-        )
+        label = _("%(days)s overdue") % {"days": lapse.days} if lapse.overdue else lapse.days
+        # The English has always said "days", whatever the number.
+        title = ngettext(
+            "since %(since)s; threshold %(threshold)s days",
+            "since %(since)s; threshold %(threshold)s days",
+            lapse.threshold,
+        ) % {"since": lapse.since, "threshold": lapse.threshold}
+        return format_html('<span class="{}" title="{}">{}</span>', css, title, label)
 
     return column
 
@@ -245,8 +257,10 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "bio", "status", ("detained", "detained_precision"), "published"]}),
+        # Beside the original: a translation per language, shown on that language's pages (README, "Languages").
+        (gettext_lazy("Translations"), {"fields": ["written_in", *translation_fields("bio")], "classes": ["collapse"]}),
         (
-            "Person",
+            gettext_lazy("Person"),
             {
                 "fields": [
                     ("born", "born_precision"),
@@ -258,9 +272,12 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
                 ]
             },
         ),
-        ("Death", {"fields": [("died", "died_precision"), "died_in_custody", "death_cause"], "classes": ["collapse"]}),
         (
-            "Contact",
+            gettext_lazy("Death"),
+            {"fields": [("died", "died_precision"), "died_in_custody", "death_cause"], "classes": ["collapse"]},
+        ),
+        (
+            pgettext_lazy("admin section", "Contact"),
             {
                 "fields": [
                     "lapse_summary",
@@ -269,9 +286,9 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
                 ]
             },
         ),
-        ("Sources of this record", {"fields": ["sources"]}),
-        ("Incidents and contacts", {"fields": ["incidents_link", "contacts_link"]}),
-        ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
+        (gettext_lazy("Sources of this record"), {"fields": ["sources"]}),
+        (gettext_lazy("Incidents and contacts"), {"fields": ["incidents_link", "contacts_link"]}),
+        (pgettext_lazy("admin section", "Record"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
     publish_field = "published"
     # The slug is the public address: a researcher's new record gets one made from the display name.
@@ -286,7 +303,7 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
         if "photo" in form.changed_data and not self.can_publish(request) and obj.photo_public:
             # A cleared photo replaced by someone who may not clear one: the new one waits for an editor.
             obj.photo_public = False
-            self.message_user(request, "The new photo is not shown publicly until an editor clears it.")
+            self.message_user(request, _("The new photo is not shown publicly until an editor clears it."))
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
@@ -310,7 +327,7 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": prisoner,
-            "title": f"Case history: {prisoner}",
+            "title": _("Case history: %(prisoner)s") % {"prisoner": prisoner},
             "entries": case_history(prisoner),
         }
         return TemplateResponse(request, "admin/prisoners/prisoner/case_history.html", context)
@@ -326,22 +343,25 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
     lawyer_lapse = lapse_column(Party.LAWYER)
     family_lapse = lapse_column(Party.FAMILY)
 
-    @admin.display(description="detained", ordering="detained")
+    @admin.display(description=pgettext_lazy("admin column", "detained"), ordering="detained")
     def detained_display(self, prisoner):
         return prisoner.detained_approx or "—"
 
-    @admin.display(description="contact lapses")
+    @admin.display(description=gettext_lazy("contact lapses"))
     def lapse_summary(self, prisoner):
         if prisoner.pk is None:
             return "—"
         if not prisoner.monitored:
-            return "Contact is not monitored for this prisoner: no lapse is counted and no alert raised."
+            return _("Contact is not monitored for this prisoner: no lapse is counted and no alert raised.")
         lines = []
         for party in Party.values:
             lapse = prisoner.lapse(party)
-            verdict = "overdue" if lapse.overdue else "within threshold" if lapse.known else "unknown"
-            lines.append((lapse, verdict, lapse.threshold))
-        return format_html_join(mark_safe("<br>"), "{} — {} (threshold {} days)", lines)
+            verdict = _("overdue") if lapse.overdue else _("within threshold") if lapse.known else _("unknown")
+            threshold = ngettext("(threshold %(days)s days)", "(threshold %(days)s days)", lapse.threshold) % {
+                "days": lapse.threshold
+            }
+            lines.append((lapse, verdict, threshold))
+        return format_html_join(mark_safe("<br>"), "{} — {} {}", lines)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -356,40 +376,46 @@ class PrisonerAdmin(DuplicateCheckMixin, CaseAdmin):
             kwargs["queryset"] = kwargs["queryset"].filter(pk__in=[pk for pk in shown if str(pk).isdigit()])
         return kwargs
 
-    @admin.display(description="contacts")
+    @admin.display(description=gettext_lazy("contacts"))
     def contacts_link(self, prisoner):
         if prisoner.pk is None:
             return "—"
         count = prisoner.contacts.count()
-        shown = f"the latest {ContactInline.SHOWN} are below; " if count > ContactInline.SHOWN else ""
+        shown = (
+            _("the latest %(shown)s are below") % {"shown": ContactInline.SHOWN} + "; "
+            if count > ContactInline.SHOWN
+            else ""
+        )
         return format_html(
-            '{}<a href="{}?prisoner__id__exact={}">all {} contacts</a>',
+            '{}<a href="{}?prisoner__id__exact={}">{}</a>',
             shown,
             reverse("admin:events_contact_changelist"),
             prisoner.pk,
-            count,
+            ngettext("all %(count)s contacts", "all %(count)s contacts", count) % {"count": count},
         )
 
-    @admin.display(description="incidents")
+    @admin.display(description=gettext_lazy("incidents"))
     def incidents_link(self, prisoner):
         if prisoner.pk is None:
-            return "Save the prisoner first."
+            return _("Save the prisoner first.")
         changelist = reverse("admin:events_incident_changelist")
         add = reverse("admin:events_incident_add")
+        count = prisoner.incidents.count()
         return format_html(
-            '<a href="{}?prisoner__id__exact={}">{} incidents</a> · <a href="{}?prisoner={}">add an incident</a>',
+            '<a href="{}?prisoner__id__exact={}">{}</a> · <a href="{}?prisoner={}">{}</a>',
             changelist,
             prisoner.pk,
-            prisoner.incidents.count(),
+            ngettext("%(count)s incidents", "%(count)s incidents", count) % {"count": count},
             add,
             prisoner.pk,
+            _("add an incident"),
         )
 
 
 class FacilityNameVariantInline(CaseInline):
     model = FacilityNameVariant
     formset = NameVariantFormSet
-    fields = ["name", "language", "note"]
+    fields = ["name", "language", "note", "display"]
     show_change_link = False
 
 
@@ -415,17 +441,18 @@ class FacilityAdmin(DuplicateCheckMixin, CaseAdmin):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "slug"] if obj else fields
 
-    @admin.display(description="records here")
+    @admin.display(description=gettext_lazy("records here"))
     def records_here(self, facility):
         if facility.pk is None:
             return "—"
         return format_html(
-            '<a href="{}?facility__id__exact={}">incidents here</a> · <a href="{}?facility__id__exact={}">custody '
-            "periods here</a>",
+            '<a href="{}?facility__id__exact={}">{}</a> · <a href="{}?facility__id__exact={}">{}</a>',
             reverse("admin:events_incident_changelist"),
             facility.pk,
+            _("incidents here"),
             reverse("admin:prisoners_custodyperiod_changelist"),
             facility.pk,
+            _("custody periods here"),
         )
 
 
@@ -484,7 +511,7 @@ class SentenceAdmin(CaseAdmin):
     autocomplete_fields = ["prisoner"]
     fields = ["prisoner", ("date", "date_precision"), "court", ("term_years", "term_months"), "regime"]
 
-    @admin.display(description="sentenced on", ordering="date")
+    @admin.display(description=gettext_lazy("sentenced on"), ordering="date")
     def date_display(self, sentence):
         return sentence.date_approx
 

@@ -8,6 +8,7 @@ before each, compared field by field (many-to-many links included) in a fixed nu
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import ApproximateDate, ApproximateDayField
@@ -16,7 +17,7 @@ from casetracker.text import in_words
 from .models import Prisoner
 from .public_changes import PARTS
 
-ACTIONS = {"+": "added", "~": "changed", "-": "deleted"}
+ACTIONS = {"+": "added", "~": "changed", "-": "deleted"}  # the template words them in the reader's language
 MOST_ENTRIES = 200
 
 
@@ -79,7 +80,7 @@ class _Related:
 
     def of(self, model, pk):
         found = self.get(model, pk)
-        return str(found) if found is not None else f"#{pk} (deleted)"
+        return str(found) if found is not None else _("#%(id)s (deleted)") % {"id": pk}
 
     def instance(self, version, model):
         """The version as a record, its relations filled from what was read (naming it costs no query)."""
@@ -187,7 +188,7 @@ def case_history(prisoner, limit=MOST_ENTRIES):
         entries.append(
             Entry(
                 when=version.history_date,
-                who=str(version.history_user) if version.history_user_id else "a command or import",
+                who=str(version.history_user) if version.history_user_id else _("a command or import"),
                 reason=version.history_change_reason or "",
                 record=_named(names.instance(version, model), model),
                 kind=str(model._meta.verbose_name),

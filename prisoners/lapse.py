@@ -31,6 +31,9 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casetracker import text
 from casetracker.dates import ApproximateDate, DaysBetween
@@ -41,11 +44,11 @@ from .status import in_custody_condition
 
 
 class LapseBasis(models.TextChoices):
-    CONTACT = "contact", "last contact"
-    CUSTODY = "custody", "start of custody (no contact on record)"
-    MONITORING = "monitoring", "start of monitoring (no contact on record)"
-    DENIAL = "denial", "first reported denial of contact"
-    UNKNOWN = "unknown", "no contact data"
+    CONTACT = "contact", gettext_lazy("last contact")
+    CUSTODY = "custody", gettext_lazy("start of custody (no contact on record)")
+    MONITORING = "monitoring", gettext_lazy("start of monitoring (no contact on record)")
+    DENIAL = "denial", gettext_lazy("first reported denial of contact")
+    UNKNOWN = "unknown", gettext_lazy("no contact data")
 
 
 # Which incidents prove that a party could not reach the prisoner (evidence, not contact).
@@ -56,6 +59,14 @@ DENIAL_KINDS = {
 
 # Thresholds, in days: a prisoner's own (optional) and the configured defaults.
 THRESHOLD_MIN, THRESHOLD_MAX = 1, 3650
+THRESHOLD_LABELS = {
+    Party.LAWYER: gettext_lazy("lawyer contact threshold (days)"),
+    Party.FAMILY: gettext_lazy("family contact threshold (days)"),
+}
+THRESHOLD_RANGE_MESSAGES = {
+    Party.LAWYER: gettext_lazy("The lawyer contact threshold must be between {min} and {max} days."),
+    Party.FAMILY: gettext_lazy("The family contact threshold must be between {min} and {max} days."),
+}
 
 
 def threshold_validators():
@@ -65,11 +76,11 @@ def threshold_validators():
 def threshold_field(party):
     """The prisoner's own threshold for `party` (empty: the configured default)."""
     return models.PositiveSmallIntegerField(
-        f"{party} contact threshold (days)",
+        THRESHOLD_LABELS[party],
         null=True,
         blank=True,
         validators=threshold_validators(),
-        help_text="Leave empty for the configured default.",
+        help_text=gettext_lazy("Leave empty for the configured default."),
     )
 
 
@@ -79,9 +90,7 @@ def threshold_constraint(party):
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (THRESHOLD_MIN, THRESHOLD_MAX)}),
         name=f"prisoner_{party}_threshold_range",
-        violation_error_message=(
-            f"The {party} contact threshold must be between {THRESHOLD_MIN} and {THRESHOLD_MAX} days."
-        ),
+        violation_error_message=format_lazy(THRESHOLD_RANGE_MESSAGES[party], min=THRESHOLD_MIN, max=THRESHOLD_MAX),
     )
 
 
@@ -191,24 +200,35 @@ class Lapse:
     def at_least(self):
         """The count as a minimum, "at least 1,389 days (3 years 9 months)": it runs from the latest day the last
         known date can mean, up to today, and a contact since may simply not have been reported."""
-        duration = f" ({self.duration})" if self.duration else ""
-        return f"at least {text.days(self.days)}{duration}"
+        if self.duration:
+            return _("at least %(days)s (%(duration)s)") % {"days": text.days(self.days), "duration": self.duration}
+        return _("at least %(days)s") % {"days": text.days(self.days)}
 
     def __str__(self):
+        lawyer = self.party == Party.LAWYER
         if not self.known:
-            return f"No {self.party} contact data"
+            return _("No lawyer contact data") if lawyer else _("No family contact data")
         if not self.counted:
-            return f"No {self.party} contact on record since {self.since}"
-        return f"No {self.party} contact on record for {self.at_least}, since {self.since}"
+            if lawyer:
+                return _("No lawyer contact on record since %(since)s") % {"since": self.since.genitive}
+            return _("No family contact on record since %(since)s") % {"since": self.since.genitive}
+        values = {"at_least": self.at_least, "since": self.since.genitive}
+        if lawyer:
+            return _("No lawyer contact on record for %(at_least)s, since %(since)s") % values
+        return _("No family contact on record for %(at_least)s, since %(since)s") % values
 
     @property
     def brief(self):
         """The lapse beside the party's name (a case's key facts): "none on record since 7 February 2023: at least
         1,389 days (3 years 9 months)"."""
         if not self.known:
-            return "no contact data"
-        since = f"none on record since {self.since}"
-        return f"{since}: {self.at_least}" if self.counted else since
+            return _("no contact data")
+        if self.counted:
+            return _("none on record since %(since)s: %(at_least)s") % {
+                "since": self.since.genitive,
+                "at_least": self.at_least,
+            }
+        return _("none on record since %(since)s") % {"since": self.since.genitive}
 
 
 @dataclass(frozen=True)

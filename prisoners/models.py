@@ -7,7 +7,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from casetracker.dates import (
@@ -22,8 +24,10 @@ from casetracker.dates import (
 from casetracker.public_record import PublicFields, public_id_field
 from casetracker.relations import related
 from casetracker.text import FoldedField, beside_days, fold
+from casetracker.translated import translatable, translation_fields, written_in
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
+from prisoners.display_names import name_in_language
 
 from . import addresses
 from . import lapse as lapse_rule
@@ -125,21 +129,27 @@ class Tag(models.Model):
 
 
 class Gender(models.TextChoices):
-    FEMALE = "female", "female"
-    MALE = "male", "male"
-    OTHER = "other", "other"
+    FEMALE = "female", pgettext_lazy("gender", "female")
+    MALE = "male", pgettext_lazy("gender", "male")
+    OTHER = "other", pgettext_lazy("gender", "other")
 
 
 class Prisoner(
     PublicFields,
-    approximate_date("detained", "date detained", required=False),
-    approximate_date("born", "born", required=False, help_text="Often only the year is known."),
-    approximate_date("died", "date of death", required=False),
+    approximate_date("detained", gettext_lazy("date detained"), required=False),
+    approximate_date(
+        "born",
+        pgettext_lazy("date of birth", "born"),
+        required=False,
+        help_text=gettext_lazy("Often only the year is known."),
+    ),
+    approximate_date("died", gettext_lazy("date of death"), required=False),
+    translatable("bio", gettext_lazy("short public bio")),
     approximate_date(
         "monitored_from",
-        "contact monitored from",
+        gettext_lazy("contact monitored from"),
         required=False,
-        help_text="When we began following this prisoner's contact; empty: since the detention.",
+        help_text=gettext_lazy("When we began following this prisoner's contact; empty: since the detention."),
     ),
     models.Model,
 ):
@@ -149,57 +159,76 @@ class Prisoner(
         "name", "slug", "bio", "status", "gender", "home_town", "home_region", "occupation", "photo", "photo_public",
         "death_cause", "died_in_custody", "monitored", "lawyer_threshold_days", "family_threshold_days",
         "detained", "detained_precision", "born", "born_precision", "died", "died_precision",
-        "monitored_from", "monitored_from_precision",
+        "monitored_from", "monitored_from_precision", "written_in", *translation_fields("bio"),
     )  # fmt: skip
     PUBLIC_IF = ("published", True)
 
-    name = models.CharField("display name", max_length=200)
+    name = models.CharField(gettext_lazy("display name"), max_length=200)
     name_folded = FoldedField(source="name")
     slug = models.SlugField(
         max_length=addresses.MAX_LENGTH,
         unique=True,
         blank=True,
         validators=[addresses.validate_format],
-        error_messages={"unique": "Another prisoner has this slug."},
-        help_text="The case page's address: /prisoners/<slug>/. Only editors change it; leave it empty to make "
-        "one from the display name. " + addresses.RULE + " An address the public has seen redirects to the new one.",
+        error_messages={"unique": gettext_lazy("Another prisoner has this slug.")},
+        help_text=format_lazy(
+            gettext_lazy(
+                "The case page's address: /prisoners/<slug>/. Only editors change it; leave it empty to make one from "
+                "the display name. {rule} An address the public has seen redirects to the new one."
+            ),
+            rule=addresses.RULE,
+        ),
     )
-    bio = models.TextField("short public bio", blank=True)
+    bio = models.TextField(gettext_lazy("short public bio"), blank=True)
+    written_in = written_in()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DETAINED)
-    published = models.BooleanField(default=False, help_text="Shown on the public site. Only editors can change this.")
+    published = models.BooleanField(
+        default=False, help_text=gettext_lazy("Shown on the public site. Only editors can change this.")
+    )
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     home_town = models.CharField(max_length=100, blank=True)
     home_region = models.CharField(max_length=100, blank=True)
     occupation = models.CharField(max_length=200, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="prisoners", verbose_name="case groups")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="prisoners", verbose_name=gettext_lazy("case groups"))
     photo = models.ImageField(upload_to="photos/", blank=True)
     photo_public = models.BooleanField(
-        "photo may be shown publicly", default=False, help_text="Only editors can make a photo public."
+        gettext_lazy("photo may be shown publicly"),
+        default=False,
+        help_text=gettext_lazy("Only editors can make a photo public."),
     )
-    death_cause = models.CharField("cause of death", max_length=300, blank=True)
-    died_in_custody = models.BooleanField(null=True, blank=True, help_text="Empty when not known.")
+    death_cause = models.CharField(gettext_lazy("cause of death"), max_length=300, blank=True)
+    died_in_custody = models.BooleanField(null=True, blank=True, help_text=gettext_lazy("Empty when not known."))
     monitored = models.BooleanField(
-        "contact monitored",
+        gettext_lazy("contact monitored"),
         default=True,
-        help_text="Whether we follow this prisoner's lawyer and family contact. Unmonitored prisoners show "
-        "“no contact data” and raise no alerts (imported records without contact data start unmonitored).",
+        help_text=gettext_lazy(
+            "Whether we follow this prisoner's lawyer and family contact. Unmonitored prisoners show "
+            "“no contact data” and raise no alerts (imported records without contact data start unmonitored)."
+        ),
     )
     lawyer_threshold_days = lapse_rule.threshold_field(Party.LAWYER)
     family_threshold_days = lapse_rule.threshold_field(Party.FAMILY)
     sources = models.ManyToManyField(
-        Source, blank=True, related_name="prisoners", help_text="Where the facts of this record come from."
+        Source,
+        blank=True,
+        related_name="prisoners",
+        help_text=gettext_lazy("Where the facts of this record come from."),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Kept by prisoners.public_changes: the case's "last updated", sitemap lastmod and exported `last_updated`.
     public_changed = models.DateTimeField(
-        "last public change",
+        gettext_lazy("last public change"),
         default=timezone.now,
         editable=False,
-        help_text="When what the public sees of the case (the record, or a public record on its page) last changed.",
+        help_text=gettext_lazy(
+            "When what the public sees of the case (the record, or a public record on its page) last changed."
+        ),
     )
 
-    history = HistoricalRecords(m2m_fields=[tags, sources], excluded_fields=["public_changed"])
+    # language -> name, from the variants marked as display names (prisoners.display_names): derived, not history.
+    display_names = models.JSONField(default=dict, blank=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[tags, sources], excluded_fields=["public_changed", "display_names"])
     objects = PrisonerQuerySet.as_manager()
 
     class Meta:
@@ -220,6 +249,20 @@ class Prisoner(
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self):
+        """The name in the active language, as its speakers write it (prisoners.display_names), else `name`."""
+        return name_in_language(self, self.name)
+
+    def other_spellings(self, variants):
+        """The spellings a page lists under its name: these (public) variants and the record's own name, but not
+        the one the page shows as the name."""
+        shown = self.display_name
+        others = [(variant.name, variant.language) for variant in variants if variant.name != shown]
+        if self.name != shown:
+            others.insert(0, (self.name, ""))
+        return others
 
     def get_absolute_url(self):
         """The public case page (404 until the prisoner is published)."""
@@ -263,13 +306,14 @@ class Prisoner(
         if not outside:
             return None
         fix = (
-            "Clear the slug to make one from the display name."
+            _("Clear the slug to make one from the display name.")
             if where == "slug"
-            else "Only an editor can change the slug."
+            else _("Only an editor can change the slug.")
         )
         return ValidationError(
-            "The slug “%(slug)s” holds words that are not in the display name “%(name)s”: %(words)s. "
-            + addresses.RULE
+            _("The slug “%(slug)s” holds words that are not in the display name “%(name)s”: %(words)s.")
+            + " "
+            + str(addresses.RULE)
             + " "
             + fix,
             code="address_not_from_display_name",
@@ -301,7 +345,7 @@ class Prisoner(
         if self.slug and "slug" not in (exclude or ()) and "slug" not in errors and self._slug_was_someone_elses():
             errors["slug"] = [
                 ValidationError(
-                    "Another prisoner had this slug before; old links may still lead there.", code="previous_slug"
+                    _("Another prisoner had this slug before; old links may still lead there."), code="previous_slug"
                 )
             ]
         if errors:
@@ -316,18 +360,18 @@ class Prisoner(
             check_not_in_future(errors, field, getattr(self, f"{field}_approx"))
         born = self.born_approx
         check_ends_after_start(
-            errors, born, self.died_approx, "died", "The death ({end}) is before the birth ({start})."
+            errors, born, self.died_approx, "died", _("The death ({end}) is before the birth ({start}).")
         )
         check_ends_after_start(
-            errors, born, self.detained_approx, "detained", "The detention ({end}) is before the birth ({start})."
+            errors, born, self.detained_approx, "detained", _("The detention ({end}) is before the birth ({start}).")
         )
         if self.died is not None and self.status != Status.DECEASED:
             errors.setdefault("status", []).append(
-                ValidationError("A prisoner with a date of death is deceased.", code="died_not_deceased")
+                ValidationError(_("A prisoner with a date of death is deceased."), code="died_not_deceased")
             )
         if self.died_in_custody and self.status != Status.DECEASED:
             errors.setdefault("status", []).append(
-                ValidationError("A prisoner who died in custody is deceased.", code="died_not_deceased")
+                ValidationError(_("A prisoner who died in custody is deceased."), code="died_not_deceased")
             )
         if errors:
             raise ValidationError(errors)
@@ -357,7 +401,7 @@ class Prisoner(
         if row is not None and row["slug"] == self.slug:
             return
         if self._slug_was_someone_elses():  # validation says so in the admin; this guards the shell and scripts
-            raise ValidationError({"slug": ["Another prisoner had this slug before."]})
+            raise ValidationError({"slug": [_("Another prisoner had this slug before.")]})
         if row is None:
             return
         old = row["slug"]
@@ -375,7 +419,11 @@ class Prisoner(
         detained = self.detained_approx
         if value is not None and detained is not None and value.is_definitely_before(detained):
             errors.setdefault(field, []).append(
-                ValidationError(f"{what} ({value}) is before the detention ({detained}).", code="before_detention")
+                ValidationError(
+                    _("%(what)s (%(date)s) is before the detention (%(detained)s).")
+                    % {"what": what, "date": value, "detained": detained},
+                    code="before_detention",
+                )
             )
 
     def lapse(self, party):
@@ -427,11 +475,17 @@ class Prisoner(
         """The death, said plainly: "Died in custody on 3 March 2023. Cause of death: …" (or "")."""
         if self.status != Status.DECEASED:
             return ""
-        where = " in custody" if self.died_in_custody else ""
-        when = f" on {self.died_approx}" if self.died_approx and self.died_approx.precision == "day" else ""
-        when = when or (f" in {self.died_approx}" if self.died_approx else "")
-        text = f"Died{where}{when}."
-        return f"{text} Cause of death: {self.death_cause}." if self.death_cause else text
+        died = self.died_approx
+        if died is None:
+            text = _("Died in custody.") if self.died_in_custody else _("Died.")
+        elif died.precision == "day":
+            text = _("Died in custody on %(date)s.") if self.died_in_custody else _("Died on %(date)s.")
+        else:  # "in March 2023", "in mid-March 2023", "in 2023"
+            text = _("Died in custody in %(date)s.") if self.died_in_custody else _("Died in %(date)s.")
+        text = text % {"date": died} if died is not None else text
+        if self.death_cause:
+            return _("%(death)s Cause of death: %(cause)s.") % {"death": text, "cause": self.death_cause}
+        return text
 
 
 class PreviousSlugQuerySet(models.QuerySet):
@@ -449,9 +503,11 @@ class PreviousSlug(models.Model):
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="previous_slugs")
     slug = models.SlugField(max_length=addresses.MAX_LENGTH, unique=True)
     was_public = models.BooleanField(
-        "the public saw it",
+        gettext_lazy("the public saw it"),
         default=False,
-        help_text="The prisoner was published while it had this slug: links to it redirect to the case now.",
+        help_text=gettext_lazy(
+            "The prisoner was published while it had this slug: links to it redirect to the case now."
+        ),
     )
     replaced = models.DateTimeField(auto_now_add=True)
 
@@ -460,7 +516,7 @@ class PreviousSlug(models.Model):
 
     class Meta:
         ordering = ["-replaced", "pk"]
-        verbose_name = "former slug"
+        verbose_name = gettext_lazy("former slug")
 
     def __str__(self):
         return self.slug
@@ -507,15 +563,15 @@ class ContactClock(models.Model):
 class Language(models.TextChoices):
     """The language a name is written in (BCP 47), so screen readers pronounce it right."""
 
-    BELARUSIAN = "be", "Belarusian"
-    BELARUSIAN_LATIN = "be-Latn", "Belarusian in Łacinka"
-    RUSSIAN = "ru", "Russian"
-    UKRAINIAN = "uk", "Ukrainian"
-    CRIMEAN_TATAR = "crh", "Crimean Tatar"
-    ENGLISH = "en", "English (or another language's Latin transliteration)"
-    POLISH = "pl", "Polish"
-    GERMAN = "de", "German"
-    LITHUANIAN = "lt", "Lithuanian"
+    BELARUSIAN = "be", gettext_lazy("Belarusian")
+    BELARUSIAN_LATIN = "be-Latn", gettext_lazy("Belarusian in Łacinka")
+    RUSSIAN = "ru", gettext_lazy("Russian")
+    UKRAINIAN = "uk", gettext_lazy("Ukrainian")
+    CRIMEAN_TATAR = "crh", gettext_lazy("Crimean Tatar")
+    ENGLISH = "en", gettext_lazy("English (or another language's Latin transliteration)")
+    POLISH = "pl", gettext_lazy("Polish")
+    GERMAN = "de", gettext_lazy("German")
+    LITHUANIAN = "lt", gettext_lazy("Lithuanian")
 
 
 class NameVariantBase(models.Model):
@@ -524,9 +580,21 @@ class NameVariantBase(models.Model):
         max_length=10,
         choices=Language.choices,
         blank=True,
-        help_text="The language of this spelling, so screen readers pronounce it right (Калеснікава: Belarusian).",
+        help_text=gettext_lazy(
+            "The language of this spelling, so screen readers pronounce it right (Калеснікава: Belarusian)."
+        ),
     )
-    note = models.CharField(max_length=100, blank=True, help_text="e.g. Belarusian Cyrillic, Russian transliteration")
+    note = models.CharField(
+        max_length=100, blank=True, help_text=gettext_lazy("e.g. Belarusian Cyrillic, Russian transliteration")
+    )
+    display = models.BooleanField(
+        gettext_lazy("display name in its language"),
+        default=False,
+        help_text=gettext_lazy(
+            "The name pages in this spelling's language show (Марыя Калеснікава on Belarusian pages): one "
+            "per language, and only a public spelling."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -543,20 +611,27 @@ class NameVariantQuerySet(models.QuerySet):
 
 
 class NameVariant(PublicFields, NameVariantBase):
-    PUBLIC_FIELDS = ("prisoner", "name", "language")  # the note is for researchers
+    PUBLIC_FIELDS = ("prisoner", "name", "language", "display")  # the note is for researchers
     PUBLIC_IF = ("public", True)  # an internal variant is on no public page
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
     # Internal by default: a legal name behind a pseudonym, a name a family asked us not to print. Variants from
     # before this flag were all shown, so migration 0012 marked them public.
     public = models.BooleanField(
-        "shown publicly",
+        gettext_lazy("shown publicly"),
         default=False,
-        help_text="Shown on the public site and found by its search. Internal variants are found only in the "
-        "admin and by duplicate checks. Only editors can make a variant public.",
+        help_text=gettext_lazy(
+            "Shown on the public site and found by its search. Internal variants are found only in the "
+            "admin and by duplicate checks. Only editors can make a variant public."
+        ),
     )
     history = HistoricalRecords()
     objects = NameVariantQuerySet.as_manager()
+
+    def clean(self):
+        super().clean()
+        if self.display and not self.public:
+            raise ValidationError({"display": _("Only a public spelling can be a display name.")})
 
     class Meta(NameVariantBase.Meta):
         constraints = [
@@ -564,19 +639,26 @@ class NameVariant(PublicFields, NameVariantBase):
                 "prisoner",
                 Lower("name"),
                 name="unique_prisoner_name_variant",
-                violation_error_message="This prisoner already has this name variant.",
-            )
+                violation_error_message=gettext_lazy("This prisoner already has this name variant."),
+            ),
+            models.UniqueConstraint(
+                "prisoner",
+                "language",
+                condition=Q(display=True),
+                name="one_prisoner_display_name_per_language",
+                violation_error_message=gettext_lazy("This prisoner already has a display name in this language."),
+            ),
         ]
 
 
-class Recognition(PublicFields, approximate_date("date", "recognised on", required=False), models.Model):
+class Recognition(PublicFields, approximate_date("date", gettext_lazy("recognised on"), required=False), models.Model):
     """Recognition as a political prisoner by one or more organisations (often a joint statement)."""
 
     PUBLIC_FIELDS = ("prisoner", "date", "date_precision", "statement_url")  # and the organisations
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="recognitions")
     organisations = models.ManyToManyField(Organisation, related_name="recognitions")
-    statement_url = WebAddressField("statement URL", max_length=500, blank=True)
+    statement_url = WebAddressField(gettext_lazy("statement URL"), max_length=500, blank=True)
 
     history = HistoricalRecords(m2m_fields=[organisations])
 
@@ -585,7 +667,9 @@ class Recognition(PublicFields, approximate_date("date", "recognised on", requir
         constraints = from_earliest_constraints("date")
 
     def __str__(self):
-        return f"Recognised {self.date_approx or '(date unknown)'}"
+        if self.date_approx:
+            return _("Recognised %(date)s") % {"date": self.date_approx}
+        return _("Recognised (date unknown)")
 
     def clean(self):
         errors = {}
@@ -602,21 +686,21 @@ class RegisterEntry(PublicFields, models.Model):
     PUBLIC_FIELDS = ("prisoner", "register", "identifier", "url")
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="register_entries")
-    register = models.CharField(max_length=100, help_text="e.g. Viasna")
-    identifier = models.CharField("ID in that register", max_length=100)
-    url = WebAddressField("URL", max_length=500, blank=True)
+    register = models.CharField(max_length=100, help_text=gettext_lazy("e.g. Viasna"))
+    identifier = models.CharField(gettext_lazy("ID in that register"), max_length=100)
+    url = WebAddressField(gettext_lazy("URL"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "register entries"
+        verbose_name_plural = gettext_lazy("register entries")
         ordering = ["register", "identifier"]
         constraints = [
             models.UniqueConstraint(
                 Lower("register"),
                 Lower("identifier"),
                 name="unique_register_identifier",
-                violation_error_message="Another prisoner already has this ID in this register.",
+                violation_error_message=gettext_lazy("Another prisoner already has this ID in this register."),
             )
         ]
 
@@ -625,18 +709,18 @@ class RegisterEntry(PublicFields, models.Model):
 
 
 class FacilityKind(models.TextChoices):
-    TEMPORARY_DETENTION = "temporary_detention", "temporary detention facility"
-    PRE_TRIAL = "pre_trial", "pre-trial detention centre"
-    PENAL_COLONY = "penal_colony", "penal colony"
-    SETTLEMENT_COLONY = "settlement_colony", "settlement colony"
-    JUVENILE_COLONY = "juvenile_colony", "juvenile colony"
-    PRISON = "prison", "prison"
-    OPEN_TYPE = "open_type", "open-type correctional facility (restricted freedom)"
-    FORCED_LABOUR_CAMP = "forced_labour_camp", "forced-labour camp"
-    MEDICAL_LABOUR = "medical_labour", "medical-labour dispensary (LTP)"
-    HOSPITAL = "hospital", "hospital"
-    PSYCHIATRIC = "psychiatric", "psychiatric hospital"
-    OTHER = "other", "other"
+    TEMPORARY_DETENTION = "temporary_detention", pgettext_lazy("facility kind", "temporary detention facility")
+    PRE_TRIAL = "pre_trial", pgettext_lazy("facility kind", "pre-trial detention centre")
+    PENAL_COLONY = "penal_colony", pgettext_lazy("facility kind", "penal colony")
+    SETTLEMENT_COLONY = "settlement_colony", pgettext_lazy("facility kind", "settlement colony")
+    JUVENILE_COLONY = "juvenile_colony", pgettext_lazy("facility kind", "juvenile colony")
+    PRISON = "prison", pgettext_lazy("facility kind", "prison")
+    OPEN_TYPE = "open_type", pgettext_lazy("facility kind", "open-type correctional facility (restricted freedom)")
+    FORCED_LABOUR_CAMP = "forced_labour_camp", pgettext_lazy("facility kind", "forced-labour camp")
+    MEDICAL_LABOUR = "medical_labour", pgettext_lazy("facility kind", "medical-labour dispensary (LTP)")
+    HOSPITAL = "hospital", pgettext_lazy("facility kind", "hospital")
+    PSYCHIATRIC = "psychiatric", pgettext_lazy("facility kind", "psychiatric hospital")
+    OTHER = "other", pgettext_lazy("facility kind", "other")
 
 
 def named_publicly():
@@ -677,12 +761,14 @@ class Facility(models.Model):
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
-    postal_address = models.TextField(blank=True, help_text="Where letters to prisoners held here go.")
+    postal_address = models.TextField(blank=True, help_text=gettext_lazy("Where letters to prisoners held here go."))
     named_publicly = models.BooleanField(
         default=False,
         editable=False,
         db_index=True,
-        help_text="Derived: a published prisoner is or was held here, or a public incident happened here.",
+        help_text=gettext_lazy(
+            "Derived: a published prisoner is or was held here, or a public incident happened here."
+        ),
     )
     latitude = models.DecimalField(
         max_digits=8,
@@ -699,11 +785,12 @@ class Facility(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
 
-    history = HistoricalRecords(excluded_fields=["named_publicly"])  # derived, not a fact anyone recorded
+    display_names = models.JSONField(default=dict, blank=True, editable=False)  # as on Prisoner
+    history = HistoricalRecords(excluded_fields=["named_publicly", "display_names"])  # derived, not facts recorded
     objects = FacilityQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "facilities"
+        verbose_name_plural = gettext_lazy("facilities")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -716,12 +803,15 @@ class Facility(models.Model):
                     longitude__range=(-180, 180),
                 ),
                 name="facility_coordinates_both_or_neither",
-                violation_error_message="Give both coordinates (latitude −90 to 90, longitude −180 to 180) or neither.",
+                violation_error_message=gettext_lazy(
+                    "Give both coordinates (latitude −90 to 90, longitude −180 to 180) or neither."
+                ),
             )
         ]
 
     def __str__(self):
-        return self.label(self.name, self.city)
+        """The facility's name in the active language ("ИК-4, Гомель" on a Russian page), else its own."""
+        return name_in_language(self, self.label(self.name, self.city))
 
     @staticmethod
     def label(name, city):
@@ -744,7 +834,7 @@ class Facility(models.Model):
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
             missing = "longitude" if self.longitude is None else "latitude"
-            raise ValidationError({missing: "Give both coordinates or neither."})
+            raise ValidationError({missing: _("Give both coordinates or neither.")})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -762,8 +852,15 @@ class FacilityNameVariant(NameVariantBase):
                 "facility",
                 Lower("name"),
                 name="unique_facility_name_variant",
-                violation_error_message="This facility already has this name variant.",
-            )
+                violation_error_message=gettext_lazy("This facility already has this name variant."),
+            ),
+            models.UniqueConstraint(
+                "facility",
+                "language",
+                condition=Q(display=True),
+                name="one_facility_display_name_per_language",
+                violation_error_message=gettext_lazy("This facility already has a display name in this language."),
+            ),
         ]
 
 
@@ -786,8 +883,8 @@ class CustodyPeriodQuerySet(models.QuerySet):
 
 class CustodyPeriod(
     PublicFields,
-    approximate_date("start", "from", required=False),
-    approximate_date("end", "until", required=False),
+    approximate_date("start", pgettext_lazy("period", "from"), required=False),
+    approximate_date("end", pgettext_lazy("period", "until"), required=False),
     models.Model,
 ):
     """A prisoner held at a facility. No end = held there now; no start = start unknown."""
@@ -803,7 +900,7 @@ class CustodyPeriod(
     objects = CustodyPeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "custody periods"
+        verbose_name_plural = gettext_lazy("custody periods")
         ordering = [F("start").asc(nulls_first=True), "pk"]  # unknown start = earliest
         constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
         # Who is held where now: open periods only, by facility and by prisoner.
@@ -847,7 +944,7 @@ class CustodyPeriod(
 
     @staticmethod
     def overlap_message(other):
-        return f"This overlaps another custody period ({other})."
+        return _("This overlaps another custody period (%(other)s).") % {"other": other}
 
     def first_stored_overlap(self):
         """Another stored period of this prisoner that overlaps this one (a prisoner has few)."""
@@ -859,7 +956,7 @@ class CustodyPeriod(
         check_period(errors, self.start_approx, self.end_approx)
         prisoner = related(self, "prisoner")
         if prisoner is not None:
-            prisoner.check_not_before_detention(errors, "start", self.start_approx, "The custody period")
+            prisoner.check_not_before_detention(errors, "start", self.start_approx, _("The custody period"))
         if prisoner is not None and prisoner.pk is not None:
             overlapping = None if getattr(self, "overlap_checked_elsewhere", False) else self.first_stored_overlap()
             if overlapping:
@@ -874,8 +971,12 @@ class Charge(PublicFields, models.Model):
     PUBLIC_FIELDS = ("prisoner", "article", "label")
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="charges")
-    article = models.CharField("criminal-code article", max_length=200, blank=True)
-    label = models.TextField("plain-language label", blank=True, help_text="As long as the law's own wording needs.")
+    article = models.CharField(gettext_lazy("criminal-code article"), max_length=200, blank=True)
+    label = models.TextField(
+        gettext_lazy("plain-language label"),
+        blank=True,
+        help_text=gettext_lazy("As long as the law's own wording needs."),
+    )
 
     history = HistoricalRecords()
 
@@ -885,7 +986,7 @@ class Charge(PublicFields, models.Model):
             models.CheckConstraint(
                 condition=~Q(article="", label=""),
                 name="charge_article_or_label",
-                violation_error_message="Give the article, the label or both.",
+                violation_error_message=gettext_lazy("Give the article, the label or both."),
             )
         ]
 
@@ -899,21 +1000,21 @@ class Charge(PublicFields, models.Model):
 
 
 class Regime(models.TextChoices):
-    GENERAL = "general", "general regime"
-    REINFORCED = "reinforced", "reinforced regime"
-    STRICT = "strict", "strict regime"
-    SPECIAL = "special", "special regime"
-    PRISON = "prison", "prison"
+    GENERAL = "general", pgettext_lazy("regime", "general regime")
+    REINFORCED = "reinforced", pgettext_lazy("regime", "reinforced regime")
+    STRICT = "strict", pgettext_lazy("regime", "strict regime")
+    SPECIAL = "special", pgettext_lazy("regime", "special regime")
+    PRISON = "prison", pgettext_lazy("regime", "prison")
 
 
 class SentenceKind(models.TextChoices):
-    IMPRISONMENT = "imprisonment", "imprisonment"
-    LIFE = "life", "life imprisonment"
-    DEATH = "death", "death penalty"
-    RESTRICTED_FREEDOM = "restricted_freedom", "restricted freedom"
-    CORRECTIONAL_LABOUR = "correctional_labour", "correctional labour"
-    SUSPENDED = "suspended", "suspended sentence"
-    FINE = "fine", "fine"
+    IMPRISONMENT = "imprisonment", pgettext_lazy("sentence kind", "imprisonment")
+    LIFE = "life", pgettext_lazy("sentence kind", "life imprisonment")
+    DEATH = "death", pgettext_lazy("sentence kind", "death penalty")
+    RESTRICTED_FREEDOM = "restricted_freedom", pgettext_lazy("sentence kind", "restricted freedom")
+    CORRECTIONAL_LABOUR = "correctional_labour", pgettext_lazy("sentence kind", "correctional labour")
+    SUSPENDED = "suspended", pgettext_lazy("sentence kind", "suspended sentence")
+    FINE = "fine", pgettext_lazy("sentence kind", "fine")
 
 
 # Kinds measured by a term of years and months; the others have none.
@@ -928,7 +1029,7 @@ TERM_KINDS = [
 MAX_TERM_YEARS = 9999  # consecutive terms of thousands of years are handed down (8,658 years in one case)
 
 
-class Sentence(PublicFields, approximate_date("date", "sentenced on", required=False), models.Model):
+class Sentence(PublicFields, approximate_date("date", gettext_lazy("sentenced on"), required=False), models.Model):
     PUBLIC_FIELDS = (
         "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime", "date", "date_precision",
     )  # fmt: skip
@@ -938,7 +1039,12 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
     court = models.CharField(max_length=200, blank=True)
     term_years = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_TERM_YEARS)])
     term_months = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(11)])
-    fine = models.CharField("fine amount", max_length=100, blank=True, help_text="As written, e.g. 100 base units.")
+    fine = models.CharField(
+        gettext_lazy("fine amount"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("As written, e.g. 100 base units."),
+    )
     regime = models.CharField(max_length=12, choices=Regime.choices, blank=True)
 
     history = HistoricalRecords()
@@ -950,27 +1056,33 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
                 condition=(Q(kind__in=TERM_KINDS) & (Q(term_years__gt=0) | Q(term_months__gt=0)))
                 | (~Q(kind__in=TERM_KINDS) & Q(term_years=0, term_months=0)),
                 name="sentence_term_matches_kind",
-                violation_error_message="Imprisonment, restricted freedom, correctional labour and suspended "
-                "sentences need a term of at least one month; life, death and fines have none.",
+                violation_error_message=gettext_lazy(
+                    "Imprisonment, restricted freedom, correctional labour and suspended "
+                    "sentences need a term of at least one month; life, death and fines have none."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(term_years__lte=MAX_TERM_YEARS, term_months__lte=11),
                 name="sentence_term_in_range",
-                violation_error_message=f"A term is at most {MAX_TERM_YEARS} years and 11 months.",
+                violation_error_message=format_lazy(
+                    gettext_lazy("A term is at most {years} years and 11 months."), years=MAX_TERM_YEARS
+                ),
             ),
             *from_earliest_constraints("date"),
         ]
 
     def __str__(self):
-        return f"{self.term} ({self.date_approx or 'date unknown'})"
+        return _("%(term)s (%(date)s)") % {"term": self.term, "date": self.date_approx or _("date unknown")}
 
     @property
     def duration(self):
         parts = []
         if self.term_years:
-            parts.append(f"{self.term_years} year{'s' if self.term_years != 1 else ''}")
+            parts.append(ngettext("%(count)s year", "%(count)s years", self.term_years) % {"count": self.term_years})
         if self.term_months:
-            parts.append(f"{self.term_months} month{'s' if self.term_months != 1 else ''}")
+            parts.append(
+                ngettext("%(count)s month", "%(count)s months", self.term_months) % {"count": self.term_months}
+            )
         return " ".join(parts)
 
     @property
@@ -980,10 +1092,21 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
             case SentenceKind.IMPRISONMENT:
                 return self.duration
             case SentenceKind.FINE:
-                return f"fine ({self.fine})" if self.fine else "fine"
+                if self.fine:
+                    return pgettext("sentence", "fine (%(amount)s)") % {"amount": self.fine}
+                return pgettext("sentence kind", "fine")
             case SentenceKind.LIFE | SentenceKind.DEATH:
                 return self.get_kind_display()
-        return f"{self.duration} {self.get_kind_display()}"
+            # A term and its kind: "3 years restricted freedom" (in Belarusian and Russian the kind in the genitive).
+            case SentenceKind.RESTRICTED_FREEDOM:
+                term = pgettext("sentence term", "%(duration)s restricted freedom")
+            case SentenceKind.CORRECTIONAL_LABOUR:
+                term = pgettext("sentence term", "%(duration)s correctional labour")
+            case SentenceKind.SUSPENDED:
+                term = pgettext("sentence term", "%(duration)s suspended sentence")
+            case _:
+                term = pgettext("sentence term", "%(duration)s %(kind)s")
+        return term % {"duration": self.duration, "kind": self.get_kind_display()}
 
     @property
     def expected_release(self):
@@ -1004,8 +1127,8 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
         """Why a prison term has no expected release, said plainly on the case page."""
         if self.kind == SentenceKind.IMPRISONMENT and self.expected_release is None:
             if self.prisoner.detained_approx or self.date_approx:
-                return f"a term of {self.duration} ends after the year 9999"
-            return "neither the detention nor the sentence date is known"
+                return _("a term of %(duration)s ends after the year 9999") % {"duration": self.duration}
+            return _("neither the detention nor the sentence date is known")
         return ""
 
     def clean(self):
@@ -1013,18 +1136,25 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
         check_not_in_future(errors, "date", self.date_approx)
         prisoner = related(self, "prisoner")
         if prisoner is not None:  # a sentence follows a detention; one dated before it is a typo
-            prisoner.check_not_before_detention(errors, "date", self.date_approx, "The sentence")
+            prisoner.check_not_before_detention(errors, "date", self.date_approx, _("The sentence"))
         has_term = bool(self.term_years or self.term_months)
         if self.kind in TERM_KINDS and not has_term:
             errors.setdefault("term_years", []).append(
-                ValidationError(f"A sentence of {self.get_kind_display()} needs a term.", code="term_missing")
+                ValidationError(
+                    _("A sentence of %(kind)s needs a term.") % {"kind": self.get_kind_display()}, code="term_missing"
+                )
             )
         if self.kind not in TERM_KINDS and has_term:
             errors.setdefault("term_years", []).append(
-                ValidationError(f"A sentence of {self.get_kind_display()} has no term.", code="term_not_allowed")
+                ValidationError(
+                    _("A sentence of %(kind)s has no term.") % {"kind": self.get_kind_display()},
+                    code="term_not_allowed",
+                )
             )
         if self.kind != SentenceKind.FINE and self.fine:
-            errors.setdefault("fine", []).append(ValidationError("Only a fine has an amount.", code="fine_not_allowed"))
+            errors.setdefault("fine", []).append(
+                ValidationError(_("Only a fine has an amount."), code="fine_not_allowed")
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -1032,7 +1162,7 @@ class Sentence(PublicFields, approximate_date("date", "sentenced on", required=F
 class Lawyer(models.Model):
     name = models.CharField(max_length=200)
     name_folded = FoldedField(source="name")
-    note = models.TextField("internal notes", blank=True)
+    note = models.TextField(gettext_lazy("internal notes"), blank=True)
 
     history = HistoricalRecords()
     objects = SearchableQuerySet.as_manager()
@@ -1046,8 +1176,8 @@ class Lawyer(models.Model):
 
 class Representation(
     PublicFields,
-    approximate_date("start", "from", required=False),
-    approximate_date("end", "until", required=False),
+    approximate_date("start", pgettext_lazy("period", "from"), required=False),
+    approximate_date("end", pgettext_lazy("period", "until"), required=False),
     models.Model,
 ):
     PUBLIC_FIELDS = ("prisoner", "lawyer", "start", "start_precision", "end", "end_precision")
@@ -1062,7 +1192,7 @@ class Representation(
         constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
 
     def __str__(self):
-        return f"{self.lawyer} for {self.prisoner}"
+        return _("%(lawyer)s for %(prisoner)s") % {"lawyer": self.lawyer, "prisoner": self.prisoner}
 
     def clean(self):
         errors = {}

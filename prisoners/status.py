@@ -7,26 +7,28 @@ parole, fines …), deaths. Only custody makes a contact lapse matter: the lapse
 """
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
+    # Labels in the context "status": a state, not an act ("released" is "at liberty", not "set free").
     # In custody.
-    DETAINED = "detained", "detained"
-    PRE_TRIAL = "pre_trial", "in pre-trial detention"
+    DETAINED = "detained", pgettext_lazy("status", "detained")
+    PRE_TRIAL = "pre_trial", pgettext_lazy("status", "in pre-trial detention")
     # Restrictions short of custody.
-    HOUSE_ARREST = "house_arrest", "under house arrest"
-    RESTRICTED_FREEDOM = "restricted_freedom", "restricted freedom (open-type facility)"
-    FORCED_LABOUR = "forced_labour", "forced labour without internment"
-    PENDING_TRIAL = "pending_trial", "awaiting trial at liberty"
-    SUSPENDED = "suspended", "suspended sentence"
-    FINED = "fined", "fined"
-    PAROLE = "parole", "released on parole"
-    MEDICAL_RELEASE = "medical_release", "released on medical grounds"
+    HOUSE_ARREST = "house_arrest", pgettext_lazy("status", "under house arrest")
+    RESTRICTED_FREEDOM = "restricted_freedom", pgettext_lazy("status", "restricted freedom (open-type facility)")
+    FORCED_LABOUR = "forced_labour", pgettext_lazy("status", "forced labour without internment")
+    PENDING_TRIAL = "pending_trial", pgettext_lazy("status", "awaiting trial at liberty")
+    SUSPENDED = "suspended", pgettext_lazy("status", "suspended sentence")
+    FINED = "fined", pgettext_lazy("status", "fined")
+    PAROLE = "parole", pgettext_lazy("status", "released on parole")
+    MEDICAL_RELEASE = "medical_release", pgettext_lazy("status", "released on medical grounds")
     # No longer restricted, or beyond reach.
-    RELEASED = "released", "released"
-    EXILE = "exile", "in exile"
-    DECEASED = "deceased", "deceased"
-    UNKNOWN = "unknown", "unknown"
+    RELEASED = "released", pgettext_lazy("status", "released")
+    EXILE = "exile", pgettext_lazy("status", "in exile")
+    DECEASED = "deceased", pgettext_lazy("status", "deceased")
+    UNKNOWN = "unknown", pgettext_lazy("status", "unknown")
 
 
 IN_CUSTODY = frozenset({Status.DETAINED, Status.PRE_TRIAL})

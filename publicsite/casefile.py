@@ -17,6 +17,7 @@ from functools import cached_property
 from django.db.models import Case, F, OuterRef, Prefetch, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from casetracker.dates import ApproximateDate
 from events.models import HARMS, Contact, Incident, IncidentKind, Party, Source, Verification
@@ -219,9 +220,14 @@ class TimelineEntry:
 
     @classmethod
     def of_contact(cls, contact):
-        title = f"{contact.get_party_display().capitalize()} contact"
         if contact.channel != "unspecified":
-            title += f" ({contact.get_channel_display()})"
+            channel = {"channel": contact.get_channel_display()}
+            if contact.party == Party.LAWYER:
+                title = _("Lawyer contact (%(channel)s)") % channel
+            else:
+                title = _("Family contact (%(channel)s)") % channel
+        else:
+            title = _("Lawyer contact") if contact.party == Party.LAWYER else _("Family contact")
         return cls(
             "contact",
             contact,
@@ -236,14 +242,14 @@ class TimelineEntry:
     def of_sentence(cls, sentence, number):
         """A sentence, dated, in the timeline by itself (`number`: its place among the case's sentences, all public,
         so the anchor betrays nothing)."""
-        court = f"Sentenced by {sentence.court}." if sentence.court else ""
-        regime = f"Regime: {sentence.get_regime_display()}." if sentence.regime else ""
+        court = _("Sentenced by %(court)s.") % {"court": sentence.court} if sentence.court else ""
+        regime = _("Regime: %(regime)s.") % {"regime": sentence.get_regime_display()} if sentence.regime else ""
         return cls(
             "sentence",
             sentence,
             sentence.date_approx,
             str(sentence.date_approx),
-            f"Sentenced: {sentence.term}",
+            _("Sentenced: %(term)s") % {"term": sentence.term},
             " ".join(part for part in (court, regime) if part),
             name=f"sentence-{number}",
         )
@@ -251,7 +257,7 @@ class TimelineEntry:
     @classmethod
     def of_custody(cls, period):
         # The custody note is not shown: it has no public/internal flag of its own.
-        when, title = period.period, f"Held at {period.facility}"
+        when, title = period.period, _("Held at %(facility)s") % {"facility": period.facility}
         return cls("custody", period, period.start_approx, when, title, facility=period.facility)
 
 

@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from casetracker.text import fold
 from prisoners.models import Facility
 
@@ -44,6 +47,21 @@ CITIES = {
     ("hlybokaye", "glubokoye", "глубокое", "глыбокае"): (55.14, 27.69),
 }
 CITY_PLACES = {fold(spelling): place for spellings, place in CITIES.items() for spelling in spellings}
+
+# The countries the outline holds, by their Natural Earth names: shown in the reader's language (`_country`).
+COUNTRY_NAMES = [
+    gettext_noop("Belarus"),
+    gettext_noop("Latvia"),
+    gettext_noop("Lithuania"),
+    gettext_noop("Poland"),
+    gettext_noop("Russia"),
+    gettext_noop("Ukraine"),
+]
+
+
+def _country(name):
+    """A country's name in the reader's language, where the catalogue has it (`COUNTRY_NAMES`)."""
+    return _(name)
 
 
 def _decode_arcs(topology):
@@ -175,18 +193,18 @@ def facilities_map():
     for facility in facilities:
         placed = place(facility)
         if placed is None:
-            rows.append((facility, "no: neither its site nor its town is on record"))
+            rows.append((facility, _("no: neither its site nor its town is on record")))
         elif not projection.contains(*placed[:2]):
-            rows.append((facility, "no: outside this map"))
+            rows.append((facility, _("no: outside this map")))
         else:
             x, y = projection(*placed[:2])
             radius = 4 + 16 * math.sqrt(facility.held_count / most)  # area, not radius, grows with the count
             markers.append(Marker(facility, x, y, radius, placed[2]))
-            rows.append((facility, "at its town" if placed[2] else "at its site"))
+            rows.append((facility, _("at its town") if placed[2] else _("at its site")))
     markers.sort(key=lambda marker: -marker.radius)  # small circles drawn over large ones
     paths = [
         {
-            "name": country["name"],
+            "name": _country(country["name"]),
             "focus": country["name"] == shape["focus"],
             "d": " ".join(
                 "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (projection(lat, lon) for lon, lat in ring)) + " Z"
@@ -199,7 +217,7 @@ def facilities_map():
         "width": WIDTH,
         "height": round(projection.height, 1),
         "paths": paths,
-        "focus": shape["focus"],
+        "focus": _country(shape["focus"]),
         "markers": markers,
         "facilities": rows,  # (facility, where the map shows it), most held first
         "source": shape["source"],

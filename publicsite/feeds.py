@@ -6,6 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prisoners.models import Prisoner
 
@@ -30,8 +32,8 @@ class IncidentFeed(Feed):
     (`public_changed`, which no internal edit moves; it also dates the feed and its Last-Modified)."""
 
     feed_type = DatedAtomFeed
-    title = "Casetracker: new incidents"
-    subtitle = "Dated incidents in the cases of political prisoners, as they are published."
+    title = gettext_lazy("Casetracker: new incidents")
+    subtitle = gettext_lazy("Dated incidents in the cases of political prisoners, as they are published.")
     author_name = "Casetracker"
     description_template = "publicsite/feed_incident.html"
 
@@ -45,7 +47,8 @@ class IncidentFeed(Feed):
         return public_incidents().order_by("-public_changed", "-pk")[:FEED_LENGTH]
 
     def item_title(self, incident):
-        return f"{incident.prisoner.name}: {incident.get_kind_display()}, {incident.date_range}"
+        values = {"name": incident.prisoner.name, "kind": incident.get_kind_display(), "date": incident.date_range}
+        return _("%(name)s: %(kind)s, %(date)s") % values
 
     def item_link(self, incident):
         return incident.get_absolute_url()
@@ -68,10 +71,10 @@ class PrisonerIncidentFeed(IncidentFeed):
         return get_object_or_404(Prisoner.objects.public(), slug=slug)
 
     def title(self, prisoner):
-        return f"Casetracker: {prisoner.name}"
+        return _("Casetracker: %(name)s") % {"name": prisoner.name}
 
     def subtitle(self, prisoner):
-        return f"New incidents in the case of {prisoner.name}."
+        return _("New incidents in the case of %(name)s.") % {"name": prisoner.name}
 
     def link(self, prisoner):
         return prisoner.get_absolute_url()

@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Party
 from prisoners import lapse as lapse_rule
@@ -30,14 +32,14 @@ BEST_MATCH = [Key("search_order"), Key("name")]
 
 # sort -> (label, keys); the primary key ends every one (SeekPaginator), so pages never shuffle.
 SORTS = {
-    "name": ("Name (A–Z)", [Key("name")]),
-    "detained": ("Date detained (earliest first)", [Key("detained"), Key("detained_latest"), Key("name")]),
+    "name": (_("Name (A–Z)"), [Key("name")]),
+    "detained": (_("Date detained (earliest first)"), [Key("detained"), Key("detained_latest"), Key("name")]),
     "-detained": (
-        "Date detained (most recent first)",
+        _("Date detained (most recent first)"),
         [Key("detained", descending=True), Key("detained_latest", descending=True), Key("name")],
     ),
-    Party.LAWYER: ("Longest without lawyer contact", longest_without(Party.LAWYER)),
-    Party.FAMILY: ("Longest without family contact", longest_without(Party.FAMILY)),
+    Party.LAWYER: (_("Longest without lawyer contact"), longest_without(Party.LAWYER)),
+    Party.FAMILY: (_("Longest without family contact"), longest_without(Party.FAMILY)),
 }
 
 
@@ -54,11 +56,11 @@ def public_facilities():
     return [(slug, Facility.label(name, city)) for slug, name, city in named]
 
 
-def name_query(help_text):
+def name_query(help_text, label=pgettext_lazy("a person's", "Name")):
     """The name search box: any spelling, script or word order (prisoners.search), at most MAX_QUERY_LENGTH
     characters; NUL bytes are refused by the form, so they never reach the database."""
     return django_filters.CharFilter(
-        label="Name",
+        label=label,
         method="search",
         max_length=MAX_QUERY_LENGTH,
         help_text=help_text,
@@ -73,29 +75,29 @@ class ErrorMessages:
 
 
 class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
-    q = name_query("Any spelling, script or word order: Maria Kolesnikova, Калеснікава, Kalesn …")
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    q = name_query(_("Any spelling, script or word order: Maria Kolesnikova, Калеснікава, Kalesn …"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
     facility = django_filters.ChoiceFilter(
-        label="Held at",
+        label=_("Held at"),
         choices=public_facilities,
         method="held_at",
-        empty_label="Any facility",
+        empty_label=_("Any facility"),
         widget=PlainSelect,
     )
     region = django_filters.ChoiceFilter(
-        label="Region", choices=public_regions, method="held_in", empty_label="Any region", widget=PlainSelect
+        label=_("Region"), choices=public_regions, method="held_in", empty_label=_("Any region"), widget=PlainSelect
     )
     cut_off_lawyer = django_filters.BooleanFilter(
-        label="Cut off from their lawyer now", widget=forms.CheckboxInput, method="cut_off"
+        label=_("Cut off from their lawyer now"), widget=forms.CheckboxInput, method="cut_off"
     )
     cut_off_family = django_filters.BooleanFilter(
-        label="Cut off from their family now", widget=forms.CheckboxInput, method="cut_off"
+        label=_("Cut off from their family now"), widget=forms.CheckboxInput, method="cut_off"
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        label=_("Sort by"),
+        choices=[(key, label) for key, (label, _keys) in SORTS.items()],
         method="sort_by",
-        empty_label="Best match, then name",
+        empty_label=_("Best match, then name"),
     )
 
     class Meta:
@@ -148,7 +150,7 @@ class PrisonerFilter(ErrorMessages, django_filters.FilterSet):
 
 
 class FacilityFilter(ErrorMessages, django_filters.FilterSet):
-    q = name_query("Any spelling or script: Homiel, Gomel, Гомель …")
+    q = name_query(_("Any spelling or script: Homiel, Gomel, Гомель …"), label=pgettext_lazy("a facility's", "Name"))
 
     class Meta:
         model = Facility

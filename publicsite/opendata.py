@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casetracker.dates import ApproximateDate
 from casetracker.iterables import batched
@@ -42,7 +46,7 @@ SLUG_MARK = "slug-mark"  # stands for a slug in a reversed address pattern
 @dataclass(frozen=True)
 class Column:
     name: str
-    description: str
+    description: str  # for the /data/ page, in the reader's language (the name and the values stay as they are)
     value: Callable  # (record, facts, absolute_url) -> str | int | bool | list | date | None
     moves: bool = False  # changes with the calendar or the settings, not with the case: never stored (ExportRow)
 
@@ -155,35 +159,61 @@ def _sentence(attribute):
     return value
 
 
-def _lapse_columns(party):
-    return [
-        Column(
-            f"{party}_contact_days",
-            f"days without {party} contact, counted from the latest possible day of `{party}_contact_since`; "
-            "empty without contact data (all these columns are empty for anyone not in custody)",
-            _lapse(party, "days"),
-            moves=True,
+# The descriptions of a party's lapse columns that name the party: (days, threshold days).
+LAPSE_DESCRIPTIONS = {
+    Party.LAWYER: (
+        _(
+            "days without lawyer contact, counted from the latest possible day of `lawyer_contact_since`; "
+            "empty without contact data (all these columns are empty for anyone not in custody)"
         ),
+        _("days without lawyer contact after which the prisoner counts as cut off"),
+    ),
+    Party.FAMILY: (
+        _(
+            "days without family contact, counted from the latest possible day of `family_contact_since`; "
+            "empty without contact data (all these columns are empty for anyone not in custody)"
+        ),
+        _("days without family contact after which the prisoner counts as cut off"),
+    ),
+}
+
+
+def _codes_and_labels(choices):
+    return ", ".join(f"`{code}` ({label})" for code, label in choices)
+
+
+_codes_and_labels_lazy = lazy(_codes_and_labels, str)  # the labels in the reader's language
+
+
+def _one_of(choices):
+    """ "one of `code` (label), …", for the page, in the reader's language."""
+    return format_lazy(_("one of {values}"), values=_codes_and_labels_lazy(choices))
+
+
+def _lapse_columns(party):
+    days, threshold = LAPSE_DESCRIPTIONS[party]
+    return [
+        Column(f"{party}_contact_days", days, _lapse(party, "days"), moves=True),
         Column(
-            f"{party}_contact_since", "the date that count starts from, as written", _lapse(party, "since"), moves=True
+            f"{party}_contact_since",
+            _("the date that count starts from, as written"),
+            _lapse(party, "since"),
+            moves=True,
         ),
         Column(
             f"{party}_contact_basis",
-            "what that date is: `contact` (last public contact), `custody` (start of detention, no contact on "
-            "record), `monitoring` (start of our monitoring, when later than the detention), `denial` (first "
-            "reported denial of contact) or `unknown` (no contact data, or contact not monitored)",
+            _(
+                "what that date is: `contact` (last public contact), `custody` (start of detention, no contact on "
+                "record), `monitoring` (start of our monitoring, when later than the detention), `denial` (first "
+                "reported denial of contact) or `unknown` (no contact data, or contact not monitored)"
+            ),
             _lapse(party, "basis"),
             moves=True,
         ),
-        Column(
-            f"{party}_contact_threshold_days",
-            f"days without {party} contact after which the prisoner counts as cut off",
-            _lapse(party, "threshold"),
-            moves=True,
-        ),
+        Column(f"{party}_contact_threshold_days", threshold, _lapse(party, "threshold"), moves=True),
         Column(
             f"{party}_contact_overdue",
-            "`true` when cut off past that threshold now",
+            _("`true` when cut off past that threshold now"),
             _lapse(party, "overdue"),
             moves=True,
         ),
@@ -193,132 +223,138 @@ def _lapse_columns(party):
 COLUMNS = [
     Column(
         "slug",
-        "identifier; the case page is /prisoners/<slug>/ (if an editor changes it, the old one redirects there)",
+        _("identifier; the case page is /prisoners/<slug>/ (if an editor changes it, the old one redirects there)"),
         lambda p, facts, url: p.slug,
     ),
-    Column("url", "the case page", lambda p, facts, url: facts.url_of(p, url)),
-    Column("name", "display name", lambda p, facts, url: p.name),
+    Column("url", _("the case page"), lambda p, facts, url: facts.url_of(p, url)),
+    Column("name", pgettext_lazy("open data", "display name"), lambda p, facts, url: p.name),
     Column(
         "name_variants",
-        "other spellings, scripts and transliterations (a list; `; `-separated in CSV)",
+        _("other spellings, scripts and transliterations (a list; `; `-separated in CSV)"),
         lambda p, facts, url: facts.variants.get(p.pk, []),
     ),
     Column(
         "status",
-        "one of " + ", ".join(f"`{code}` ({label})" for code, label in Status.choices),
+        _one_of(Status.choices),
         lambda p, facts, url: p.status,
     ),
-    Column("bio", "short public biography", lambda p, facts, url: p.bio),
-    Column("born", "date of birth as written (often a year)", lambda p, facts, url: p.born_approx),
-    Column("gender", "`female`, `male`, `other` or empty", lambda p, facts, url: p.gender),
-    Column("home_town", "where the prisoner is from", lambda p, facts, url: p.home_town),
-    Column("home_region", "region the prisoner is from", lambda p, facts, url: p.home_region),
-    Column("occupation", "occupation", lambda p, facts, url: p.occupation),
-    Column("case_groups", "case groups (a list)", lambda p, facts, url: facts.tags.get(p.pk, [])),
+    Column("bio", _("short public biography"), lambda p, facts, url: p.bio),
+    Column("born", _("date of birth as written (often a year)"), lambda p, facts, url: p.born_approx),
+    Column("gender", _("`female`, `male`, `other` or empty"), lambda p, facts, url: p.gender),
+    Column("home_town", _("where the prisoner is from"), lambda p, facts, url: p.home_town),
+    Column("home_region", _("region the prisoner is from"), lambda p, facts, url: p.home_region),
+    Column("occupation", pgettext_lazy("open data", "occupation"), lambda p, facts, url: p.occupation),
+    Column("case_groups", _("case groups (a list)"), lambda p, facts, url: facts.tags.get(p.pk, [])),
     Column(
         "photo_url",
-        "the prisoner's photo, where one may be shown publicly",
+        _("the prisoner's photo, where one may be shown publicly"),
         lambda p, facts, url: (photo := public_photo_url(p)) and url(photo),
     ),
-    Column("died", "date of death as written; empty unless deceased", lambda p, facts, url: p.died_approx),
+    Column("died", _("date of death as written; empty unless deceased"), lambda p, facts, url: p.died_approx),
     Column(
         "died_in_custody",
-        "`true` when the prisoner died in custody, `false` when not, empty when not known",
+        _("`true` when the prisoner died in custody, `false` when not, empty when not known"),
         lambda p, facts, url: p.died_in_custody,
     ),
-    Column("death_cause", "cause of death as reported", lambda p, facts, url: p.death_cause),
+    Column("death_cause", _("cause of death as reported"), lambda p, facts, url: p.death_cause),
     Column(
         "recognised_by",
-        "organisations that recognised the prisoner as a political prisoner (a list)",
+        _("organisations that recognised the prisoner as a political prisoner (a list)"),
         lambda p, facts, url: facts.recognised_by.get(p.pk, []),
     ),
     Column(
         "register_ids",
-        "the prisoner's IDs in other registers, as `register: ID` (a list)",
+        _("the prisoner's IDs in other registers, as `register: ID` (a list)"),
         lambda p, facts, url: [
             f"{register}: {identifier}" for register, identifier in facts.register_ids.get(p.pk, [])
         ],
     ),
-    Column("detained", "date detained, as written (`September 2020`)", lambda p, facts, url: p.detained_approx),
+    Column("detained", _("date detained, as written (`September 2020`)"), lambda p, facts, url: p.detained_approx),
     Column(
         "detained_earliest",
-        "earliest day that date can mean (ISO 8601)",
+        _("earliest day that date can mean (ISO 8601)"),
         lambda p, facts, url: p.detained_approx and p.detained_approx.earliest,
     ),
     Column(
         "detained_latest",
-        "latest day that date can mean (ISO 8601)",
+        _("latest day that date can mean (ISO 8601)"),
         lambda p, facts, url: p.detained_approx and p.detained_approx.latest,
     ),
     Column(
         "days_in_detention",
-        "days since the latest day detention can have begun; empty unless in custody",
+        _("days since the latest day detention can have begun; empty unless in custody"),
         lambda p, facts, url: p.days_in_detention_on(facts.today),
         moves=True,
     ),
-    Column("facility", "where the prisoner is held now", _facility(lambda facility, url: str(facility))),
+    Column("facility", _("where the prisoner is held now"), _facility(lambda facility, url: str(facility))),
     Column(
         "facility_url",
-        "that facility's page",
+        _("that facility's page"),
         lambda p, facts, url: (facility := facts.held_at(p)) and facts.url_of(facility, url),
     ),
-    Column("region", "region of that facility", _facility(lambda facility, url: facility.region)),
+    Column("region", _("region of that facility"), _facility(lambda facility, url: facility.region)),
     Column(
         "facility_postal_address",
-        "that facility's postal address, for letters",
+        _("that facility's postal address, for letters"),
         _facility(lambda facility, url: facility.postal_address),
     ),
     Column(
         "charges",
-        "charges, with the criminal-code article where known (a list; `; `-separated in CSV)",
+        _("charges, with the criminal-code article where known (a list; `; `-separated in CSV)"),
         lambda p, facts, url: [Charge.as_written(article, label) for article, label in facts.charges.get(p.pk, [])],
     ),
-    Column("sentence", "the latest sentence as said (`11 years`, `life imprisonment`, `fine (…)`)", _sentence("term")),
+    Column(
+        "sentence", _("the latest sentence as said (`11 years`, `life imprisonment`, `fine (…)`)"), _sentence("term")
+    ),
     Column(
         "sentence_kind",
-        "its kind: " + ", ".join(f"`{code}`" for code in SentenceKind.values),
+        format_lazy(_("its kind: {kinds}"), kinds=", ".join(f"`{code}`" for code in SentenceKind.values)),
         _sentence("kind"),
     ),
-    Column("sentence_years", "its term: years (0 for none)", _sentence("term_years")),
-    Column("sentence_months", "its term: months beyond the years", _sentence("term_months")),
-    Column("fine", "the fine's amount, as written", _sentence("fine")),
-    Column("sentenced_on", "date of that sentence, as written; empty when not known", _sentence("date_approx")),
+    Column("sentence_years", _("its term: years (0 for none)"), _sentence("term_years")),
+    Column("sentence_months", _("its term: months beyond the years"), _sentence("term_months")),
+    Column("fine", _("the fine's amount, as written"), _sentence("fine")),
+    Column("sentenced_on", _("date of that sentence, as written; empty when not known"), _sentence("date_approx")),
     Column(
         "expected_release",
-        "the term counted from detention (or else from sentencing), keeping its precision",
+        _("the term counted from detention (or else from sentencing), keeping its precision"),
         _sentence("expected_release"),
     ),
     *_lapse_columns(Party.LAWYER),
     *_lapse_columns(Party.FAMILY),
     Column(
         "last_updated",
-        "last change to what this record shows publicly (ISO 8601, UTC)",
+        _("last change to what this record shows publicly (ISO 8601, UTC)"),
         lambda p, facts, url: p.public_changed,
     ),
 ]
 
 
 FACILITY_COLUMNS = [
-    Column("slug", "permanent identifier; the facility's page is /facilities/<slug>/", lambda f, facts, url: f.slug),
-    Column("url", "the facility's page", lambda f, facts, url: url(f.get_absolute_url())),
-    Column("name", "name", lambda f, facts, url: f.name),
+    Column("slug", _("permanent identifier; the facility's page is /facilities/<slug>/"), lambda f, facts, url: f.slug),
+    Column("url", _("the facility's page"), lambda f, facts, url: url(f.get_absolute_url())),
+    Column("name", pgettext_lazy("open data: a facility's", "name"), lambda f, facts, url: f.name),
     Column(
         "name_variants",
-        "other names and spellings (a list)",
+        _("other names and spellings (a list)"),
         lambda f, facts, url: [v.name for v in f.name_variants.all()],
     ),
     Column(
         "kind",
-        "one of " + ", ".join(f"`{code}` ({label})" for code, label in FacilityKind.choices),
+        _one_of(FacilityKind.choices),
         lambda f, facts, url: f.kind,
     ),
-    Column("city", "city or town", lambda f, facts, url: f.city),
-    Column("region", "region", lambda f, facts, url: f.region),
-    Column("country", "country", lambda f, facts, url: f.country),
-    Column("postal_address", "postal address, for letters to those held there", lambda f, facts, url: f.postal_address),
-    Column("latitude", "latitude (WGS 84, decimal degrees)", lambda f, facts, url: f.latitude),
-    Column("longitude", "longitude (WGS 84, decimal degrees)", lambda f, facts, url: f.longitude),
-    Column("held_count", "how many published prisoners are held there now", lambda f, facts, url: f.held_count),
+    Column("city", pgettext_lazy("open data", "city or town"), lambda f, facts, url: f.city),
+    Column("region", pgettext_lazy("open data", "region"), lambda f, facts, url: f.region),
+    Column("country", pgettext_lazy("open data", "country"), lambda f, facts, url: f.country),
+    Column(
+        "postal_address",
+        _("postal address, for letters to those held there"),
+        lambda f, facts, url: f.postal_address,
+    ),
+    Column("latitude", _("latitude (WGS 84, decimal degrees)"), lambda f, facts, url: f.latitude),
+    Column("longitude", _("longitude (WGS 84, decimal degrees)"), lambda f, facts, url: f.longitude),
+    Column("held_count", _("how many published prisoners are held there now"), lambda f, facts, url: f.held_count),
 ]
 
 

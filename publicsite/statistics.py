@@ -5,6 +5,9 @@ Each count is one grouped query, however large the register: the database counts
 counts over the whole register are kept (`StatisticsCount`) under the page version, the day and the code they were
 counted with, for at most KEPT_SECONDS: shown while all of that holds, counted again (beat, every minute, or the next
 reader) otherwise.
+
+A chart is counted and kept in English, as its CSV is written (titles, column names, "January 2024"), with the
+numbers its note tells (`facts`); the page shows it in the reader's language (`Chart.shown`).
 """
 
 import dataclasses
@@ -17,8 +20,11 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, DateField, OuterRef, Subquery, When
 from django.db.models.functions import Cast, Coalesce, Least, TruncMonth
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
-from casetracker.dates import Precision, add_months
+from casetracker.dates import MONTHS, ApproximateDate, Precision, add_months
 from events.models import Party
 from prisoners.models import Charge, CustodyPeriod, Facility, Prisoner
 from prisoners.status import in_custody_condition
@@ -46,12 +52,23 @@ def record_cut_off(today=None):
 @dataclass(frozen=True)
 class Chart:
     slug: str  # its anchor on the page and its CSV: /statistics/<slug>.csv
-    title: str
+    title: str  # title, label and value in English (`shown`: in the reader's language)
     label: str  # the table's first column: "Month", "Article" …
     value: str  # the second: "People held" …
     rows: list  # (label, count or None when not counted), in the order drawn
-    note: str = ""  # what is not counted, and why
+    facts: dict = dataclasses.field(default_factory=dict)  # the numbers its note tells (`NOTES`)
     over_time: bool = False  # months, drawn as columns; else categories, drawn as bars
+
+    @property
+    def note(self):
+        """What is not counted, and why, in the reader's language ("" for nothing)."""
+        note = NOTES.get(self.slug)
+        return note(**self.facts) if note else ""
+
+    def shown(self):
+        """The chart in the reader's language, for the page (kept, and written as CSV, in English)."""
+        rows = [(_shown_month(label), count) for label, count in self.rows] if self.over_time else self.rows
+        return dataclasses.replace(self, title=_(self.title), label=_(self.label), value=_(self.value), rows=rows)
 
     @classmethod
     def from_kept(cls, fields):
@@ -75,6 +92,18 @@ class Chart:
 
 def _month_label(month):
     return f"{month:%B} {month.year}"
+
+
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _shown_month(label):
+    """A month's row ("January 2024", as kept and in the CSV) in the reader's language, as dates write a month."""
+    name, year = label.rsplit(" ", 1)
+    return str(ApproximateDate(datetime.date(int(year), ENGLISH_MONTHS.index(name) + 1, 1), Precision.MONTH))
 
 
 def _months(first, last):
@@ -120,11 +149,20 @@ def held_over_time(today=None):
         for month in _months(min(began), today):
             held += began[month] - ended[month]
             rows.append((_month_label(month), held))
-    note = "Each month's count is of people in custody at its end."
+    title, value = gettext_noop("People held, month by month"), gettext_noop("People held")
+    return Chart("held", title, gettext_noop("Month"), value, rows, {"unplaced": unplaced}, over_time=True)
+
+
+def _held_note(unplaced):
+    note = _("Each month's count is of people in custody at its end.")
     if unplaced:
-        note += f" {unplaced:,} {'people' if unplaced != 1 else 'person'} with no date to count from or to on record "
-        note += "cannot be placed, so are not counted."
-    return Chart("held", "People held, month by month", "Month", "People held", rows, note, over_time=True)
+        unplaced_note = ngettext(
+            "%(count)s person with no date to count from or to on record cannot be placed, so are not counted.",
+            "%(count)s people with no date to count from or to on record cannot be placed, so are not counted.",
+            unplaced,
+        )
+        note += " " + unplaced_note % {"count": _number(unplaced)}
+    return note
 
 
 def detentions_per_month(today=None):
@@ -135,10 +173,20 @@ def detentions_per_month(today=None):
     by_month = _by_month(prisoners, month)
     year_only = by_month.pop(None, 0)
     rows = [(_month_label(month), by_month[month]) for month in _months(min(by_month), today)] if by_month else []
-    note = "Detentions whose month is on record, by that month."
+    title, value = gettext_noop("New detentions per month"), gettext_noop("People detained")
+    return Chart("detentions", title, gettext_noop("Month"), value, rows, {"year_only": year_only}, over_time=True)
+
+
+def _detentions_note(year_only):
+    note = _("Detentions whose month is on record, by that month.")
     if year_only:
-        note += f" {year_only:,} known only to the year are not shown."
-    return Chart("detentions", "New detentions per month", "Month", "People detained", rows, note, over_time=True)
+        year_only_note = ngettext(
+            "%(count)s known only to the year are not shown.",
+            "%(count)s known only to the year are not shown.",
+            year_only,
+        )
+        note += " " + year_only_note % {"count": _number(year_only)}
+    return note
 
 
 def by_article(today=None):
@@ -153,14 +201,19 @@ def by_article(today=None):
         .values_list("charge", "n")
     )
     rows = sorted(charged, key=lambda row: (-row[1], row[0]))
-    note = "A person charged under several articles counts under each."
-    return Chart("charges", "People by charge", "Charge (article)", "People charged", rows, note)
+    title, label, value = (
+        gettext_noop("People by charge"),
+        gettext_noop("Charge (article)"),
+        gettext_noop("People charged"),
+    )
+    return Chart("charges", title, label, value, rows)
 
 
 def by_facility(today=None):
     """Where published prisoners are held now."""
     rows = [(str(facility), facility.held_count) for facility in Facility.objects.public().holding_now()]
-    return Chart("facilities", "People held now, by facility", "Facility", "People held now", rows)
+    title, value = gettext_noop("People held now, by facility"), gettext_noop("People held now")
+    return Chart("facilities", title, gettext_noop("Facility"), value, rows)
 
 
 def cut_off_over_time(party, today=None, now=None):
@@ -173,13 +226,50 @@ def cut_off_over_time(party, today=None, now=None):
     last_of_month[today.replace(day=1)] = now[party]
     first = min(last_of_month)
     rows = [(_month_label(month), last_of_month.get(month)) for month in _months(first, today)]
-    note = (
-        f"Cut off: past the {party} contact threshold, counted from public records. Counted once a day since "
-        f"{first:%B} {first.year}; each month shows its last count, this month's is today's. A month with no count "
-        "(nothing was running) is left empty."
-    )
-    title, value = f"Cut off from {'a lawyer' if party == Party.LAWYER else 'family'}, month by month", "People cut off"
-    return Chart(f"cut-off-{party}", title, "Month", value, rows, note, over_time=True)
+    if party == Party.LAWYER:
+        title = gettext_noop("Cut off from a lawyer, month by month")
+    else:
+        title = gettext_noop("Cut off from family, month by month")
+    facts = {"party": party, "since": [first.year, first.month]}  # as JSON would keep them
+    value = gettext_noop("People cut off")
+    return Chart(f"cut-off-{party}", title, gettext_noop("Month"), value, rows, facts, over_time=True)
+
+
+def _cut_off_note(party, since):
+    year, month = since
+    since = ApproximateDate(datetime.date(year, month, 1), Precision.MONTH).genitive
+    if party == Party.LAWYER:
+        note = _(
+            "Cut off: past the lawyer contact threshold, counted from public records. Counted once a day since "
+            "%(since)s; each month shows its last count, this month's is today's. A month with no count (nothing "
+            "was running) is left empty."
+        )
+    else:
+        note = _(
+            "Cut off: past the family contact threshold, counted from public records. Counted once a day since "
+            "%(since)s; each month shows its last count, this month's is today's. A month with no count (nothing "
+            "was running) is left empty."
+        )
+    return note % {"since": since}
+
+
+def _charges_note():
+    return _("A person charged under several articles counts under each.")
+
+
+def _number(number):
+    """A count in a sentence: "1,204" ("1 204" in Belarusian and Russian)."""
+    return number_format(number, force_grouping=True)
+
+
+# A chart's note, by its slug: made from the chart's facts, in the reader's language.
+NOTES = {
+    "held": _held_note,
+    "detentions": _detentions_note,
+    "cut-off-lawyer": _cut_off_note,
+    "cut-off-family": _cut_off_note,
+    "charges": _charges_note,
+}
 
 
 CHARTS = {
@@ -238,9 +328,10 @@ def chart(slug, today=None):
 
 
 def charts(today=None):
-    """Every chart, in the order of `CHARTS`; today's cut-off counted once for both parties."""
+    """Every chart, in the order of `CHARTS`, in the reader's language (`Chart.shown`); today's cut-off counted once
+    for both parties."""
     kept, now = counted(today), cut_off_now()
-    return [kept[slug] if slug in kept else make(today, now=now) for slug, make in CHARTS.items()]
+    return [(kept[slug] if slug in kept else make(today, now=now)).shown() for slug, make in CHARTS.items()]
 
 
 # The pictures: SVG drawn on the server (no script, nothing from elsewhere). Across, in per cent of the width, so the
@@ -285,11 +376,14 @@ def columns(chart):
         marks.append(Mark(index * step, TICK_ROOM + plot_height - height, width, height, label, count))
     shares = (0, 0.5, 1) if top % 2 == 0 else (0, 1)  # no tick at a half person
     y_ticks = [(TICK_ROOM + plot_height * (1 - share), int(top * share)) for share in shares]
-    januaries = [
-        (index * step, label.split()[-1]) for index, (label, _) in enumerate(rows) if label.startswith("January")
-    ]
+    januaries = [(index * step, label.split()[-1]) for index, (label, _count) in enumerate(rows) if _is_january(label)]
     every = max(1, -(-len(januaries) // 10))  # at most ten year labels
     return marks, y_ticks, januaries[::every]
+
+
+def _is_january(label):
+    """Whether a chart's row is a January's: as counted ("January 2024") or as shown ("студзень 2024")."""
+    return label.startswith(("January", str(MONTHS[0])))
 
 
 def bars(chart):

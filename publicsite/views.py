@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
@@ -82,11 +83,25 @@ def _filtered_for_export(request):
 
 
 EXPORT_CHUNK = 2000  # rows fetched at a time: memory stays flat however long the export
+EXPORT_LANGUAGE = "en"  # exports are data: the same at every address of the site (/ru/prisoners.csv too)
+
+
+def _in_export_language(chunks):
+    """An export's chunks, each made in EXPORT_LANGUAGE: a streamed export is made as it is sent, after the view
+    (and the request's language) has returned."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(EXPORT_LANGUAGE):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def _csv_response(lines, filename, *, stream=True):
     """CSV lines as a download; streamed unless short (a whole response is kept by the page cache)."""
     kind = StreamingHttpResponse if stream else HttpResponse
+    lines = _in_export_language(lines)
     response = kind(lines if stream else "".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -98,7 +113,7 @@ def _csv_export(request, items, filename, columns=None):
 
 def _json_export(request, items, key, columns=None):
     chunks = opendata.json_chunks(items, request.build_absolute_uri, key, columns)
-    return StreamingHttpResponse(chunks, content_type="application/json")
+    return StreamingHttpResponse(_in_export_language(chunks), content_type="application/json")
 
 
 def _export(request, prisoners):
@@ -113,7 +128,10 @@ def prisoners_csv(request):
 
 def prisoners_json(request):
     prisoners, error = _filtered_for_export(request)
-    return error or StreamingHttpResponse(_export(request, prisoners).json_chunks(), content_type="application/json")
+    if error:
+        return error
+    chunks = _in_export_language(_export(request, prisoners).json_chunks())
+    return StreamingHttpResponse(chunks, content_type="application/json")
 
 
 def _facility_rows():
@@ -209,7 +227,8 @@ def prisoner_photo(request, slug):
 
 
 def prisoner_json(request, slug):
-    return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
+    with translation.override(EXPORT_LANGUAGE):
+        return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
 
 
 FACILITIES_PAGE = 100
@@ -291,7 +310,8 @@ def statistics(request):
 
 
 def statistics_csv(request, slug):
-    chart = public_statistics.chart(slug)
+    with translation.override(EXPORT_LANGUAGE):
+        chart = public_statistics.chart(slug)
     if chart is None:
         raise Http404("No such chart.")
     lines = opendata.table_lines([chart.label, chart.value], chart.rows)

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import importer, reading
 from .columns import FACILITY_COLUMNS, PRISONER_COLUMNS
@@ -20,21 +22,32 @@ SHOWN_ROWS = 500  # rows listed on the preview; every problem is always listed
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=ImportRun.Kind.choices, widget=forms.RadioSelect)
-    file = forms.FileField(help_text="CSV (UTF-8, comma, semicolon or tab) or XLSX; the first row names the columns.")
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("register import", "Kind"), choices=ImportRun.Kind.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(
+        label=pgettext_lazy("register import", "File"),
+        help_text=gettext_lazy("CSV (UTF-8, comma, semicolon or tab) or XLSX; the first row names the columns."),
+    )
     register = forms.CharField(
-        required=False, max_length=100, help_text="Whose IDs the register_id column holds, e.g. Viasna."
+        label=pgettext_lazy("register import", "Register"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Whose IDs the register_id column holds, e.g. Viasna."),
     )
     columns = forms.CharField(
+        label=pgettext_lazy("register import", "Columns"),
         required=False,
-        help_text="Other headers mapped onto fields, e.g. “Full name=name, Articles=charges”.",
+        help_text=gettext_lazy("Other headers mapped onto fields, e.g. “Full name=name, Articles=charges”."),
         widget=forms.TextInput(attrs={"size": 60}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > reading.MAX_BYTES:
-            raise forms.ValidationError(f"The file is over {reading.MAX_BYTES // 2**20} MB: split it.")
+            raise forms.ValidationError(
+                _("The file is over %(megabytes)s MB: split it.") % {"megabytes": reading.MAX_BYTES // 2**20}
+            )
         return upload
 
     def clean_columns(self):
@@ -115,7 +128,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             return redirect("admin:registers_importrun_preview", pk=run.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import a register",
+            "title": _("Import a register"),
             "opts": self.model._meta,
             "form": form,
             "prisoner_columns": PRISONER_COLUMNS,
@@ -129,14 +142,20 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and run.state == ImportRun.State.PREVIEWED:
             report = self._import(run, request.user, dry_run=False)
             if report.written:
-                messages.success(request, f"Imported {run.file_name}: {report.summary()}")
+                messages.success(
+                    request, _("Imported %(file)s: %(summary)s") % {"file": run.file_name, "summary": report.summary()}
+                )
             else:
-                messages.error(request, f"Nothing was imported from {run.file_name}: {report.summary()}")
+                messages.error(
+                    request,
+                    _("Nothing was imported from %(file)s: %(summary)s")
+                    % {"file": run.file_name, "summary": report.summary()},
+                )
             return redirect("admin:registers_importrun_preview", pk=run.pk)
         data = run.report or {}
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import of {run.file_name}",
+            "title": _("Import of %(file)s") % {"file": run.file_name},
             "opts": self.model._meta,
             "run": run,
             "report": data,

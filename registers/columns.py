@@ -8,6 +8,8 @@ from /prisoners.csv can be imported again. Documented in the README from this ta
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext_lazy
+
 
 @dataclass(frozen=True)
 class Column:
@@ -27,49 +29,49 @@ def header_key(header):
 
 
 PRISONER_COLUMNS = [
-    Column("name", "the person's name as the register writes it", ("full_name", "fio", "фио", "имя", "імя", "піб", "прозвішча імя"), required=True),
-    Column("name_variants", "other spellings, scripts and transliterations: internal until an editor marks them public", ("variants", "other_names", "aliases", "другие написания", "іншыя напісанні"), many=True),
-    Column("public_name_variants", "other spellings the public site may show (once the person is published) and find", ("public_variants",), many=True),
-    Column("register", "the register the ID belongs to (else the --register option, or the file's name)", ("register_name", "реестр", "рэестр", "source_list")),
-    Column("register_id", "the person's ID in that register: re-importing updates that person", ("id", "register_ids", "номер", "нумар")),
-    Column("register_url", "the person's page in that register", ("link", "ссылка", "спасылка")),
-    Column("status", "detained, pre_trial, house_arrest, restricted_freedom, forced_labour, pending_trial, suspended, fined, parole, medical_release, released, exile, deceased, unknown (or the words for them)", ("статус", "state")),
-    Column("bio", "short public biography", ("description", "about", "биография", "біяграфія", "описание")),
-    Column("born", "date of birth (often a year)", ("birthday", "birth_date", "birth_year", "year_of_birth", "дата рождения", "год рождения", "дата нараджэння", "год нараджэння")),
-    Column("gender", "female, male or other (f, m, ж, м …)", ("sex", "пол", "полу")),
-    Column("home_town", "where the person is from", ("town", "city", "hometown", "город", "горад", "населенный пункт")),
-    Column("home_region", "the region the person is from", ("регион", "область", "рэгіён", "вобласць")),
-    Column("occupation", "occupation", ("profession", "job", "род занятий", "профессия", "прафесія")),
-    Column("case_groups", "case groups", ("tags", "case", "cases", "дело", "справа", "группа"), many=True),
-    Column("detained", "date detained", ("arrested", "arrest_date", "detention_date", "дата задержания", "дата ареста", "дата затрымання", "задержан")),
-    Column("charges", "criminal-code articles or charges", ("articles", "article", "статьи", "статья", "артыкулы", "артыкул", "обвинение"), many=True),
-    Column("sentence", "the sentence as written (3 years 6 months, 5 лет строгого режима, life, fine 100 base units …)", ("penalty", "term", "приговор", "наказание", "срок", "прысуд", "пакаранне")),
-    Column("sentenced_on", "date of the sentence", ("verdict_date", "sentence_date", "дата приговора", "дата прысуду")),
-    Column("court", "the court that sentenced", ("суд",)),
-    Column("facility", "where the person is held now: a facility on record, by any of its names", ("prison", "place", "place_of_detention", "место содержания", "месца ўтрымання", "учреждение", "установа")),
-    Column("released_on", "date of release, for those no longer held (recorded as a release incident)", ("release_date", "released", "дата освобождения", "дата вызвалення")),
-    Column("died", "date of death", ("death_date", "date_of_death", "дата смерти", "дата смерці")),
-    Column("died_in_custody", "yes or no", ("death_in_custody", "умер в заключении", "памёр у зняволенні")),
-    Column("death_cause", "cause of death as reported", ("cause_of_death", "причина смерти", "прычына смерці")),
-    Column("recognised_by", "organisations that recognised the person as a political prisoner", ("recognized_by", "признан", "прызнаны"), many=True),
-    Column("recognised_on", "date of that recognition", ("recognized_on", "recognition_date", "дата признания", "дата прызнання")),
-    Column("last_lawyer_contact", "date of the last lawyer contact on record: the person's contact is then monitored", ("lawyer_contact", "последний визит адвоката")),
-    Column("last_family_contact", "date of the last family contact on record: the person's contact is then monitored", ("family_contact", "последний контакт с семьёй")),
-    Column("monitored_from", "since when we follow the person's contact: the person's contact is then monitored", ("monitoring_from",)),
-    Column("match", "for a probable duplicate: the slug of the person on record it is (update them), or `new` (a different person)", ("same_as", "decision")),
+    Column("name", pgettext_lazy("register column", "the person's name as the register writes it"), ("full_name", "fio", "фио", "имя", "імя", "піб", "прозвішча імя"), required=True),
+    Column("name_variants", pgettext_lazy("register column", "other spellings, scripts and transliterations: internal until an editor marks them public"), ("variants", "other_names", "aliases", "другие написания", "іншыя напісанні"), many=True),
+    Column("public_name_variants", pgettext_lazy("register column", "other spellings the public site may show (once the person is published) and find"), ("public_variants",), many=True),
+    Column("register", pgettext_lazy("register column", "the register the ID belongs to (else the --register option, or the file's name)"), ("register_name", "реестр", "рэестр", "source_list")),
+    Column("register_id", pgettext_lazy("register column", "the person's ID in that register: re-importing updates that person"), ("id", "register_ids", "номер", "нумар")),
+    Column("register_url", pgettext_lazy("register column", "the person's page in that register"), ("link", "ссылка", "спасылка")),
+    Column("status", pgettext_lazy("register column", "detained, pre_trial, house_arrest, restricted_freedom, forced_labour, pending_trial, suspended, fined, parole, medical_release, released, exile, deceased, unknown (or the words for them)"), ("статус", "state")),
+    Column("bio", pgettext_lazy("register column", "short public biography"), ("description", "about", "биография", "біяграфія", "описание")),
+    Column("born", pgettext_lazy("register column", "date of birth (often a year)"), ("birthday", "birth_date", "birth_year", "year_of_birth", "дата рождения", "год рождения", "дата нараджэння", "год нараджэння")),
+    Column("gender", pgettext_lazy("register column", "female, male or other (f, m, ж, м …)"), ("sex", "пол", "полу")),
+    Column("home_town", pgettext_lazy("register column", "where the person is from"), ("town", "city", "hometown", "город", "горад", "населенный пункт")),
+    Column("home_region", pgettext_lazy("register column", "the region the person is from"), ("регион", "область", "рэгіён", "вобласць")),
+    Column("occupation", pgettext_lazy("register column", "occupation"), ("profession", "job", "род занятий", "профессия", "прафесія")),
+    Column("case_groups", pgettext_lazy("register column", "case groups"), ("tags", "case", "cases", "дело", "справа", "группа"), many=True),
+    Column("detained", pgettext_lazy("register column", "date detained"), ("arrested", "arrest_date", "detention_date", "дата задержания", "дата ареста", "дата затрымання", "задержан")),
+    Column("charges", pgettext_lazy("register column", "criminal-code articles or charges"), ("articles", "article", "статьи", "статья", "артыкулы", "артыкул", "обвинение"), many=True),
+    Column("sentence", pgettext_lazy("register column", "the sentence as written (3 years 6 months, 5 лет строгого режима, life, fine 100 base units …)"), ("penalty", "term", "приговор", "наказание", "срок", "прысуд", "пакаранне")),
+    Column("sentenced_on", pgettext_lazy("register column", "date of the sentence"), ("verdict_date", "sentence_date", "дата приговора", "дата прысуду")),
+    Column("court", pgettext_lazy("register column", "the court that sentenced"), ("суд",)),
+    Column("facility", pgettext_lazy("register column", "where the person is held now: a facility on record, by any of its names"), ("prison", "place", "place_of_detention", "место содержания", "месца ўтрымання", "учреждение", "установа")),
+    Column("released_on", pgettext_lazy("register column", "date of release, for those no longer held (recorded as a release incident)"), ("release_date", "released", "дата освобождения", "дата вызвалення")),
+    Column("died", pgettext_lazy("register column", "date of death"), ("death_date", "date_of_death", "дата смерти", "дата смерці")),
+    Column("died_in_custody", pgettext_lazy("register column", "yes or no"), ("death_in_custody", "умер в заключении", "памёр у зняволенні")),
+    Column("death_cause", pgettext_lazy("register column", "cause of death as reported"), ("cause_of_death", "причина смерти", "прычына смерці")),
+    Column("recognised_by", pgettext_lazy("register column", "organisations that recognised the person as a political prisoner"), ("recognized_by", "признан", "прызнаны"), many=True),
+    Column("recognised_on", pgettext_lazy("register column", "date of that recognition"), ("recognized_on", "recognition_date", "дата признания", "дата прызнання")),
+    Column("last_lawyer_contact", pgettext_lazy("register column", "date of the last lawyer contact on record: the person's contact is then monitored"), ("lawyer_contact", "последний визит адвоката")),
+    Column("last_family_contact", pgettext_lazy("register column", "date of the last family contact on record: the person's contact is then monitored"), ("family_contact", "последний контакт с семьёй")),
+    Column("monitored_from", pgettext_lazy("register column", "since when we follow the person's contact: the person's contact is then monitored"), ("monitoring_from",)),
+    Column("match", pgettext_lazy("register column", "for a probable duplicate: the slug of the person on record it is (update them), or `new` (a different person)"), ("same_as", "decision")),
 ]  # fmt: skip
 
 FACILITY_COLUMNS = [
-    Column("name", "the facility's name", ("название", "назва", "facility", "prison"), required=True),
-    Column("name_variants", "other names and spellings", ("variants", "other_names", "aliases", "другие названия", "іншыя назвы"), many=True),
-    Column("kind", "penal_colony, pre_trial, temporary_detention, prison, settlement_colony, juvenile_colony, open_type, forced_labour_camp, medical_labour, hospital, psychiatric, other (or the words and abbreviations for them: ИК, СИЗО, ИВС …)", ("type", "тип", "вид")),
-    Column("city", "city or town", ("town", "город", "горад", "населенный пункт")),
-    Column("region", "region", ("область", "регион", "вобласць", "рэгіён")),
-    Column("country", "country", ("страна", "краіна")),
-    Column("postal_address", "postal address, for letters", ("address", "адрес", "адрас", "почтовый адрес", "паштовы адрас")),
-    Column("latitude", "latitude (decimal degrees)", ("lat", "широта", "шырата")),
-    Column("longitude", "longitude (decimal degrees)", ("lon", "lng", "долгота", "даўгата")),
-    Column("match", "for a probable duplicate: the slug of the facility on record it is, or `new`", ("same_as", "decision")),
+    Column("name", pgettext_lazy("register column", "the facility's name"), ("название", "назва", "facility", "prison"), required=True),
+    Column("name_variants", pgettext_lazy("register column", "other names and spellings"), ("variants", "other_names", "aliases", "другие названия", "іншыя назвы"), many=True),
+    Column("kind", pgettext_lazy("register column", "penal_colony, pre_trial, temporary_detention, prison, settlement_colony, juvenile_colony, open_type, forced_labour_camp, medical_labour, hospital, psychiatric, other (or the words and abbreviations for them: ИК, СИЗО, ИВС …)"), ("type", "тип", "вид")),
+    Column("city", pgettext_lazy("register column", "city or town"), ("town", "город", "горад", "населенный пункт")),
+    Column("region", pgettext_lazy("register column", "region"), ("область", "регион", "вобласць", "рэгіён")),
+    Column("country", pgettext_lazy("register column", "country"), ("страна", "краіна")),
+    Column("postal_address", pgettext_lazy("register column", "postal address, for letters"), ("address", "адрес", "адрас", "почтовый адрес", "паштовы адрас")),
+    Column("latitude", pgettext_lazy("register column", "latitude (decimal degrees)"), ("lat", "широта", "шырата")),
+    Column("longitude", pgettext_lazy("register column", "longitude (decimal degrees)"), ("lon", "lng", "долгота", "даўгата")),
+    Column("match", pgettext_lazy("register column", "for a probable duplicate: the slug of the facility on record it is, or `new`"), ("same_as", "decision")),
 ]  # fmt: skip
 
 

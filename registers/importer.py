@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, pgettext
 from simple_history.utils import bulk_create_with_history
 
 from casetracker.iterables import batched
@@ -60,7 +61,7 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = "file" if self.row is None else f"row {self.row}"
+        where = pgettext("import problem", "file") if self.row is None else gettext("row %(row)s") % {"row": self.row}
         cell = f", {self.column}" if self.column else ""
         value = f" “{self.value}”" if self.value else ""
         return f"{where}{cell}{value}: {self.message}"
@@ -98,17 +99,27 @@ class Report:
 
     def summary(self):
         counts = self.counts
-        parts = [f"{counts[action]} {label}" for action, label in ACTION_LABELS.items() if counts[action]]
+        parts = [label % {"count": counts[action]} for action, label in ACTION_LABELS.items() if counts[action]]
         rows_with_problems = len({problem.row for problem in self.problems if problem.row is not None})
         if rows_with_problems:
-            parts.append(f"{rows_with_problems} row{'s' if rows_with_problems != 1 else ''} with problems")
+            parts.append(
+                ngettext("%(count)d row with problems", "%(count)d rows with problems", rows_with_problems)
+                % {"count": rows_with_problems}
+            )
         if any(problem.row is None for problem in self.problems):
-            parts.append("a problem with the file")
-        done = "Imported." if self.written else "Nothing was written" + (" (dry run)." if self.dry_run else ".")
-        return f"{', '.join(parts) or 'No rows'}. {done}"
+            parts.append(gettext("a problem with the file"))
+        if self.written:
+            done = gettext("Imported.")
+        else:
+            done = gettext("Nothing was written (dry run).") if self.dry_run else gettext("Nothing was written.")
+        return f"{', '.join(parts) or gettext('No rows')}. {done}"
 
 
-ACTION_LABELS = {"create": "to create", "update": "to update", "unchanged": "unchanged"}
+ACTION_LABELS = {
+    "create": ngettext_lazy("%(count)d to create", "%(count)d to create", "count"),
+    "update": ngettext_lazy("%(count)d to update", "%(count)d to update", "count"),
+    "unchanged": ngettext_lazy("%(count)d unchanged", "%(count)d unchanged", "count"),
+}
 
 
 class RowProblems(Exception):
@@ -122,7 +133,7 @@ class _Rollback(Exception):
 class Importer:
     columns = ()
     model = None
-    noun = "record"
+    twice = gettext_lazy("Also on row %(row)s: the same record twice in one file.")
 
     def __init__(self, *, file_name, data, mapping=None, register="", user=None, dry_run=True):
         self.file_name = file_name
@@ -162,7 +173,8 @@ class Importer:
             self.report.problems.append(Problem(None, "", "", str(problem)))
         except DatabaseError as error:  # a constraint the row checks did not foresee: nothing is kept
             log.exception("Import of %s failed in the database", self.file_name)
-            self.report.problems.append(Problem(None, "", "", f"The database refused the import ({error})."))
+            refused = gettext("The database refused the import (%(error)s).") % {"error": error}
+            self.report.problems.append(Problem(None, "", "", refused))
         return self.report
 
     def read_header(self, header):
@@ -177,7 +189,8 @@ class Importer:
             if key in overrides:
                 name = overrides[key]
                 if name not in fields_by_name:
-                    problems.append(Problem(None, title, name, f"--columns maps it to an unknown field {name!r}."))
+                    unknown = gettext("--columns maps it to an unknown field %(field)s.") % {"field": repr(name)}
+                    problems.append(Problem(None, title, name, unknown))
                     continue
                 column = fields_by_name[name]
             elif key in known:
@@ -186,17 +199,18 @@ class Importer:
                 continue  # derived by the app itself
             else:
                 names = ", ".join(column.field for column in self.columns)
-                problems.append(
-                    Problem(None, title, "", f"Unknown column. Name it as one of {names}, or map it with --columns.")
-                )
+                message = gettext("Unknown column. Name it as one of %(fields)s, or map it with --columns.")
+                problems.append(Problem(None, title, "", message % {"fields": names}))
                 continue
             if column.field in fields.values():
-                problems.append(Problem(None, title, "", f"A second column for {column.field}."))
+                second = gettext("A second column for %(field)s.") % {"field": column.field}
+                problems.append(Problem(None, title, "", second))
                 continue
             fields[index] = column.field
         for column in self.columns:
             if column.required and column.field not in fields.values():
-                problems.append(Problem(None, column.field, "", f"The file has no {column.field} column."))
+                missing = gettext("The file has no %(field)s column.") % {"field": column.field}
+                problems.append(Problem(None, column.field, "", missing))
         return fields
 
     @staticmethod
@@ -219,7 +233,7 @@ class Importer:
         """A person (or ID) twice in one file is a mistake in the file: say where."""
         earlier = self.seen.setdefault(identity, outcome.row)
         if earlier != outcome.row:
-            self.problem(outcome, what, "", f"Also on row {earlier}: the same {self.noun} twice in one file.")
+            self.problem(outcome, what, "", self.twice % {"row": earlier})
             return False
         return True
 
@@ -283,7 +297,7 @@ def _url(value):
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ParseError(f'"{url}" is not a web address (http:// or https://).') from None
+            raise ParseError(gettext('"%(url)s" is not a web address (http:// or https://).') % {"url": url}) from None
     return url
 
 
@@ -317,7 +331,7 @@ def _charge(value):
 class PrisonerImporter(Importer):
     columns = PRISONER_COLUMNS
     model = Prisoner
-    noun = "person"
+    twice = gettext_lazy("Also on row %(row)s: the same person twice in one file.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -350,7 +364,7 @@ class PrisonerImporter(Importer):
         outcome = Outcome(row=number, name=_text(cells.get("name"), 200))
         self.report.outcomes.append(outcome)
         if not outcome.name:
-            self.problem(outcome, "name", "", "Every row needs a name.")
+            self.problem(outcome, "name", "", gettext("Every row needs a name."))
             return outcome, {}
         values = {"name": outcome.name}
         for column in ("bio", "home_town", "home_region", "occupation", "court", "death_cause", "register"):
@@ -404,18 +418,20 @@ class PrisonerImporter(Importer):
         decision = values.get("match")
         if len(by_id) > 1:
             names = ", ".join(sorted(p.name for p in by_id))
-            self.problem(outcome, "register_id", "", f"These IDs belong to different people on record: {names}.")
+            message = gettext("These IDs belong to different people on record: %(names)s.") % {"names": names}
+            self.problem(outcome, "register_id", "", message)
         elif by_id:
             (prisoner,) = by_id
             if decision and decision not in (NEW, prisoner.slug):
-                self.problem(outcome, "match", decision, f"The register ID is {prisoner.name}'s ({prisoner.slug}).")
+                message = gettext("The register ID is %(name)s's (%(slug)s).")
+                self.problem(outcome, "match", decision, message % {"name": prisoner.name, "slug": prisoner.slug})
             return prisoner
         elif decision == NEW:
             return None
         elif decision:
             prisoner = found.by_slug.get(decision)
             if prisoner is None:
-                self.problem(outcome, "match", decision, "No one on record has this slug.")
+                self.problem(outcome, "match", decision, gettext("No one on record has this slug."))
             return prisoner
         else:
             return self.by_name(outcome, values, found)
@@ -435,8 +451,11 @@ class PrisonerImporter(Importer):
                 outcome,
                 "name",
                 values["name"],
-                f"Probably already on record: {names}. Decide in a `match` column: the slug of the person "
-                f"it is, or `new` for someone else.",
+                gettext(
+                    "Probably already on record: %(names)s. Decide in a `match` column: the slug of the person "
+                    "it is, or `new` for someone else."
+                )
+                % {"names": names},
             )
         return None
 
@@ -459,15 +478,16 @@ class PrisonerImporter(Importer):
             if values.get(column) and getattr(prisoner, f"{name}_approx") != values[column]:
                 changes.append(f"{column}: {getattr(prisoner, f'{name}_approx') or '—'} → {values[column]}")
                 setattr(prisoner, f"{name}_approx", values[column])
-        put("died_in_custody", values.get("died_in_custody"), "died in custody")
+        put("died_in_custody", values.get("died_in_custody"), gettext("died in custody"))
         if values.get("monitored_from") and prisoner.monitored_from_approx != values["monitored_from"]:
             prisoner.monitored_from_approx = values["monitored_from"]
-            changes.append(f"contact monitored from {values['monitored_from']}")
+            changes.append(gettext("contact monitored from %(date)s") % {"date": values["monitored_from"]})
         if _gives_contact_data(values) and not prisoner.monitored:
             prisoner.monitored = True
-            changes.append("contact now monitored")
+            changes.append(gettext("contact now monitored"))
         if values.get("released_on") and (values.get("status") or prisoner.status) in IN_CUSTODY:
-            self.problem(outcome, "released_on", values["released_on"], "A release date for someone in custody.")
+            message = gettext("A release date for someone in custody.")
+            self.problem(outcome, "released_on", values["released_on"], message)
         return changes
 
     def update(self, outcome, prisoner, values):
@@ -515,30 +535,37 @@ class PrisonerImporter(Importer):
         public = {_spelling(variant) for variant in values.get("public_name_variants") or []}
         for variant in values.get("name_variants") or []:
             if writer.add_variant(variant, public=_spelling(variant) in public):
-                changes.append(f"+ {'public ' if _spelling(variant) in public else ''}name {variant}")
+                added = (
+                    gettext("+ public name %(name)s") if _spelling(variant) in public else gettext("+ name %(name)s")
+                )
+                changes.append(added % {"name": variant})
         if _spelling(values["name"]) != _spelling(prisoner.name) and writer.add_variant(values["name"]):
-            changes.append(f"+ name {values['name']}")
+            changes.append(gettext("+ name %(name)s") % {"name": values["name"]})
         for article, label in values.get("charges") or []:
             if writer.add_charge(article, label):
-                changes.append(f"+ charge {label or article}")
+                changes.append(gettext("+ charge %(charge)s") % {"charge": label or article})
         if values.get("sentence") and writer.add_sentence(values):
-            changes.append(f"+ sentence {values['sentence'].kind}")
+            changes.append(gettext("+ sentence %(kind)s") % {"kind": values["sentence"].kind})
         if values.get("facility") and writer.hold_at(values["facility"]):
-            changes.append(f"+ held at {values['facility']}")
+            changes.append(gettext("+ held at %(facility)s") % {"facility": values["facility"]})
         for register, identifier in values.get("register_id") or []:
             if writer.add_register_entry(register, identifier, values.get("register_url", "")):
-                changes.append(f"+ {register} ID {identifier}")
+                changes.append(gettext("+ %(register)s ID %(id)s") % {"register": register, "id": identifier})
         recognised_by = values.get("recognised_by")
         if recognised_by and writer.add_recognition(recognised_by, values.get("recognised_on")):
-            changes.append(f"+ recognised by {', '.join(values['recognised_by'])}")
+            changes.append(gettext("+ recognised by %(organisations)s") % {"organisations": ", ".join(recognised_by)})
         for group in values.get("case_groups") or []:
             if writer.add_group(group):
-                changes.append(f"+ case group {group}")
+                changes.append(gettext("+ case group %(group)s") % {"group": group})
+        contact_added = {
+            Party.LAWYER: gettext("+ lawyer contact %(date)s"),
+            Party.FAMILY: gettext("+ family contact %(date)s"),
+        }
         for party in Party.values:
             if values.get(f"last_{party}_contact") and writer.add_contact(party, values[f"last_{party}_contact"]):
-                changes.append(f"+ {party} contact {values[f'last_{party}_contact']}")
+                changes.append(contact_added[party] % {"date": values[f"last_{party}_contact"]})
         if values.get("released_on") and writer.add_release(values["released_on"]):
-            changes.append(f"+ released {values['released_on']}")
+            changes.append(gettext("+ released %(date)s") % {"date": values["released_on"]})
         writer.save()
         return changes
 
@@ -628,7 +655,8 @@ class RelatedWriter:
                     self.outcome,
                     "facility",
                     str(facility),
-                    f"On record as held at {current.facility} now: record the transfer in the admin.",
+                    gettext("On record as held at %(facility)s now: record the transfer in the admin.")
+                    % {"facility": current.facility},
                 )
             return False
         period = CustodyPeriod(prisoner=self.prisoner, facility=facility)
@@ -698,7 +726,7 @@ class RelatedWriter:
 class FacilityImporter(Importer):
     columns = FACILITY_COLUMNS
     model = Facility
-    noun = "facility"
+    twice = gettext_lazy("Also on row %(row)s: the same facility twice in one file.")
 
     def import_batch(self, rows):
         index = matching.FacilityIndex()
@@ -714,20 +742,17 @@ class FacilityImporter(Importer):
             decision = values.get("match")
             facility = None if decision == NEW else index.find(outcome.name, values.get("city", ""), decision)
             if facility is None and decision not in (None, "", NEW):
-                self.problem(outcome, "match", decision, "No facility on record has this slug.")
+                self.problem(outcome, "match", decision, gettext("No facility on record has this slug."))
                 continue
             if facility is None and decision != NEW:
                 near = index.near(outcome.name, values.get("city", ""))
                 if near:
                     outcome.candidates = [(f, f.name) for f in near]
-                    self.problem(
-                        outcome,
-                        "name",
-                        outcome.name,
-                        "Probably already on record: "
-                        + "; ".join(f"{f} ({f.slug})" for f in near)
-                        + ". Decide in a `match` column: its slug, or `new`.",
+                    message = gettext(
+                        "Probably already on record: %(facilities)s. Decide in a `match` column: its slug, or `new`."
                     )
+                    facilities = "; ".join(f"{f} ({f.slug})" for f in near)
+                    self.problem(outcome, "name", outcome.name, message % {"facilities": facilities})
                     continue
             if facility is None:
                 new.append((outcome, values))
@@ -741,7 +766,7 @@ class FacilityImporter(Importer):
 
     def read(self, outcome, cells):
         if not outcome.name:
-            self.problem(outcome, "name", "", "Every row needs a name.")
+            self.problem(outcome, "name", "", gettext("Every row needs a name."))
             return {}
         values = {}
         for column in ("city", "region", "country", "postal_address"):
@@ -780,7 +805,7 @@ class FacilityImporter(Importer):
         known = {_spelling(facility.name)} | {_spelling(v.name) for v in facility.name_variants.all()}
         variants = [v for v in values.get("name_variants", []) if _spelling(v) not in known]
         self.add_variants(facility, variants)
-        changes += [f"+ name {variant}" for variant in variants]
+        changes += [gettext("+ name %(name)s") % {"name": variant} for variant in variants]
         if changes:
             outcome.action, outcome.changes = "update", changes
 
@@ -807,7 +832,7 @@ class FacilityImporter(Importer):
             names = values.get("name_variants", [])
             variants = list(dict.fromkeys(v for v in names if _spelling(v) != _spelling(facility.name)))
             self.add_variants(facility, variants)
-            outcome.changes = [f"+ name {variant}" for variant in variants]
+            outcome.changes = [gettext("+ name %(name)s") % {"name": variant} for variant in variants]
 
     def add_variants(self, facility, names):
         seen = set()
@@ -826,7 +851,9 @@ def _coordinate(value):
     try:
         return decimal.Decimal(text).quantize(decimal.Decimal("0.000001"))
     except decimal.InvalidOperation:
-        raise ParseError(f'"{text}" is not a coordinate: write decimal degrees, e.g. 52.4345.') from None
+        raise ParseError(
+            gettext('"%(text)s" is not a coordinate: write decimal degrees, e.g. 52.4345.') % {"text": text}
+        ) from None
 
 
 IMPORTERS = {"prisoners": PrisonerImporter, "facilities": FacilityImporter}

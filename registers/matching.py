@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from casetracker.names import words
 from casetracker.text import fold
@@ -140,8 +141,14 @@ class FacilityIndex:
             return next(iter(found))
         if found:
             where = "; ".join(f"{facility} ({facility.slug})" for facility in found)
-            raise ParseError(f'"{text}" names several facilities on record ({where}): add the city.')
-        raise ParseError(f'"{text}" is not a facility on record: import the facilities first, or use a name on record.')
+            raise ParseError(
+                _('"%(text)s" names several facilities on record (%(facilities)s): add the city.')
+                % {"text": text, "facilities": where}
+            )
+        raise ParseError(
+            _('"%(text)s" is not a facility on record: import the facilities first, or use a name on record.')
+            % {"text": text}
+        )
 
     @staticmethod
     def near(name, city=""):

@@ -6,23 +6,27 @@ records carry their own history, with the file's name as the change reason)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportRun(models.Model):
     class Kind(models.TextChoices):
-        PRISONERS = "prisoners", "prisoners"
-        FACILITIES = "facilities", "facilities"
+        PRISONERS = "prisoners", pgettext_lazy("import kind", "prisoners")
+        FACILITIES = "facilities", pgettext_lazy("import kind", "facilities")
 
     class State(models.TextChoices):
-        PREVIEWED = "previewed", "previewed, not imported yet"
-        IMPORTED = "imported", "imported"
-        REFUSED = "refused", "refused: the file has problems"
+        PREVIEWED = "previewed", _("previewed, not imported yet")
+        IMPORTED = "imported", pgettext_lazy("import state", "imported")
+        REFUSED = "refused", _("refused: the file has problems")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
-    register = models.CharField(max_length=100, blank=True, help_text="Whose IDs the file's register_id column holds.")
-    columns = models.JSONField("column mapping", default=dict, blank=True)
+    register = models.CharField(
+        max_length=100, blank=True, help_text=_("Whose IDs the file's register_id column holds.")
+    )
+    columns = models.JSONField(_("column mapping"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)

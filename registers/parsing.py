@@ -7,9 +7,13 @@ wrong and which forms are accepted. Nothing here touches the database: the model
 (a date in the future, for one).
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from casetracker.written import (  # noqa: F401  (ParseError, parse_date, DATE_FORMS: what importers use from here)
     DATE_FORMS,
@@ -56,13 +60,13 @@ TERM_KINDS = {
 _KINDS_WITH_REGIME = {PenaltyKind.IMPRISONMENT, PenaltyKind.LIFE}
 
 _KIND_NAMES = {
-    PenaltyKind.IMPRISONMENT: "imprisonment",
-    PenaltyKind.LIFE: "life imprisonment",
-    PenaltyKind.DEATH: "the death penalty",
-    PenaltyKind.RESTRICTED_FREEDOM: "restricted freedom",
-    PenaltyKind.CORRECTIONAL_LABOUR: "correctional labour",
-    PenaltyKind.SUSPENDED: "a suspended sentence",
-    PenaltyKind.FINE: "a fine",
+    PenaltyKind.IMPRISONMENT: gettext_lazy("imprisonment"),
+    PenaltyKind.LIFE: gettext_lazy("life imprisonment"),
+    PenaltyKind.DEATH: gettext_lazy("the death penalty"),
+    PenaltyKind.RESTRICTED_FREEDOM: gettext_lazy("restricted freedom"),
+    PenaltyKind.CORRECTIONAL_LABOUR: gettext_lazy("correctional labour"),
+    PenaltyKind.SUSPENDED: gettext_lazy("a suspended sentence"),
+    PenaltyKind.FINE: gettext_lazy("a fine"),
 }
 
 # The sentence model's fine column holds this many characters.
@@ -80,7 +84,7 @@ class Penalty:
     regime: str = ""
 
 
-PENALTY_FORMS = (
+PENALTY_FORMS = gettext_lazy(
     'write e.g. "3 years 6 months", "5 лет строгого режима", "2 гады умоўна", "life", "death penalty", '
     '"fine 500 BYN" or "restricted freedom 3 years"'
 )
@@ -143,7 +147,10 @@ _FRACTION = re.compile(r"\d+[.,]\d+")
 
 
 def _not_a_penalty(text, reason=""):
-    return ParseError(f'"{text}" is not a penalty: {reason + "; " if reason else ""}{PENALTY_FORMS}.')
+    if reason:
+        message = _('"%(text)s" is not a penalty: %(reason)s; %(forms)s.')
+        return ParseError(message % {"text": text, "reason": reason, "forms": PENALTY_FORMS})
+    return ParseError(_('"%(text)s" is not a penalty: %(forms)s.') % {"text": text, "forms": PENALTY_FORMS})
 
 
 def parse_penalty(value):
@@ -156,7 +163,8 @@ def parse_penalty(value):
     if fraction := _FRACTION.search(rest):
         raise _not_a_penalty(
             text,
-            f'"{fraction.group()}" is ambiguous (a half, or months after the point?); give whole years and months',
+            _('"%(number)s" is ambiguous (a half, or months after the point?); give whole years and months')
+            % {"number": fraction.group()},
         )
     kinds, regimes, years, months = set(), set(), [], []
     for meaning, found in _read_phrases(text, rest):
@@ -170,19 +178,20 @@ def parse_penalty(value):
             kinds.add(meaning)
     if len(years) > 1 or len(months) > 1:
         raise _not_a_penalty(
-            text, "it gives more than one term; put each penalty in its own cell or separate them with |"
+            text, _("it gives more than one term; put each penalty in its own cell or separate them with |")
         )
     if len(regimes) > 1:
-        raise _not_a_penalty(text, "it names more than one regime")
+        raise _not_a_penalty(text, _("it names more than one regime"))
     kind = _penalty_kind(text, kinds, implies_imprisonment=bool(years or months or regimes), has_fine=fine is not None)
     regime = next(iter(regimes), "")
     total_months = sum(years) * 12 + sum(months)
     if kind in TERM_KINDS and not total_months:
-        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} needs a term" + (" above zero" if years or months else ""))
+        needs = _("%(kind)s needs a term above zero") if years or months else _("%(kind)s needs a term")
+        raise _not_a_penalty(text, needs % {"kind": _KIND_NAMES[kind]})
     if kind not in TERM_KINDS and (years or months):
-        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} has no term")
+        raise _not_a_penalty(text, _("%(kind)s has no term") % {"kind": _KIND_NAMES[kind]})
     if regime and kind not in _KINDS_WITH_REGIME:
-        raise _not_a_penalty(text, f"{_KIND_NAMES[kind]} has no regime")
+        raise _not_a_penalty(text, _("%(kind)s has no regime") % {"kind": _KIND_NAMES[kind]})
     return Penalty(kind, years=total_months // 12, months=total_months % 12, fine=fine or "", regime=regime)
 
 
@@ -192,13 +201,18 @@ def _take_fine(text, folded):
     if not fines:
         return None, folded
     if len(fines) > 1:
-        raise _not_a_penalty(text, "it names more than one fine")
+        raise _not_a_penalty(text, _("it names more than one fine"))
     found = fines[0]
     amount = text[found.start("amount") : found.end("amount")].strip(" :")
     if not re.search(r"\d", amount):
-        raise _not_a_penalty(text, "a fine needs its amount")
+        raise _not_a_penalty(text, _("a fine needs its amount"))
     if len(amount) > MAX_FINE_LENGTH:
-        raise _not_a_penalty(text, f"the fine amount is longer than {MAX_FINE_LENGTH} characters")
+        longer = ngettext(
+            "the fine amount is longer than %(count)d character",
+            "the fine amount is longer than %(count)d characters",
+            MAX_FINE_LENGTH,
+        )
+        raise _not_a_penalty(text, longer % {"count": MAX_FINE_LENGTH})
     # Blanked, not cut, so positions in the rest still point at the same words of the original text.
     return amount, folded[: found.start()] + " " * (found.end() - found.start()) + folded[found.end() :]
 
@@ -217,7 +231,7 @@ def _read_phrases(text, rest):
         if term := _TERM.match(rest, position):
             unit = next(unit for unit in _TERM_UNITS if term[unit] is not None)
             if unit == "days":
-                raise _not_a_penalty(text, "terms are counted in years and months, not days")
+                raise _not_a_penalty(text, _("terms are counted in years and months, not days"))
             phrases.append((unit, term))
             position = term.end()
             continue
@@ -230,7 +244,7 @@ def _read_phrases(text, rest):
             unknown.append(f'"{text[word.start() : word.end()]}"')
             position = word.end()
     if unknown:
-        raise _not_a_penalty(text, f"did not understand {', '.join(unknown)}")
+        raise _not_a_penalty(text, _("did not understand %(words)s") % {"words": ", ".join(unknown)})
     return phrases
 
 
@@ -246,8 +260,10 @@ def _penalty_kind(text, kinds, implies_imprisonment, has_fine):
         specific.add(PenaltyKind.FINE)  # the model keeps a fine apart: "Only a fine has an amount."
     clash = PenaltyKind.IMPRISONMENT in kinds and specific - _NARROWING_IMPRISONMENT
     if len(specific) > 1 or clash:
-        named = " and ".join(sorted(_KIND_NAMES[kind] for kind in specific | (kinds & {PenaltyKind.IMPRISONMENT})))
-        raise _not_a_penalty(text, f"it names {named}; put each penalty in its own cell or separate them with |")
+        names = sorted(str(_KIND_NAMES[kind]) for kind in specific | (kinds & {PenaltyKind.IMPRISONMENT}))
+        named = functools.reduce(lambda a, b: _("%(first)s and %(second)s") % {"first": a, "second": b}, names)
+        message = _("it names %(penalties)s; put each penalty in its own cell or separate them with |")
+        raise _not_a_penalty(text, message % {"penalties": named})
     if specific:
         return specific.pop()
     if kinds:
@@ -270,7 +286,9 @@ def parse_bool(value):
     try:
         return _BOOLEANS[_fold(text)]
     except KeyError:
-        raise ParseError(f'"{text}" is not yes or no: write yes, no, да, нет, так, не, +, -, 1 or 0.') from None
+        raise ParseError(
+            _('"%(text)s" is not yes or no: write yes, no, да, нет, так, не, +, -, 1 or 0.') % {"text": text}
+        ) from None
 
 
 def split_values(cell):

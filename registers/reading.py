@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import openpyxl
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 20 * 1024 * 1024  # registers of 100,000 people fit in a few MB
 SNIFF_BYTES = 64 * 1024
@@ -20,9 +21,12 @@ class FileProblem(ValueError):
 def rows(name, data):
     """(header, iterator of (row number, list of cells)) for the file's bytes."""
     if not data:
-        raise FileProblem("The file is empty.")
+        raise FileProblem(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise FileProblem(f"The file is {len(data) / 2**20:.0f} MB; split it into files under {MAX_BYTES // 2**20} MB.")
+        raise FileProblem(
+            _("The file is %(size)s MB; split it into files under %(limit)s MB.")
+            % {"size": f"{len(data) / 2**20:.0f}", "limit": MAX_BYTES // 2**20}
+        )
     if name.lower().endswith(".xlsx") or data[:2] == b"PK":
         return _xlsx_rows(data)
     return _csv_rows(data)
@@ -43,7 +47,7 @@ def _csv_rows(data):
     reader = csv.reader(text, dialect)
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
-        raise FileProblem("The file has no header row: the first row must name the columns.")
+        raise FileProblem(_("The file has no header row: the first row must name the columns."))
 
     def numbered():
         try:
@@ -53,7 +57,9 @@ def _csv_rows(data):
         except UnicodeDecodeError:
             raise FileProblem(_not_utf8(data)) from None
         except csv.Error as error:
-            raise FileProblem(f"Row {reader.line_num} cannot be read as CSV: {error}.") from None
+            raise FileProblem(
+                _("Row %(row)s cannot be read as CSV: %(error)s.") % {"row": reader.line_num, "error": error}
+            ) from None
 
     return header, numbered()
 
@@ -62,20 +68,20 @@ def _not_utf8(data):
     try:
         data.decode("cp1251")
     except UnicodeDecodeError:
-        return "The file is not UTF-8 text. Save it as “CSV UTF-8” (or as .xlsx) and try again."
-    return "The file looks like Windows-1251 (Cyrillic) text, not UTF-8. Save it as “CSV UTF-8” (or as .xlsx)."
+        return _("The file is not UTF-8 text. Save it as “CSV UTF-8” (or as .xlsx) and try again.")
+    return _("The file looks like Windows-1251 (Cyrillic) text, not UTF-8. Save it as “CSV UTF-8” (or as .xlsx).")
 
 
 def _xlsx_rows(data):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileProblem(f"The file is not a readable .xlsx spreadsheet ({error}).") from None
+        raise FileProblem(_("The file is not a readable .xlsx spreadsheet (%(error)s).") % {"error": error}) from None
     sheet = workbook.worksheets[0]
     cells = sheet.iter_rows(values_only=True)
     header = next(cells, None)
     if not header or not any(cell not in (None, "") for cell in header):
-        raise FileProblem("The first sheet has no header row: its first row must name the columns.")
+        raise FileProblem(_("The first sheet has no header row: its first row must name the columns."))
     header = ["" if cell is None else str(cell) for cell in header]
 
     def numbered():

@@ -4,6 +4,9 @@ app's code, or raises ParseError naming what is accepted."""
 
 import re
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
 from prisoners.models import FacilityKind, Gender
 from prisoners.status import Status
 
@@ -20,10 +23,13 @@ ARTICLE = re.compile(
 
 
 def _table(words_by_code):
-    return {header_key(word): code for code, words in words_by_code.items() for word in words}
+    with translation.override(None):  # the labels in English, whatever language is active when this loads
+        return {header_key(word): code for code, words in words_by_code.items() for word in words}
 
 
-def _reader(table, what, examples):
+def _reader(table, message, codes=""):
+    """message: '"%(text)s" is not … write … %(codes)s …', in the researcher's language when it is raised."""
+
     def read(cell):
         text = " ".join(str(cell or "").split())
         if not text:
@@ -31,7 +37,7 @@ def _reader(table, what, examples):
         try:
             return table[header_key(text)]
         except KeyError:
-            raise ParseError(f'"{text}" is not a {what} this import knows: write {examples}.') from None
+            raise ParseError(message % {"text": text, "codes": codes}) from None
 
     return read
 
@@ -59,8 +65,11 @@ _STATUS_WORDS = {
 
 status = _reader(
     _table({code: [code, label, *_STATUS_WORDS.get(code, [])] for code, label in Status.choices}),
-    "status",
-    "one of " + ", ".join(Status.values) + " (or the Russian or Belarusian word for it)",
+    gettext_lazy(
+        '"%(text)s" is not a status this import knows: '
+        "write one of %(codes)s (or the Russian or Belarusian word for it)."
+    ),
+    ", ".join(Status.values),
 )
 
 gender = _reader(
@@ -71,8 +80,7 @@ gender = _reader(
             Gender.OTHER: ["other", "другое", "іншае"],
         }
     ),
-    "gender",
-    "female, male or other (f, m, ж, м)",
+    gettext_lazy('"%(text)s" is not a gender this import knows: write female, male or other (f, m, ж, м).'),
 )
 
 _FACILITY_WORDS = {
@@ -93,6 +101,8 @@ _FACILITY_WORDS = {
 
 facility_kind = _reader(
     _table({code: [code, label, *_FACILITY_WORDS.get(code, [])] for code, label in FacilityKind.choices}),
-    "kind of facility",
-    "one of " + ", ".join(FacilityKind.values) + " (or ИК, СИЗО, ИВС, ЛТП …)",
+    gettext_lazy(
+        '"%(text)s" is not a kind of facility this import knows: write one of %(codes)s (or ИК, СИЗО, ИВС, ЛТП …).'
+    ),
+    ", ".join(FacilityKind.values),
 )

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casetracker.held_changes import discard_files, replay
 
@@ -73,11 +75,11 @@ class HeldChangeAdmin(admin.ModelAdmin):
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_link(self, held):
         return format_html('<a href="{}">{}</a>', held.record_url(), held.record)
 
-    @admin.display(description="cases")
+    @admin.display(description=gettext_lazy("cases"))
     def cases_list(self, held):
         return format_html_join(
             ", ",
@@ -85,12 +87,12 @@ class HeldChangeAdmin(admin.ModelAdmin):
             ((reverse("admin:prisoners_prisoner_case_history", args=[case.pk]), case) for case in held.cases.all()),
         )
 
-    @admin.display(description="changes")
+    @admin.display(description=gettext_lazy("changes"))
     def summary(self, held):
         fields = sorted({change["field"] for change in held.changes if change["field"]})
         return ", ".join(fields) or "—"
 
-    @admin.display(description="what it changes")
+    @admin.display(description=gettext_lazy("what it changes"))
     def changes_table(self, held):
         rows = format_html_join(
             "",
@@ -98,8 +100,12 @@ class HeldChangeAdmin(admin.ModelAdmin):
             ((c["record"], c["field"], c["was"], c["now"]) for c in held.changes),
         )
         return format_html(
-            '<table id="held-changes"><thead><tr><th>record</th><th>field</th><th>was</th><th>becomes</th></tr>'
+            '<table id="held-changes"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
             "</thead><tbody>{}</tbody></table>",
+            _("record"),
+            _("field"),
+            _("was"),
+            _("becomes"),
             rows,
         )
 
@@ -118,7 +124,7 @@ class HeldChangeAdmin(admin.ModelAdmin):
         held = self._pending(request, pk)
         with transaction.atomic():
             if not held.decide(State.APPROVED, request.user, request.POST.get("comment", "").strip()):
-                self.message_user(request, "Already decided by someone else: nothing done.", messages.WARNING)
+                self.message_user(request, _("Already decided by someone else: nothing done."), messages.WARNING)
                 return self._back(held)
             errors = replay(held, request, request.user)
             if errors:
@@ -126,14 +132,18 @@ class HeldChangeAdmin(admin.ModelAdmin):
         if errors:
             self.message_user(
                 request,
-                "Not approved, nothing changed: "
-                + " ".join(strip_tags(error) for error in errors)
-                + " Return it to the researcher to enter again if it still holds.",
+                _(
+                    "Not approved, nothing changed: %(errors)s Return it to the researcher to enter again if it still "
+                    "holds."
+                )
+                % {"errors": " ".join(strip_tags(error) for error in errors)},
                 messages.ERROR,
             )
         else:
             discard_files(held)
-            self.message_user(request, f"Approved and published: {held.record}.", messages.SUCCESS)
+            self.message_user(
+                request, _("Approved and published: %(record)s.") % {"record": held.record}, messages.SUCCESS
+            )
         return self._back(held)
 
     def return_view(self, request, pk):
@@ -142,12 +152,16 @@ class HeldChangeAdmin(admin.ModelAdmin):
         held = self._pending(request, pk)
         comment = request.POST.get("comment", "").strip()
         if not comment:
-            self.message_user(request, "Say why it goes back: the researcher reads the comment.", messages.ERROR)
+            self.message_user(request, _("Say why it goes back: the researcher reads the comment."), messages.ERROR)
         elif held.decide(State.RETURNED, request.user, comment):
             discard_files(held)
-            self.message_user(request, f"Returned to {held.author}: {held.record}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Returned to %(author)s: %(record)s.") % {"author": held.author, "record": held.record},
+                messages.SUCCESS,
+            )
         else:
-            self.message_user(request, "Already decided by someone else: nothing done.", messages.WARNING)
+            self.message_user(request, _("Already decided by someone else: nothing done."), messages.WARNING)
         return self._back(held)
 
     def reviewed_view(self, request):
@@ -156,5 +170,5 @@ class HeldChangeAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         mark_reviewed(request.user, timezone.now())
-        self.message_user(request, "Marked as reviewed up to now.", messages.SUCCESS)
+        self.message_user(request, _("Marked as reviewed up to now."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:review_heldchange_changelist"))

@@ -12,12 +12,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class State(models.TextChoices):
-    PENDING = "pending", "waiting for review"
-    APPROVED = "approved", "approved and published"
-    RETURNED = "returned", "returned to the researcher"
+    PENDING = "pending", gettext_lazy("waiting for review")
+    APPROVED = "approved", gettext_lazy("approved and published")
+    RETURNED = "returned", gettext_lazy("returned to the researcher")
 
 
 class HeldChangeQuerySet(models.QuerySet):
@@ -35,9 +38,11 @@ class HeldChangeQuerySet(models.QuerySet):
 
 
 class HeldChange(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name="kind of record")
-    object_id = models.CharField(max_length=64, blank=True, help_text="Empty for a record to be added.")
-    record = models.CharField("record", max_length=300, help_text="The record as it was named when held.")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=gettext_lazy("kind of record"))
+    object_id = models.CharField(max_length=64, blank=True, help_text=gettext_lazy("Empty for a record to be added."))
+    record = models.CharField(
+        gettext_lazy("record"), max_length=300, help_text=gettext_lazy("The record as it was named when held.")
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_changes")
     made_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The form as submitted (field name -> values), replayed through the admin on approval.
@@ -45,14 +50,16 @@ class HeldChange(models.Model):
     # What it changes, worked out when held: [{"record", "field", "was", "now"}].
     changes = models.JSONField(default=list)
     cases = models.ManyToManyField(
-        "prisoners.Prisoner", related_name="held_changes", help_text="The published cases whose pages it changes."
+        "prisoners.Prisoner",
+        related_name="held_changes",
+        help_text=gettext_lazy("The published cases whose pages it changes."),
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True, help_text="The editor's word to the researcher.")
+    comment = models.TextField(blank=True, help_text=gettext_lazy("The editor's word to the researcher."))
 
     objects = HeldChangeQuerySet.as_manager()
 
@@ -67,7 +74,11 @@ class HeldChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.record} (held {timezone.localtime(self.made_at):%d %b %Y %H:%M}, {self.author})"
+        return _("%(record)s (held %(when)s, %(author)s)") % {
+            "record": self.record,
+            "when": date_format(timezone.localtime(self.made_at), "d M Y H:i"),
+            "author": self.author,
+        }
 
     @property
     def model(self):
@@ -101,4 +112,4 @@ class ReviewMark(models.Model):
     reviewed_up_to = models.DateTimeField()
 
     def __str__(self):
-        return f"{self.editor} reviewed up to {self.reviewed_up_to}"
+        return _("%(editor)s reviewed up to %(when)s") % {"editor": self.editor, "when": self.reviewed_up_to}

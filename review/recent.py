@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prisoners.models import Prisoner
 from prisoners.public_changes import PARTS
@@ -56,7 +57,7 @@ def changed_since(moment, exclude=None):
         for case_id, author, changes, latest in groups:
             entry = cases.setdefault(case_id, [latest, Counter()])
             entry[0] = max(entry[0], latest)
-            entry[1][author or "a command or import"] += changes
+            entry[1][author or _("a command or import")] += changes
     latest = sorted(cases.items(), key=lambda item: item[1][0], reverse=True)[:MOST_CASES]
     prisoners = Prisoner._base_manager.in_bulk([case_id for case_id, _ in latest])
     return [CaseChanges(prisoners[case_id], when, by) for case_id, (when, by) in latest if case_id in prisoners]

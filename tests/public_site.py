@@ -29,3 +29,5 @@ PAGES = [
     "/data/",
     "/nowhere/",
 ]
+# The same pages in Belarusian and Russian.
+PAGES_IN_EVERY_LANGUAGE = [*PAGES, *(f"/{language}{path}" for language in ("be", "ru") for path in PAGES)]

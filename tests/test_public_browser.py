@@ -237,3 +237,23 @@ def test_the_case_prints_without_navigation_and_forms(site, browser):
     expect(page.locator(".printed-on")).to_contain_text("information as of May 2023")
     link = page.locator(".case-footer a.address")  # its text is the address: not printed twice
     assert link.evaluate("a => getComputedStyle(a, '::after').content") == "none"
+
+
+def test_the_language_switcher_works_without_javascript_and_is_remembered(site, browser):
+    from playwright.sync_api import expect
+
+    page = open_page(browser)  # JavaScript off
+    page.goto(f"{site}{CASE}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Беларуская").click()
+    expect(page).to_have_url(f"{site}/be{CASE}")
+    expect(page.locator("html")).to_have_attribute("lang", "be")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Марыя Калеснікава")
+    expect(page.locator("section[aria-labelledby=timeline-heading]")).to_contain_text("сярэдзіна лютага 2023")
+    page.goto(f"{site}/")  # the choice is remembered where the site chooses: its home page
+    expect(page).to_have_url(f"{site}/be/")
+    page.get_by_role("navigation", name="Мова").get_by_role("link", name="Русский").click()
+    expect(page).to_have_url(f"{site}/ru/")
+    expect(page.get_by_role("navigation", name="Язык").get_by_role("link", name="Русский")).to_have_attribute(
+        "aria-current", "true"
+    )

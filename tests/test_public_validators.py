@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from prisoners.models import Facility
-from tests.public_site import PAGES
+from tests.public_site import PAGES_IN_EVERY_LANGUAGE
 from tests.test_public_browser import chromium
 
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ def test_no_page_breaks_an_axe_rule_at_this_width(site, width):
         # axe runs as a script: the pages' own Content-Security-Policy allows none, so it is bypassed for the check.
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         page = context.new_page()
-        for path in PAGES:
+        for path in PAGES_IN_EVERY_LANGUAGE:
             page.goto(f"{site}{path}")
             page.evaluate(axe)
             results = page.evaluate(
@@ -74,7 +74,7 @@ def test_no_page_has_an_html_error(demo, client, tmp_path):
         pytest.skip("Java is not installed (apt-get install default-jre-headless); CI machines have it")
     Facility.objects.filter(slug="penal-colony-no-4-homiel").update(postal_address=ADDRESS)
     files = {}
-    for number, path in enumerate(PAGES):
+    for number, path in enumerate(PAGES_IN_EVERY_LANGUAGE):
         response = client.get(path)
         assert response.status_code in (200, 404), path
         file = tmp_path / f"page-{number}.html"

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils.translation import gettext as _
 
 from registers import importer
 
@@ -13,7 +14,7 @@ def column_mapping(text):
     for pair in filter(None, (part.strip() for part in text.split(","))):
         header, separator, field = pair.partition("=")
         if not separator or not header.strip() or not field.strip():
-            raise CommandError(f"--columns: {pair!r} is not HEADER=field.")
+            raise CommandError(_("--columns: %(pair)s is not HEADER=field.") % {"pair": repr(pair)})
         mapping[header.strip()] = field.strip()
     return mapping
 
@@ -32,6 +33,7 @@ class ImportCommand(BaseCommand):
                 "--register", default="", help="Whose IDs the register_id column holds (default: the file's name)."
             )
 
+    @no_translations  # the shared messages are translated for the admin; the command speaks English
     def handle(self, *args, file, dry_run, columns, register="", verbosity=1, **options):
         path = Path(file)
         try:
