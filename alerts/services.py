@@ -140,7 +140,9 @@ def _resolve(alert_ids, prisoners, party, now):
             with transaction.atomic():
                 resolved += Alert.objects.unresolved().filter(pk__in=pks).update(resolved_at=now, resolution=reason)
                 mine = Alert.objects.filter(pk__in=pks, resolved_at=now, resolution=reason).values_list("pk", flat=True)
-                AlertEvent.record(mine, AlertEvent.Kind.RESOLVED, now, note=reason.label)
+                # Stored, so in the site's default language whoever's save resolved it.
+                with translation.override(settings.LANGUAGE_CODE):
+                    AlertEvent.record(mine, AlertEvent.Kind.RESOLVED, now, note=str(reason.label))
     return resolved
 
 
@@ -375,11 +377,9 @@ def rendered_digest(digest, entries, recipients):
             "escalation_days": settings.ALERT_ESCALATION_DAYS,
         },
     }
-    return (
-        render_to_string("alerts/digest_subject.txt", context).strip(),
-        render_to_string("alerts/digest.txt", context),
-        render_to_string("alerts/digest.html", context),
-    )
+    context["subject"] = render_to_string("alerts/digest_subject.txt", context).strip()
+    text, html = render_to_string("alerts/digest.txt", context), render_to_string("alerts/digest.html", context)
+    return context["subject"], text, html
 
 
 def backoff(attempts):

@@ -16,6 +16,7 @@ Public identifiers are unique scrambles of the row number (random ones could col
 """
 
 import datetime
+import json
 import random
 import time
 from array import array
@@ -28,6 +29,7 @@ from django.utils.text import slugify
 from casetracker.dates import bounds
 from casetracker.roles import ALERT_STAFF, EDITOR
 from casetracker.text import fold
+from casetracker.translated import translation_fields
 from events.models import Contact, Incident, IncidentKind, Organisation, Source
 from prisoners.models import (
     Charge,
@@ -55,7 +57,11 @@ EDITOR_USERNAME = "bench-editor"
 ALERT_STAFF_USERNAMES = [f"bench-alerts-{n}" for n in range(1, 6)]
 
 KALESNIKAVA = "Maria Kalesnikava"
-KALESNIKAVA_VARIANTS = ["Kolesnikova", "Калеснікава", "Колесникова", "Maryia Kalesnikava"]
+KALESNIKAVA_VARIANTS = [
+    "Kolesnikova", "Калеснікава", "Колесникова", "Maryia Kalesnikava", "Марыя Калеснікава", "Мария Колесникова"
+]  # fmt: skip
+# A public text written in English, not yet translated (written_in, then the English, Belarusian, Russian columns).
+ENGLISH_ORIGINAL = ("en", "", "", "")
 HEAVY_INCIDENTS, HEAVY_CONTACTS = 500, 100
 BIG_COLONY_NUMBER = 15  # "Penal colony No. 15", facility 1
 BIG_COLONY_CHANCE = 0.11  # of those held after trial (45 % of all): the big colony holds ~5 % of all prisoners
@@ -318,12 +324,12 @@ class Generator:
                 publisher = rng.choice(organisations) if rng.random() < 0.8 else None
                 notes = rng.choice(INTERNAL_NOTES) if confidential else ""
                 yield (i, *published, f"Report {i}: news from the colonies", kind, publisher,
-                       f"https://news.example.org/{i}", confidential, notes)  # fmt: skip
+                       f"https://news.example.org/{i}", confidential, notes, *ENGLISH_ORIGINAL)  # fmt: skip
 
         self.copy(
             Source,
             ["id", "published", "published_precision", "published_latest", "title", "kind", "publisher",
-             "url", "confidential", "internal_notes"],
+             "url", "confidential", "internal_notes", "written_in", *translation_fields("title")],
             sources(),
         )  # fmt: skip
         statements = range(1, self.source_count + 1, 7)
@@ -363,17 +369,20 @@ class Generator:
                 else (None, None)
             )
             # named_publicly False: the after-load hook (check_facilities) derives it from the incidents
-            rows.append((i, name, fold(name), slug, kind, city, region, country, address, *coordinates, False))
-            variant = russian.format(n=number, city=city_ru)
-            variants.append((len(variants) + 1, i, variant, "ru", "Russian"))
+            variant = russian.format(n=number, city=city_ru)  # the name Russian pages show
+            rows.append(
+                (i, name, fold(name), slug, kind, city, region, country, address, *coordinates, False,
+                 json.dumps({"ru": variant}, ensure_ascii=False))
+            )  # fmt: skip
+            variants.append((len(variants) + 1, i, variant, "ru", "Russian", True))
             self.facilities_by_kind[kind].append(i)
         self.copy(
             Facility,
             ["id", "name", "name_folded", "slug", "kind", "city", "region", "country", "postal_address",
-             "latitude", "longitude", "named_publicly"],
+             "latitude", "longitude", "named_publicly", "display_names"],
             rows,
         )  # fmt: skip
-        self.copy(FacilityNameVariant, ["id", "facility", "name", "language", "note"], variants)
+        self.copy(FacilityNameVariant, ["id", "facility", "name", "language", "note", "display"], variants)
         self.big_colony = {"id": 1, "slug": rows[0][3], "name": rows[0][1]}
 
     # Prisoners.
@@ -381,6 +390,14 @@ class Generator:
     def name_key(self, gender):
         """A person's name, drawn once: (gender, first name, surname) as indices into bench.names."""
         return gender, self.rng.randrange(len(FIRST_NAMES[gender])), self.rng.randrange(len(SURNAMES))
+
+    def display_names(self, person):
+        """The names Belarusian and Russian pages show: the person's Cyrillic spellings (load_name_variants marks
+        the same ones); Maria Kalesnikava's as in the demo."""
+        if person.id == 1:
+            return {"be": "Марыя Калеснікава", "ru": "Мария Колесникова"}
+        (be, _), (ru, _) = self.names(person.name)[1][:2]
+        return {"be": be, "ru": ru} if be.lower() != ru.lower() else {"be": be}
 
     @staticmethod
     def names(key):
@@ -468,7 +485,8 @@ class Generator:
             person.published, gender, city, region, rng.choice(["teacher", "engineer", "student", "IT specialist",
             "journalist", "doctor", "worker", "entrepreneur", ""]), "", False, death_cause, died_in_custody,
             monitored, lawyer_threshold, family_threshold, created, max(created, updated), max(created, updated),
-            *detained, *born, *died, *monitored_from,
+            *detained, *born, *died, *monitored_from, *ENGLISH_ORIGINAL,
+            json.dumps(self.display_names(person), ensure_ascii=False),
         )  # fmt: skip
 
     def plan_custody(self, person):
@@ -520,14 +538,16 @@ class Generator:
             n = 0
             for person in self.people:
                 names = [(name, "") for name in KALESNIKAVA_VARIANTS] if person.id == 1 else self.names(person.name)[1]
+                shown = {name: language for language, name in self.display_names(person).items()}
                 seen = set()
                 for name, note in names:
                     if name.lower() not in seen:
                         seen.add(name.lower())
                         n += 1
-                        yield n, person.id, name, "", note, True  # the language is not known; public spellings
+                        # Public spellings; the Cyrillic ones are the display names of their languages.
+                        yield n, person.id, name, shown.get(name, ""), note, True, name in shown
 
-        self.copy(NameVariant, ["id", "prisoner", "name", "language", "note", "public"], variants())
+        self.copy(NameVariant, ["id", "prisoner", "name", "language", "note", "public", "display"], variants())
 
     def load_case_records(self):
         rng, people = self.rng, self.people
@@ -692,6 +712,7 @@ class Generator:
                     rng.choice(INTERNAL_NOTES) if rng.random() < 0.15 else "", visibility,
                     rng.choices(*verifications)[0], created, updated, updated,
                     created if visibility == "public" and p.published else None, public_id(n), *start, *end,
+                    *ENGLISH_ORIGINAL,
                 )  # fmt: skip
                 self.cite(self.incident_sources, n, 0.35)
 
@@ -787,6 +808,7 @@ PRISONER_COLUMNS = [
     "occupation", "photo", "photo_public", "death_cause", "died_in_custody", "monitored", "lawyer_threshold_days",
     "family_threshold_days", "created", "updated", "public_changed",
     *approx_columns("detained"), *approx_columns("born"), *approx_columns("died"), *approx_columns("monitored_from"),
+    "written_in", *translation_fields("bio"), "display_names",
 ]  # fmt: skip
 CUSTODY_COLUMNS = ["id", "prisoner", "facility", "note", "public_id", *approx_columns("start"), *approx_columns("end")]
 SENTENCE_COLUMNS = ["id", "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime",
@@ -795,7 +817,7 @@ REPRESENTATION_COLUMNS = ["id", "prisoner", "lawyer", *approx_columns("start"), 
 INCIDENT_COLUMNS = [
     "id", "prisoner", "kind", "facility", "lawyer", "description", "internal_notes", "visibility", "verification",
     "created", "updated", "public_changed", "published_at", "public_id", *approx_columns("start"),
-    *approx_columns("end"),
+    *approx_columns("end"), "written_in", *translation_fields("description"),
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "prisoner", "party", "channel", "lawyer", "contact_person", "description", "internal_notes", "visibility",

@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 
 class Precision(models.TextChoices):
@@ -243,6 +244,7 @@ class LatestDayField(models.DateField):
 
 
 EARLIEST = datetime.date(1900, 1, 1)  # no record of a living political prisoner goes back further: a typo
+BEFORE_EARLIEST = format_lazy(gettext_lazy("Dates before {year} are not taken: check the year."), year=EARLIEST.year)
 
 
 def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
@@ -264,17 +266,23 @@ def approximate_date(name, verbose_name=None, *, required=True, help_text=""):
         "Meta": type("Meta", (), {"abstract": True}),
         name: ApproximateDayField(
             verbose_name,
-            validators=[MinValueValidator(EARLIEST, f"Dates before {EARLIEST.year} are not taken: check the year.")],
+            validators=[MinValueValidator(EARLIEST, BEFORE_EARLIEST)],
             null=not required,
             blank=not required,
             precision_field=precision_field,
-            help_text=help_text or "Any day within the period; the precision says how exactly it is known.",
+            help_text=help_text
+            or gettext_lazy("Any day within the period; the precision says how exactly it is known."),
         ),
         precision_field: models.CharField(
-            f"{verbose_name} precision", max_length=5, choices=Precision.choices, default=Precision.DAY
+            format_lazy(gettext_lazy("{} precision"), verbose_name),
+            max_length=5,
+            choices=Precision.choices,
+            default=Precision.DAY,
         ),
         f"{name}_latest": LatestDayField(
-            f"{verbose_name} (latest possible day)", day_field=name, precision_field=precision_field
+            format_lazy(gettext_lazy("{} (latest possible day)"), verbose_name),
+            day_field=name,
+            precision_field=precision_field,
         ),
         f"{name}_approx": property(get, set),
     }
@@ -285,7 +293,9 @@ def check_not_in_future(errors, field, value, today=None):
     """Record an error when even the earliest day `value` can mean is after today."""
     today = today or timezone.localdate()
     if value is not None and value.earliest > today:
-        errors.setdefault(field, []).append(ValidationError(f"{value} is in the future.", code="future"))
+        errors.setdefault(field, []).append(
+            ValidationError(gettext("%(date)s is in the future.") % {"date": value}, code="future")
+        )
 
 
 def check_period(errors, start, end):
@@ -295,7 +305,8 @@ def check_period(errors, start, end):
     check_ends_after_start(errors, start, end)
 
 
-def check_ends_after_start(errors, start, end, field="end", message="The end ({end}) is before the start ({start})."):
+def check_ends_after_start(errors, start, end, field="end", message=None):
+    message = message or gettext("The end ({end}) is before the start ({start}).")
     if start is not None and end is not None and end.is_definitely_before(start):
         errors.setdefault(field, []).append(
             ValidationError(message.format(start=start, end=end), code="end_before_start")
@@ -319,7 +330,7 @@ def from_earliest_constraints(*names):
         models.CheckConstraint(
             condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": EARLIEST}),
             name=f"%(app_label)s_%(class)s_{name}_from_{EARLIEST.year}",
-            violation_error_message=f"Dates before {EARLIEST.year} are not taken: check the year.",
+            violation_error_message=BEFORE_EARLIEST,
         )
         for name in names
     ]

@@ -15,6 +15,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 DEFAULT = settings.LANGUAGE_CODE
@@ -65,7 +66,10 @@ class LanguageMiddleware:
                     return self.varying(response)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread's next work (a command, a test, an in-process task): English
         response.headers.setdefault("Content-Language", language)
         if negotiated:
             self.varying(response)
@@ -85,16 +89,12 @@ def home_in(language):
 
 
 def alternates(request):
-    """The page in each language: (code, name, path), for the switcher and the hreflang links. An address that
-    resolves to no page in another language (a 404) is the other language's home page there."""
+    """The page in each language: (code, name, path), for the switcher and the hreflang links. A page not found
+    links each language's home page: its address, which a reader mistyped or guessed, is never repeated."""
+    if getattr(request, "resolver_match", None) is None or getattr(request, "not_found", False):
+        return [(code, name, home_in(code)) for code, name in settings.LANGUAGES]
     path = request.get_full_path()
-    links = []
-    for code, name in settings.LANGUAGES:
-        translated = translate_url(path, code)
-        if translated == path and code != translation.get_language():
-            translated = home_in(code)
-        links.append((code, name, translated))
-    return links
+    return [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES]
 
 
 def language_links(request):
@@ -116,6 +116,13 @@ def language_links(request):
             for code, name, path in alternates(request)
         ],
     }
+
+
+def page_not_found(request, exception):
+    """Django's page-not-found view, after marking the request so the page links no other language's copy of an
+    address that has none (`alternates`)."""
+    request.not_found = True
+    return defaults.page_not_found(request, exception)
 
 
 def neutral(view):

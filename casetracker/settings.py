@@ -145,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["casetracker.formats"]  # Belarusian number formats, which Django lacks
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice, read only by the bare home page
 TIME_ZONE = env.time_zone("TIME_ZONE", "UTC")
 USE_I18N = True

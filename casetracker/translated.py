@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.utils import translation
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 LANGUAGE_NAMES = {
@@ -46,28 +45,37 @@ class Translated:
         return bool(self.text)
 
 
+# A translation's label in the admin, beside the original it translates.
+TRANSLATION_LABELS = {
+    "en": gettext_lazy("English translation"),
+    "be": gettext_lazy("Belarusian translation"),
+    "ru": gettext_lazy("Russian translation"),
+}
+
+
 def written_in():
     return models.CharField(
-        "texts written in",
+        gettext_lazy("texts written in"),
         max_length=2,
+        blank=True,  # forms that leave it out keep the default
         choices=[(code, LANGUAGE_NAMES[code]) for code in CODES],
         default=settings.LANGUAGE_CODE,
         help_text=gettext_lazy("The language the original public texts of this record are written in."),
     )
 
 
-def translatable(name, verbose_name, *, text=True):
+def translatable(name, *, text=True):
     """An abstract model with `<name>_<code>` for each site language and `<name>_translated`."""
 
     def translated(self):
-        original = getattr(self, name)
+        original, original_language = getattr(self, name), self.written_in or settings.LANGUAGE_CODE
         language = translation.get_language()
-        if language == self.written_in or not original:
-            return Translated(original, self.written_in)
+        if language == original_language or not original:
+            return Translated(original, original_language)
         own = getattr(self, f"{name}_{language}", "")
         if own:
             return Translated(own, language)
-        return Translated(original, self.written_in, str(IN_LANGUAGE.get(self.written_in, "")))
+        return Translated(original, original_language, str(IN_LANGUAGE.get(original_language, "")))
 
     field = models.TextField if text else models.CharField
     options = {} if text else {"max_length": 300}
@@ -75,10 +83,7 @@ def translatable(name, verbose_name, *, text=True):
         "__module__": __name__,
         "Meta": type("Meta", (), {"abstract": True}),
         f"{name}_translated": property(translated),
-        **{
-            f"{name}_{code}": field(format_lazy("{} ({})", verbose_name, LANGUAGE_NAMES[code]), blank=True, **options)
-            for code in CODES
-        },
+        **{f"{name}_{code}": field(TRANSLATION_LABELS[code], blank=True, **options) for code in CODES},
     }
     return type(f"Translatable_{name}", (models.Model,), attrs)
 

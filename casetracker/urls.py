@@ -11,6 +11,8 @@ admin.site.site_header = "Casetracker"
 admin.site.site_title = "Casetracker admin"
 admin.site.index_title = "Case records"
 
+handler404 = languages.page_not_found
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploads are for staff: the public sees a photo only through the public case page.

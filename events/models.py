@@ -79,7 +79,7 @@ class SourceQuerySet(models.QuerySet):
 
 class Source(
     approximate_date("published", gettext_lazy("date"), required=False),
-    translatable("title", gettext_lazy("title"), text=False),
+    translatable("title", text=False),
     models.Model,
 ):
     title = models.CharField(max_length=300)
@@ -206,7 +206,7 @@ class Incident(
     HasPublicSources,
     approximate_date("start", pgettext_lazy("period", "start")),
     approximate_date("end", pgettext_lazy("period", "end"), required=False),
-    translatable("description", gettext_lazy("public description")),
+    translatable("description"),
     models.Model,
 ):
     # What its public pages show (sources: the many-to-many, followed by prisoners.public_changes).

@@ -144,7 +144,7 @@ class Prisoner(
         help_text=gettext_lazy("Often only the year is known."),
     ),
     approximate_date("died", gettext_lazy("date of death"), required=False),
-    translatable("bio", gettext_lazy("short public bio")),
+    translatable("bio"),
     approximate_date(
         "monitored_from",
         gettext_lazy("contact monitored from"),
@@ -255,11 +255,12 @@ class Prisoner(
         """The name in the active language, as its speakers write it (prisoners.display_names), else `name`."""
         return name_in_language(self, self.name)
 
-    def other_spellings(self, variants):
-        """The spellings a page lists under its name: these (public) variants and the record's own name, but not
-        the one the page shows as the name."""
+    @property
+    def other_spellings(self):
+        """The spellings a page lists under its name, as (name, language): the record's own name when the page
+        shows another, and its variants (as fetched: public pages fetch only public ones) but the one it shows."""
         shown = self.display_name
-        others = [(variant.name, variant.language) for variant in variants if variant.name != shown]
+        others = [(variant.name, variant.language) for variant in self.name_variants.all() if variant.name != shown]
         if self.name != shown:
             others.insert(0, (self.name, ""))
         return others
@@ -810,8 +811,13 @@ class Facility(models.Model):
         ]
 
     def __str__(self):
-        """The facility's name in the active language ("ИК-4, Гомель" on a Russian page), else its own."""
+        """The facility's name in the active language ("ИК-4, Гомель" on a Russian page), else its own with its city."""
         return name_in_language(self, self.label(self.name, self.city))
+
+    @property
+    def display_name(self):
+        """The name a page heads the facility with: its display name in the active language, else its own name."""
+        return name_in_language(self, self.name)
 
     @staticmethod
     def label(name, city):

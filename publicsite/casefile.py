@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casetracker.dates import ApproximateDate
-from events.models import HARMS, Contact, Incident, IncidentKind, Party, Source, Verification
+from events.models import HARM_LABELS, HARMS, Contact, Incident, IncidentKind, Party, Source, Verification
 from prisoners import lapse as lapse_rule
 from prisoners.models import CustodyPeriod, Facility, NameVariant, Prisoner, Recognition, Representation, Sentence
 
@@ -160,6 +160,18 @@ class TimelineEntry:
     @property
     def anchor(self):
         return self.name or self.record.anchor
+
+    @property
+    def shown_description(self):
+        """The description in the page's language where it has a translation, else the original, marked with its
+        language (`casetracker.translated`); `description` stays the original, as the exports give it."""
+        if self.kind == "incident":
+            return self.record.description_translated
+        return self.description
+
+    @property
+    def harm_label(self):
+        return HARM_LABELS.get(self.harm, "")
 
     @property
     def end(self):
@@ -351,7 +363,7 @@ class CaseFile:
         [("punishment", [("punishment isolation cell (ShIZO)", 3), …]), …]."""
         counts = Counter(incident.kind for incident in self.incidents)
         counted = [
-            (harm, [(IncidentKind(kind).label, counts[kind]) for kind in kinds if counts[kind]])
+            (HARM_LABELS[harm], [(IncidentKind(kind).label, counts[kind]) for kind in kinds if counts[kind]])
             for harm, kinds in HARMS.items()
         ]
         return [(harm, kinds) for harm, kinds in counted if kinds]

@@ -17,8 +17,9 @@ import logging
 from collections import namedtuple
 from itertools import chain
 
+from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casetracker.iterables import batched
 from events.models import Party
@@ -83,6 +84,7 @@ def encode(prisoner, facts):
     return ",".join(cells) + "\r\n", "{" + ", ".join(pairs) + "}"  # a CSV row with its line end
 
 
+@translation.override(settings.LANGUAGE_CODE)  # exports are English in every language (README, "Languages")
 def refresh(everything=False, chunk=CHUNK):
     """Store the rows of published prisoners whose row is missing or out of date (`everything`: every row, as after
     writes no signal reports, such as `queryset.update()` or raw SQL), and drop the rows of prisoners no longer

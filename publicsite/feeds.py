@@ -47,7 +47,8 @@ class IncidentFeed(Feed):
         return public_incidents().order_by("-public_changed", "-pk")[:FEED_LENGTH]
 
     def item_title(self, incident):
-        values = {"name": incident.prisoner.name, "kind": incident.get_kind_display(), "date": incident.date_range}
+        prisoner = incident.prisoner
+        values = {"name": prisoner.display_name, "kind": incident.get_kind_display(), "date": incident.date_range}
         return _("%(name)s: %(kind)s, %(date)s") % values
 
     def item_link(self, incident):
@@ -71,10 +72,10 @@ class PrisonerIncidentFeed(IncidentFeed):
         return get_object_or_404(Prisoner.objects.public(), slug=slug)
 
     def title(self, prisoner):
-        return _("Casetracker: %(name)s") % {"name": prisoner.name}
+        return _("Casetracker: %(name)s") % {"name": prisoner.display_name}
 
     def subtitle(self, prisoner):
-        return _("New incidents in the case of %(name)s.") % {"name": prisoner.name}
+        return _("New incidents in the case of %(name)s.") % {"name": prisoner.display_name}
 
     def link(self, prisoner):
         return prisoner.get_absolute_url()

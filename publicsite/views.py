@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 
+from casetracker.languages import switch_path
 from prisoners.models import Facility, PreviousSlug, Prisoner
 
 from . import export_rows, opendata
@@ -299,6 +300,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         f"Disallow: {reverse('publicsite:preview', args=[0]).removesuffix('0/')}",
+        f"Disallow: {switch_path('').removesuffix('/')}",  # the language switcher's links: a choice and a redirect
         f"Sitemap: {request.build_absolute_uri(reverse('publicsite:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -44,8 +44,11 @@ def test_a_rerun_repairs_an_edited_fact(maria):
 def test_maria_and_her_name_variants(maria):
     assert maria.name == "Maria Kalesnikava" and maria.published and maria.status == "detained"
     assert sorted(maria.name_variants.values_list("name", flat=True)) == sorted(
-        ["Maryia Kalesnikava", "Kalesnikova", "Kolesnikova", "Калеснікава", "Колесникова"]
-    )
+        ["Maryia Kalesnikava", "Kalesnikova", "Kolesnikova", "Калеснікава", "Колесникова", "Марыя Калеснікава",
+         "Мария Колесникова"]
+    )  # fmt: skip
+    # The names Belarusian and Russian pages show, as their speakers write them.
+    assert maria.display_names == {"be": "Марыя Калеснікава", "ru": "Мария Колесникова"}
     assert str(maria.detained_approx) == "September 2020"
     assert "musician" in maria.bio.lower() and "Coordination Council" in maria.bio
 

@@ -166,6 +166,7 @@ def public_urls(client, seeded):
         for section in sections
         for entry in ET.fromstring(client.get(f"{section.path}?{section.query}").content).iter(loc)
     ]
+    listed = [path for path in listed if not path.startswith(("/be/", "/ru/"))]  # each language is visited below
     cases = [path for path in listed if path.startswith("/prisoners/") and path != "/prisoners/"]
     hidden, secret_site, first_slug = seeded["hidden"].slug, seeded["secret_site"].slug, seeded["first_slug"]
     return [
@@ -247,11 +248,10 @@ def test_no_public_address_shows_anything_internal_or_confidential(seeded, clien
         assert client.get(url).status_code == 404, f"{url}: a slug the public never saw is unknown to it"
     # In every language: the Belarusian and Russian pages read the same public records through the same chokepoint.
     for url in [f"{prefix}{url}" for prefix in ("", "/be", "/ru") for url in urls]:
-        response = client.get(
-            url, follow=True
-        )  # an export, a photo or the sitemap asked for under /be/: its one address
+        # An export, a photo or the sitemap asked for under /be/ redirects to its one address: followed.
+        response = client.get(url, follow="/preview/" not in url)
         if "/preview/" in url:
-            assert response.redirect_chain[-1][0].startswith("/admin/login/"), url
+            assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
         else:
             assert response.status_code in (200, 400, 404), url
         body = response.getvalue().decode()

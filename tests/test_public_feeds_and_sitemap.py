@@ -87,8 +87,10 @@ def test_sitemap_lists_public_pages_only(demo, client):
         f"{base}/prisoners/maksim-znak/",
         f"{base}/facilities/penal-colony-no-4-homiel/",
         f"{base}/facilities/homiel-emergency-hospital-homiel/",
+        f"{base}/be/prisoners/maria-kalesnikava/",
+        f"{base}/ru/facilities/penal-colony-no-4-homiel/",
     } <= set(urls)
-    assert len(urls) == 6 + 6 + 2
+    assert len(urls) == 3 * (6 + 6 + 2)  # each page in English, Belarusian and Russian
     assert urls[f"{base}/prisoners/maria-kalesnikava/"].startswith("2024-06-01")
 
 
@@ -102,11 +104,11 @@ def test_the_sitemap_is_an_index_split_at_the_protocols_limit(today, client, set
         "http://testserver/sitemap-facilities.xml",
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-prisoners.xml",
-        "http://testserver/sitemap-prisoners.xml?p=2",
-        "http://testserver/sitemap-prisoners.xml?p=3",
+        # Each prisoner in three languages: 15 addresses, two to a file.
+        *(f"http://testserver/sitemap-prisoners.xml?p={page}" for page in range(2, 9)),
     ]
-    assert len(sitemap_urls(client)) == 6 + 5
-    assert client.get("/sitemap-prisoners.xml?p=4").status_code == 404
+    assert len(sitemap_urls(client)) == 3 * (6 + 5)
+    assert client.get("/sitemap-prisoners.xml?p=9").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, client):
@@ -116,6 +118,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(today, clie
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
+        "Disallow: /language/",
         "Sitemap: http://testserver/sitemap.xml",
     ]
 

@@ -59,7 +59,8 @@ def test_facilities_list_only_public_ones_with_who_is_held_there_now(demo, clien
     CustodyPeriodFactory(prisoner=PrisonerFactory(published=False), facility__name="Secret site")
     page = page_text(client.get("/facilities/"))
     assert (
-        "Penal colony No. 4 Female penal colony N4 in Homiel · Gomel penal colony No. 4 penal colony Homiel, " in page
+        "Penal colony No. 4 Female penal colony N4 in Homiel · Gomel penal colony No. 4 · ИК-4, Гомель · ПК-4, Гомель "
+        "penal colony Homiel, " in page
     )
     assert "Homiel emergency hospital" in page
     assert "Only for unpublished" not in page and "Secret site" not in page
