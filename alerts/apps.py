@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = "Contact alerts"
+    verbose_name = gettext_lazy("Contact alerts")
 
     def ready(self):
         from casetracker import health as project_health

@@ -138,50 +138,84 @@ NO_CONTACT = {
 
 
 class Alert(approximate_date("since", "cut off since", required=False), models.Model):
-    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="alerts")
-    party = models.CharField(max_length=10, choices=Party.choices)
+    prisoner = models.ForeignKey(
+        "prisoners.Prisoner", on_delete=models.CASCADE, related_name="alerts", verbose_name=gettext_lazy("prisoner")
+    )
+    party = models.CharField(gettext_lazy("party"), max_length=10, choices=Party.choices)
     basis = models.CharField(
         gettext_lazy("lapse counted from"),
         max_length=10,
         choices=LapseBasis.choices,
         help_text=gettext_lazy("What `since` is."),
     )
-    days_at_opening = models.PositiveIntegerField()
-    threshold_at_opening = models.PositiveIntegerField()
-    opened_at = models.DateTimeField(default=timezone.now)
+    days_at_opening = models.PositiveIntegerField(gettext_lazy("days at opening"))
+    threshold_at_opening = models.PositiveIntegerField(gettext_lazy("threshold at opening"))
+    opened_at = models.DateTimeField(gettext_lazy("opened at"), default=timezone.now)
     attention_since = models.DateTimeField(
-        default=timezone.now, help_text=gettext_lazy("When it last came to need someone: opened, or due again.")
+        gettext_lazy("attention since"),
+        default=timezone.now,
+        help_text=gettext_lazy("When it last came to need someone: opened, or due again."),
     )
     notified_at = models.DateTimeField(
-        null=True, blank=True, help_text=gettext_lazy("When it last went out in a digest.")
+        gettext_lazy("notified at"), null=True, blank=True, help_text=gettext_lazy("When it last went out in a digest.")
     )
     last_notice = models.CharField(
+        gettext_lazy("last notice"),
         max_length=10,
         choices=Notice.choices,
         default=Notice.NEW,
         help_text=gettext_lazy("What its next or last notice says."),
     )
-    reminders_sent = models.PositiveIntegerField(default=0)
-    last_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveIntegerField(gettext_lazy("reminders sent"), default=0)
+    last_digest = models.ForeignKey(
+        "Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("last digest"),
+    )
+    acknowledged_at = models.DateTimeField(gettext_lazy("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("acknowledged by"),
     )
-    acknowledgement_note = models.TextField(blank=True)
+    acknowledgement_note = models.TextField(gettext_lazy("acknowledgement note"), blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_alerts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_alerts",
+        verbose_name=gettext_lazy("assigned to"),
     )
-    assigned_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(gettext_lazy("assigned at"), null=True, blank=True)
     escalated_at = models.DateTimeField(
-        null=True, blank=True, help_text=gettext_lazy("When it went to Editors, unattended.")
+        gettext_lazy("escalated at"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When it went to Editors, unattended."),
     )
-    escalation_digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    escalation_digest = models.ForeignKey(
+        "Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("escalation digest"),
+    )
+    resolved_at = models.DateTimeField(gettext_lazy("resolved at"), null=True, blank=True)
+    resolution = models.CharField(gettext_lazy("resolution"), max_length=20, choices=Resolution.choices, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("alert")
+        verbose_name_plural = gettext_lazy("alerts")
         ordering = ["-opened_at"]
         constraints = [
             models.UniqueConstraint(
@@ -309,15 +343,24 @@ class AlertEvent(models.Model):
         ESCALATED = "escalated", gettext_lazy("escalated to Editors")
         RESOLVED = "resolved", pgettext_lazy("alert event", "resolved")
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="events", verbose_name=gettext_lazy("alert")
     )
-    note = models.TextField(blank=True)
+    at = models.DateTimeField(gettext_lazy("at"), default=timezone.now)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
+    )
+    note = models.TextField(gettext_lazy("note"), blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("alert event")
+        verbose_name_plural = gettext_lazy("alert events")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["alert", "at"], name="alertevent_by_alert")]
 
@@ -339,18 +382,22 @@ class Digest(models.Model):
         ASSIGNEE = "assignee", gettext_lazy("assignee")
         EDITORS = "editors", gettext_lazy("editors (escalation)")
 
-    created_at = models.DateTimeField(default=timezone.now)
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
-    subject = models.CharField(max_length=200)
-    body_text = models.TextField()
-    body_html = models.TextField()
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
+    audience = models.CharField(
+        gettext_lazy("audience"), max_length=10, choices=Audience.choices, default=Audience.STAFF
+    )
+    subject = models.CharField(gettext_lazy("subject"), max_length=200)
+    body_text = models.TextField(gettext_lazy("body text"))
+    body_html = models.TextField(gettext_lazy("body html"))
     new_count = models.PositiveIntegerField(gettext_lazy("new alerts"), default=0)
     reminder_count = models.PositiveIntegerField(gettext_lazy("reminders"), default=0)
     # The same notice in the other languages its recipients read (language -> [subject, text, html]); the fields
     # above hold it in the site's default language. Rendered with it, so every retry sends the same text.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(gettext_lazy("translations"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("digest")
+        verbose_name_plural = gettext_lazy("digests")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -366,14 +413,19 @@ class Digest(models.Model):
 class DigestEntry(models.Model):
     """An alert as a digest listed it: the figures as of that day, where the prisoner was held."""
 
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="entries")
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="digest_entries")
-    kind = models.CharField(max_length=10, choices=Notice.choices)
-    days = models.PositiveIntegerField()
-    threshold = models.PositiveIntegerField()
-    held_at = models.CharField(max_length=300, blank=True)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, related_name="entries", verbose_name=gettext_lazy("digest")
+    )
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="digest_entries", verbose_name=gettext_lazy("alert")
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=10, choices=Notice.choices)
+    days = models.PositiveIntegerField(gettext_lazy("days"))
+    threshold = models.PositiveIntegerField(gettext_lazy("threshold"))
+    held_at = models.CharField(gettext_lazy("held at"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("digest entry")
         verbose_name_plural = gettext_lazy("digest entries")
         constraints = [models.UniqueConstraint(fields=["digest", "alert"], name="one_entry_per_alert_per_digest")]
 
@@ -417,8 +469,15 @@ class Channel(models.Model):
     Signal through signal-cli's REST API, a webhook, …). The URL holds credentials: it is never
     shown back in full, never logged, and never in an error message."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_channels")
-    label = models.CharField(max_length=100, help_text=gettext_lazy("For you, e.g. “Signal, work phone”."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_channels",
+        verbose_name=gettext_lazy("user"),
+    )
+    label = models.CharField(
+        gettext_lazy("label"), max_length=100, help_text=gettext_lazy("For you, e.g. “Signal, work phone”.")
+    )
     url = models.TextField(
         gettext_lazy("address"),
         validators=[validate_channel_url],
@@ -427,12 +486,14 @@ class Channel(models.Model):
             "Kept secret: never shown again."
         ),
     )
-    enabled = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    enabled = models.BooleanField(gettext_lazy("enabled"), default=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
 
     objects = ChannelQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("channel")
+        verbose_name_plural = gettext_lazy("channels")
         ordering = ["user", "label", "pk"]
 
     def __str__(self):
@@ -473,22 +534,40 @@ class Delivery(models.Model):
     never a loss). A failed send stays pending with a growing back-off.
     """
 
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    email = models.EmailField(blank=True)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, related_name="deliveries", verbose_name=gettext_lazy("digest")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
+    )
+    email = models.EmailField(gettext_lazy("email"), blank=True)
     # A removed channel takes its undelivered notices with it: nobody is left to read them there.
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
-    language = models.CharField(max_length=2, default=settings.LANGUAGE_CODE)  # the recipient's, when recorded
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=gettext_lazy("channel"),
+    )
+    language = models.CharField(
+        gettext_lazy("language"), max_length=2, default=settings.LANGUAGE_CODE
+    )  # the recipient's, when recorded
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(gettext_lazy("next attempt at"), default=timezone.now)
+    lease_until = models.DateTimeField(gettext_lazy("lease until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(gettext_lazy("attempts"), default=0)
+    last_error = models.TextField(gettext_lazy("last error"), blank=True)
+    sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("delivery")
         verbose_name_plural = gettext_lazy("deliveries")
         ordering = ["-created_at"]
         constraints = [
@@ -540,14 +619,16 @@ class ScanRun(models.Model):
     """One run of the contact scan: when it ran and what it did, or why it failed. /healthz
     reads the latest success: a scheduler that has gone quiet must not go unnoticed."""
 
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(gettext_lazy("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(gettext_lazy("finished at"), null=True, blank=True)
+    outcome = models.CharField(gettext_lazy("outcome"), max_length=200, blank=True)
+    error = models.TextField(gettext_lazy("error"), blank=True)
 
     objects = ScanRunQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("scan run")
+        verbose_name_plural = gettext_lazy("scan runs")
         ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["finished_at"], name="scanrun_finished")]
 
@@ -574,10 +655,14 @@ class Heartbeat(models.Model):
     """The scheduler's and a worker's sign of life, one row: beat queues the heartbeat task
     every ALERT_HEARTBEAT_SECONDS and a worker stores when it ran it."""
 
-    name = models.CharField(max_length=20, primary_key=True)
-    at = models.DateTimeField()
+    name = models.CharField(gettext_lazy("name"), max_length=20, primary_key=True)
+    at = models.DateTimeField(gettext_lazy("at"))
 
     WORKER = "worker"
+
+    class Meta:
+        verbose_name = gettext_lazy("heartbeat")
+        verbose_name_plural = gettext_lazy("heartbeats")
 
     def __str__(self):
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
@@ -594,8 +679,15 @@ class Heartbeat(models.Model):
 class StaffPreferences(models.Model):
     """What a staff member chose for themself: the language of the admin and of their alert notices."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preferences")
-    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_preferences",
+        verbose_name=gettext_lazy("user"),
+    )
+    language = models.CharField(
+        gettext_lazy("language"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "language preference"

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import is_valid_path, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -68,12 +68,25 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         try:
             response = self.get_response(request)
+            if response.status_code == 404 and self.wants_slash(request):
+                # CommonMiddleware would redirect, but it looks after this language is deactivated, when /be/… no
+                # longer resolves; so here, as Django's LocaleMiddleware does.
+                response = HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
         finally:
             translation.deactivate()  # the thread's next work (a command, a test, an in-process task): English
         response.headers.setdefault("Content-Language", language)
         if negotiated:
             self.varying(response)
         return response
+
+    @staticmethod
+    def wants_slash(request):
+        path = request.path_info
+        return (
+            settings.APPEND_SLASH
+            and not path.endswith("/")
+            and is_valid_path(f"{path}/", getattr(request, "urlconf", None))
+        )
 
     @staticmethod
     def varying(response):
@@ -85,7 +98,8 @@ class LanguageMiddleware:
 
 
 def home_in(language):
-    return translate_url("/", language)
+    with translation.override(language):
+        return reverse("publicsite:home")
 
 
 def alternates(request):

@@ -70,11 +70,11 @@ def translatable(name, *, text=True):
     def translated(self):
         original, original_language = getattr(self, name), self.written_in or settings.LANGUAGE_CODE
         language = translation.get_language()
-        if language == original_language or not original:
-            return Translated(original, original_language)
-        own = getattr(self, f"{name}_{language}", "")
+        own = getattr(self, f"{name}_{language}", "") if language != original_language else ""
         if own:
             return Translated(own, language)
+        if language == original_language or not original:
+            return Translated(original, original_language)
         return Translated(original, original_language, str(IN_LANGUAGE.get(original_language, "")))
 
     field = models.TextField if text else models.CharField

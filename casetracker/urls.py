@@ -3,13 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.static import serve
 
 from . import languages
 
 admin.site.site_header = "Casetracker"
-admin.site.site_title = "Casetracker admin"
-admin.site.index_title = "Case records"
+admin.site.site_title = gettext_lazy("Casetracker admin")
+admin.site.index_title = gettext_lazy("Case records")
 
 handler404 = languages.page_not_found
 

@@ -52,13 +52,15 @@ class Verification(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    name_folded = FoldedField(source="name")
-    url = WebAddressField(blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=200, unique=True)
+    name_folded = FoldedField(gettext_lazy("name folded"), source="name")
+    url = WebAddressField(gettext_lazy("url"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("organisation")
+        verbose_name_plural = gettext_lazy("organisations")
         ordering = ["name"]
 
     def __str__(self):
@@ -82,26 +84,36 @@ class Source(
     translatable("title", text=False),
     models.Model,
 ):
-    title = models.CharField(max_length=300)
+    title = models.CharField(gettext_lazy("title"), max_length=300)
     written_in = written_in()
-    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=SourceKind.choices)
     publisher = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="published_sources"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_sources",
+        verbose_name=gettext_lazy("publisher"),
     )
-    signatories = models.ManyToManyField(Organisation, blank=True, related_name="signed_sources")
+    signatories = models.ManyToManyField(
+        Organisation, blank=True, related_name="signed_sources", verbose_name=gettext_lazy("signatories")
+    )
     url = WebAddressField(gettext_lazy("URL"), max_length=500, blank=True)
     confidential = models.BooleanField(
+        gettext_lazy("confidential"),
         default=True,
         help_text=gettext_lazy(
             "Confidential sources never appear on the public site. Only editors can make a source public."
         ),
     )
-    internal_notes = models.TextField(blank=True)
+    internal_notes = models.TextField(gettext_lazy("internal notes"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[signatories])
     objects = SourceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
         ordering = [models.F("published").desc(nulls_last=True), "title"]
         permissions = [("publish_source", "Can make a source public")]
         constraints = from_earliest_constraints("published")
@@ -216,10 +228,17 @@ class Incident(
     )  # fmt: skip
     PUBLIC_IF = ("visibility", Visibility.PUBLIC)
 
-    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="incidents")
-    kind = models.CharField(max_length=30, choices=IncidentKind.choices)
+    prisoner = models.ForeignKey(
+        "prisoners.Prisoner", on_delete=models.CASCADE, related_name="incidents", verbose_name=gettext_lazy("prisoner")
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=30, choices=IncidentKind.choices)
     facility = models.ForeignKey(
-        "prisoners.Facility", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+        "prisoners.Facility",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=gettext_lazy("facility"),
     )
     lawyer = models.ForeignKey(
         "prisoners.Lawyer",
@@ -228,20 +247,26 @@ class Incident(
         blank=True,
         related_name="incidents",
         help_text=gettext_lazy("The lawyer concerned, e.g. the one disbarred."),
+        verbose_name=gettext_lazy("lawyer"),
     )
     description = models.TextField(gettext_lazy("public description"))
     written_in = written_in()
-    internal_notes = models.TextField(blank=True, help_text=gettext_lazy("Never shown publicly."))
-    sources = models.ManyToManyField(Source, blank=True, related_name="incidents")
+    internal_notes = models.TextField(
+        gettext_lazy("internal notes"), blank=True, help_text=gettext_lazy("Never shown publicly.")
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="incidents", verbose_name=gettext_lazy("sources"))
     visibility = models.CharField(
+        gettext_lazy("visibility"),
         max_length=10,
         choices=Visibility.choices,
         default=Visibility.INTERNAL,
         help_text=gettext_lazy("Only editors can make an incident public."),
     )
-    verification = models.CharField(max_length=10, choices=Verification.choices, default=Verification.REPORTED)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    verification = models.CharField(
+        gettext_lazy("verification"), max_length=10, choices=Verification.choices, default=Verification.REPORTED
+    )
+    created = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    updated = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
     # Kept by prisoners.public_changes; the feeds' <updated> and <published>, never moved by an internal edit.
     public_changed = models.DateTimeField(
         gettext_lazy("last public change"),
@@ -262,6 +287,8 @@ class Incident(
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("incident")
+        verbose_name_plural = gettext_lazy("incidents")
         ordering = ["start", "start_latest", "pk"]
         permissions = [("publish_incident", "Can make an incident public")]
         constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
@@ -315,29 +342,45 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date", gettext_l
     PUBLIC_FIELDS = ("prisoner", "party", "channel", "date", "date_precision", "description")
     PUBLIC_IF = ("visibility", Visibility.PUBLIC)
 
-    prisoner = models.ForeignKey("prisoners.Prisoner", on_delete=models.CASCADE, related_name="contacts")
-    party = models.CharField(max_length=10, choices=Party.choices)
-    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.UNSPECIFIED)
-    lawyer = models.ForeignKey(
-        "prisoners.Lawyer", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    prisoner = models.ForeignKey(
+        "prisoners.Prisoner", on_delete=models.CASCADE, related_name="contacts", verbose_name=gettext_lazy("prisoner")
     )
-    contact_person = models.CharField(max_length=200, blank=True, help_text=gettext_lazy("e.g. her father"))
+    party = models.CharField(gettext_lazy("party"), max_length=10, choices=Party.choices)
+    channel = models.CharField(
+        gettext_lazy("channel"), max_length=12, choices=Channel.choices, default=Channel.UNSPECIFIED
+    )
+    lawyer = models.ForeignKey(
+        "prisoners.Lawyer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=gettext_lazy("lawyer"),
+    )
+    contact_person = models.CharField(
+        gettext_lazy("contact person"), max_length=200, blank=True, help_text=gettext_lazy("e.g. her father")
+    )
     description = models.TextField(gettext_lazy("public description"), blank=True)
-    internal_notes = models.TextField(blank=True, help_text=gettext_lazy("Never shown publicly."))
-    sources = models.ManyToManyField(Source, blank=True, related_name="contacts")
+    internal_notes = models.TextField(
+        gettext_lazy("internal notes"), blank=True, help_text=gettext_lazy("Never shown publicly.")
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="contacts", verbose_name=gettext_lazy("sources"))
     visibility = models.CharField(
+        gettext_lazy("visibility"),
         max_length=10,
         choices=Visibility.choices,
         default=Visibility.INTERNAL,
         help_text=gettext_lazy("Only editors can make a contact public. Alerts count every contact."),
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
     public_id = public_id_field()
 
     history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["public_id"])
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("contact")
+        verbose_name_plural = gettext_lazy("contacts")
         ordering = ["date", "pk"]
         permissions = [("publish_contact", "Can make a contact public")]
         constraints = [

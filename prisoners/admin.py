@@ -40,14 +40,17 @@ class NameVariantFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        constraint = next(c for c in self.model._meta.constraints if isinstance(c, UniqueConstraint))
+        constraint, one_display = (c for c in self.model._meta.constraints if isinstance(c, UniqueConstraint))
         in_form = [form.instance.pk for form in self.forms if form.instance.pk]
         stored = (
             self.model.objects.filter(**{self.fk.name: self.instance})
             if self.instance.pk
             else self.model.objects.none()
         )
-        seen = {name.casefold() for name in stored.exclude(pk__in=in_form).values_list("name", flat=True)}
+        others = stored.exclude(pk__in=in_form)
+        seen = {name.casefold() for name in others.values_list("name", flat=True)}
+        # One display name per language (a conditional constraint, which Django's formsets do not check).
+        shown = set(others.filter(display=True).values_list("language", flat=True))
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.errors:
                 continue
@@ -55,6 +58,11 @@ class NameVariantFormSet(BaseInlineFormSet):
             if name in seen:
                 form.add_error("name", constraint.violation_error_message)
             seen.add(name)
+            if form.cleaned_data.get("display"):
+                language = form.cleaned_data.get("language", "")
+                if language in shown:
+                    form.add_error("display", one_display.violation_error_message)
+                shown.add(language)
 
 
 class NameVariantInline(CaseInline):

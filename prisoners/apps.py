@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class PrisonersConfig(AppConfig):
     name = "prisoners"
-    verbose_name = "Prisoners"
+    verbose_name = gettext_lazy("Prisoners")
 
     def ready(self):
         # Imported here: both need the app registry, which is only ready now.

@@ -7,7 +7,7 @@ receivers below, in the same transaction as the variant's change, so a list of t
 Where a language has none, its pages show the record's own name.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import translation
 
 VARIANT_OF = {"namevariant": "prisoner", "facilitynamevariant": "facility"}
@@ -31,15 +31,34 @@ def name_in_language(record, fallback):
     return record.display_names.get(translation.get_language()) or fallback
 
 
-def _variant_changed(sender, instance, **kwargs):
+def current(record):
+    """`display_names` as the record's variants say now: what a save of the record stores, so a copy loaded before
+    a variant changed (made internal, say) never writes back a name its pages may no longer show."""
+    return shown_names(record.name_variants.all()) if record.pk else {}
+
+
+def _owners(sender, instance):
     owner_field = VARIANT_OF[sender._meta.model_name]
-    owner_model = sender._meta.get_field(owner_field).related_model
-    owner = owner_model.objects.filter(pk=getattr(instance, f"{owner_field}_id")).first()
-    if owner is not None:  # None: the owner is being deleted with its variants
-        refresh(owner)
+    return sender._meta.get_field(owner_field).related_model, f"{owner_field}_id"
+
+
+def _variant_moving(sender, instance, raw=False, **kwargs):
+    """A variant moved to another record leaves its old one: remembered, to refresh both."""
+    _owner_model, owner_id = _owners(sender, instance)
+    if instance.pk and not raw:
+        instance._former_owner_id = sender._base_manager.filter(pk=instance.pk).values_list(owner_id, flat=True).first()
+
+
+def _variant_changed(sender, instance, **kwargs):
+    owner_model, owner_id = _owners(sender, instance)
+    for pk in {getattr(instance, owner_id), getattr(instance, "_former_owner_id", None)} - {None}:
+        owner = owner_model.objects.filter(pk=pk).first()
+        if owner is not None:  # None: the owner is being deleted with its variants
+            refresh(owner)
 
 
 def connect():
     for model in VARIANT_OF:
+        pre_save.connect(_variant_moving, sender=f"prisoners.{model}", dispatch_uid=f"display-names-moving-{model}")
         post_save.connect(_variant_changed, sender=f"prisoners.{model}", dispatch_uid=f"display-names-saved-{model}")
         post_delete.connect(_variant_changed, sender=f"prisoners.{model}", dispatch_uid=f"display-names-del-{model}")

@@ -27,6 +27,7 @@ from casetracker.text import FoldedField, beside_days, fold
 from casetracker.translated import translatable, translation_fields, written_in
 from casetracker.web_address import WebAddressField
 from events.models import Incident, Organisation, Party, Source
+from prisoners.display_names import current as current_display_names
 from prisoners.display_names import name_in_language
 
 from . import addresses
@@ -116,12 +117,14 @@ class PrisonerQuerySet(SearchableQuerySet):
 class Tag(models.Model):
     """A case group or theme shared by several prisoners ("Viasna case", "Belsat journalists")."""
 
-    name = models.CharField(max_length=100, unique=True)
-    name_folded = FoldedField(source="name")
+    name = models.CharField(gettext_lazy("name"), max_length=100, unique=True)
+    name_folded = FoldedField(gettext_lazy("name folded"), source="name")
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("tag")
+        verbose_name_plural = gettext_lazy("tags")
         ordering = ["name"]
 
     def __str__(self):
@@ -164,8 +167,9 @@ class Prisoner(
     PUBLIC_IF = ("published", True)
 
     name = models.CharField(gettext_lazy("display name"), max_length=200)
-    name_folded = FoldedField(source="name")
+    name_folded = FoldedField(gettext_lazy("name folded"), source="name")
     slug = models.SlugField(
+        gettext_lazy("slug"),
         max_length=addresses.MAX_LENGTH,
         unique=True,
         blank=True,
@@ -181,23 +185,27 @@ class Prisoner(
     )
     bio = models.TextField(gettext_lazy("short public bio"), blank=True)
     written_in = written_in()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DETAINED)
+    status = models.CharField(gettext_lazy("status"), max_length=20, choices=Status.choices, default=Status.DETAINED)
     published = models.BooleanField(
-        default=False, help_text=gettext_lazy("Shown on the public site. Only editors can change this.")
+        gettext_lazy("published"),
+        default=False,
+        help_text=gettext_lazy("Shown on the public site. Only editors can change this."),
     )
-    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
-    home_town = models.CharField(max_length=100, blank=True)
-    home_region = models.CharField(max_length=100, blank=True)
-    occupation = models.CharField(max_length=200, blank=True)
+    gender = models.CharField(gettext_lazy("gender"), max_length=10, choices=Gender.choices, blank=True)
+    home_town = models.CharField(gettext_lazy("home town"), max_length=100, blank=True)
+    home_region = models.CharField(gettext_lazy("home region"), max_length=100, blank=True)
+    occupation = models.CharField(gettext_lazy("occupation"), max_length=200, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="prisoners", verbose_name=gettext_lazy("case groups"))
-    photo = models.ImageField(upload_to="photos/", blank=True)
+    photo = models.ImageField(gettext_lazy("photo"), upload_to="photos/", blank=True)
     photo_public = models.BooleanField(
         gettext_lazy("photo may be shown publicly"),
         default=False,
         help_text=gettext_lazy("Only editors can make a photo public."),
     )
     death_cause = models.CharField(gettext_lazy("cause of death"), max_length=300, blank=True)
-    died_in_custody = models.BooleanField(null=True, blank=True, help_text=gettext_lazy("Empty when not known."))
+    died_in_custody = models.BooleanField(
+        gettext_lazy("died in custody"), null=True, blank=True, help_text=gettext_lazy("Empty when not known.")
+    )
     monitored = models.BooleanField(
         gettext_lazy("contact monitored"),
         default=True,
@@ -213,9 +221,10 @@ class Prisoner(
         blank=True,
         related_name="prisoners",
         help_text=gettext_lazy("Where the facts of this record come from."),
+        verbose_name=gettext_lazy("sources"),
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    updated = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
     # Kept by prisoners.public_changes: the case's "last updated", sitemap lastmod and exported `last_updated`.
     public_changed = models.DateTimeField(
         gettext_lazy("last public change"),
@@ -227,11 +236,13 @@ class Prisoner(
     )
 
     # language -> name, from the variants marked as display names (prisoners.display_names): derived, not history.
-    display_names = models.JSONField(default=dict, blank=True, editable=False)
+    display_names = models.JSONField(gettext_lazy("display names"), default=dict, blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[tags, sources], excluded_fields=["public_changed", "display_names"])
     objects = PrisonerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("prisoner")
+        verbose_name_plural = gettext_lazy("prisoners")
         ordering = ["name"]
         permissions = [("publish_prisoner", "Can publish or unpublish a prisoner")]
         constraints = [
@@ -254,6 +265,8 @@ class Prisoner(
     def display_name(self):
         """The name in the active language, as its speakers write it (prisoners.display_names), else `name`."""
         return name_in_language(self, self.name)
+
+    shown_name = display_name  # how a public page names any record (Facility.shown_name)
 
     @property
     def other_spellings(self):
@@ -378,6 +391,7 @@ class Prisoner(
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        self.display_names = current_display_names(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not set(self.ADDRESS_FIELDS) & set(update_fields):
             super().save(*args, **kwargs)
@@ -501,8 +515,10 @@ class PreviousSlug(models.Model):
     while a slug the public never saw (a real name changed before publication) is unknown to them (404).
     Deleting one retires it: its links then find nothing."""
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="previous_slugs")
-    slug = models.SlugField(max_length=addresses.MAX_LENGTH, unique=True)
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="previous_slugs", verbose_name=gettext_lazy("prisoner")
+    )
+    slug = models.SlugField(gettext_lazy("slug"), max_length=addresses.MAX_LENGTH, unique=True)
     was_public = models.BooleanField(
         gettext_lazy("the public saw it"),
         default=False,
@@ -510,12 +526,13 @@ class PreviousSlug(models.Model):
             "The prisoner was published while it had this slug: links to it redirect to the case now."
         ),
     )
-    replaced = models.DateTimeField(auto_now_add=True)
+    replaced = models.DateTimeField(gettext_lazy("replaced"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = PreviousSlugQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = gettext_lazy("former slugs")
         ordering = ["-replaced", "pk"]
         verbose_name = gettext_lazy("former slug")
 
@@ -540,7 +557,13 @@ class ContactClock(models.Model):
     deadline). Derived data: prisoners.clocks keeps it current on every write, in the same
     transaction, and `check_lapses` finds and repairs any drift. Not historied."""
 
-    prisoner = models.OneToOneField(Prisoner, on_delete=models.CASCADE, primary_key=True, related_name="clock")
+    prisoner = models.OneToOneField(
+        Prisoner,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="clock",
+        verbose_name=gettext_lazy("prisoner"),
+    )
     # Column names as lapse.clock_field(party, part, public=…) gives them.
     lawyer_basis, lawyer_since, lawyer_since_precision, lawyer_since_latest = _clock_fields(Party.LAWYER)
     family_basis, family_since, family_since_precision, family_since_latest = _clock_fields(Party.FAMILY)
@@ -556,6 +579,10 @@ class ContactClock(models.Model):
         public_family_since_precision,
         public_family_since_latest,
     ) = _clock_fields(Party.FAMILY, public=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("contact clock")
+        verbose_name_plural = gettext_lazy("contact clocks")
 
     def __str__(self):
         return f"Contact clock of {self.prisoner_id}"
@@ -576,8 +603,9 @@ class Language(models.TextChoices):
 
 
 class NameVariantBase(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(gettext_lazy("name"), max_length=200)
     language = models.CharField(
+        gettext_lazy("language"),
         max_length=10,
         choices=Language.choices,
         blank=True,
@@ -586,7 +614,10 @@ class NameVariantBase(models.Model):
         ),
     )
     note = models.CharField(
-        max_length=100, blank=True, help_text=gettext_lazy("e.g. Belarusian Cyrillic, Russian transliteration")
+        gettext_lazy("note"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("e.g. Belarusian Cyrillic, Russian transliteration"),
     )
     display = models.BooleanField(
         gettext_lazy("display name in its language"),
@@ -615,7 +646,9 @@ class NameVariant(PublicFields, NameVariantBase):
     PUBLIC_FIELDS = ("prisoner", "name", "language", "display")  # the note is for researchers
     PUBLIC_IF = ("public", True)  # an internal variant is on no public page
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="name_variants")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="name_variants", verbose_name=gettext_lazy("prisoner")
+    )
     # Internal by default: a legal name behind a pseudonym, a name a family asked us not to print. Variants from
     # before this flag were all shown, so migration 0012 marked them public.
     public = models.BooleanField(
@@ -635,6 +668,8 @@ class NameVariant(PublicFields, NameVariantBase):
             raise ValidationError({"display": _("Only a public spelling can be a display name.")})
 
     class Meta(NameVariantBase.Meta):
+        verbose_name = gettext_lazy("name variant")
+        verbose_name_plural = gettext_lazy("name variants")
         constraints = [
             models.UniqueConstraint(
                 "prisoner",
@@ -657,13 +692,19 @@ class Recognition(PublicFields, approximate_date("date", gettext_lazy("recognise
 
     PUBLIC_FIELDS = ("prisoner", "date", "date_precision", "statement_url")  # and the organisations
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="recognitions")
-    organisations = models.ManyToManyField(Organisation, related_name="recognitions")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="recognitions", verbose_name=gettext_lazy("prisoner")
+    )
+    organisations = models.ManyToManyField(
+        Organisation, related_name="recognitions", verbose_name=gettext_lazy("organisations")
+    )
     statement_url = WebAddressField(gettext_lazy("statement URL"), max_length=500, blank=True)
 
     history = HistoricalRecords(m2m_fields=[organisations])
 
     class Meta:
+        verbose_name = gettext_lazy("recognition")
+        verbose_name_plural = gettext_lazy("recognitions")
         ordering = [F("date").asc(nulls_last=True), "pk"]
         constraints = from_earliest_constraints("date")
 
@@ -686,14 +727,17 @@ class RegisterEntry(PublicFields, models.Model):
 
     PUBLIC_FIELDS = ("prisoner", "register", "identifier", "url")
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="register_entries")
-    register = models.CharField(max_length=100, help_text=gettext_lazy("e.g. Viasna"))
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="register_entries", verbose_name=gettext_lazy("prisoner")
+    )
+    register = models.CharField(gettext_lazy("register"), max_length=100, help_text=gettext_lazy("e.g. Viasna"))
     identifier = models.CharField(gettext_lazy("ID in that register"), max_length=100)
     url = WebAddressField(gettext_lazy("URL"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("register entry")
         verbose_name_plural = gettext_lazy("register entries")
         ordering = ["register", "identifier"]
         constraints = [
@@ -755,15 +799,18 @@ class FacilityQuerySet(SearchableQuerySet):
 
 
 class Facility(models.Model):
-    name = models.CharField(max_length=200)
-    name_folded = FoldedField(source="name")
-    slug = models.SlugField(max_length=80, unique=True, blank=True)
-    kind = models.CharField(max_length=20, choices=FacilityKind.choices)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    postal_address = models.TextField(blank=True, help_text=gettext_lazy("Where letters to prisoners held here go."))
+    name = models.CharField(gettext_lazy("name"), max_length=200)
+    name_folded = FoldedField(gettext_lazy("name folded"), source="name")
+    slug = models.SlugField(gettext_lazy("slug"), max_length=80, unique=True, blank=True)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=FacilityKind.choices)
+    city = models.CharField(gettext_lazy("city"), max_length=100, blank=True)
+    region = models.CharField(gettext_lazy("region"), max_length=100, blank=True)
+    country = models.CharField(gettext_lazy("country"), max_length=100, blank=True)
+    postal_address = models.TextField(
+        gettext_lazy("postal address"), blank=True, help_text=gettext_lazy("Where letters to prisoners held here go.")
+    )
     named_publicly = models.BooleanField(
+        gettext_lazy("named publicly"),
         default=False,
         editable=False,
         db_index=True,
@@ -772,6 +819,7 @@ class Facility(models.Model):
         ),
     )
     latitude = models.DecimalField(
+        gettext_lazy("latitude"),
         max_digits=8,
         decimal_places=6,
         null=True,
@@ -779,6 +827,7 @@ class Facility(models.Model):
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
+        gettext_lazy("longitude"),
         max_digits=9,
         decimal_places=6,
         null=True,
@@ -786,11 +835,14 @@ class Facility(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
 
-    display_names = models.JSONField(default=dict, blank=True, editable=False)  # as on Prisoner
+    display_names = models.JSONField(
+        gettext_lazy("display names"), default=dict, blank=True, editable=False
+    )  # as on Prisoner
     history = HistoricalRecords(excluded_fields=["named_publicly", "display_names"])  # derived, not facts recorded
     objects = FacilityQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("facility")
         verbose_name_plural = gettext_lazy("facilities")
         ordering = ["name"]
         constraints = [
@@ -811,8 +863,12 @@ class Facility(models.Model):
         ]
 
     def __str__(self):
-        """The facility's name in the active language ("ИК-4, Гомель" on a Russian page), else its own with its city."""
-        return name_in_language(self, self.label(self.name, self.city))
+        return self.label(self.name, self.city)  # the same in every language: exports, the admin, stored texts
+
+    @property
+    def shown_name(self):
+        """How a public page names it: its display name in the page's language ("ИК-4, Гомель"), else its own."""
+        return name_in_language(self, str(self))
 
     @property
     def display_name(self):
@@ -843,16 +899,21 @@ class Facility(models.Model):
             raise ValidationError({missing: _("Give both coordinates or neither.")})
 
     def save(self, *args, **kwargs):
+        self.display_names = current_display_names(self)
         if not self.slug:
             self.slug = unique_slug(self, f"{self.name} {self.city}")
         super().save(*args, **kwargs)
 
 
 class FacilityNameVariant(NameVariantBase):
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="name_variants")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="name_variants", verbose_name=gettext_lazy("facility")
+    )
     history = HistoricalRecords()
 
     class Meta(NameVariantBase.Meta):
+        verbose_name = gettext_lazy("facility name variant")
+        verbose_name_plural = gettext_lazy("facility name variants")
         constraints = [
             models.UniqueConstraint(
                 "facility",
@@ -897,15 +958,20 @@ class CustodyPeriod(
 
     PUBLIC_FIELDS = ("prisoner", "facility", "start", "start_precision", "end", "end_precision")  # never the note
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="custody_periods")
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="custody_periods")
-    note = models.CharField(max_length=300, blank=True)
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="custody_periods", verbose_name=gettext_lazy("prisoner")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="custody_periods", verbose_name=gettext_lazy("facility")
+    )
+    note = models.CharField(gettext_lazy("note"), max_length=300, blank=True)
     public_id = public_id_field()
 
     history = HistoricalRecords(excluded_fields=["public_id"])
     objects = CustodyPeriodQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("custody period")
         verbose_name_plural = gettext_lazy("custody periods")
         ordering = [F("start").asc(nulls_first=True), "pk"]  # unknown start = earliest
         constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
@@ -976,7 +1042,9 @@ class CustodyPeriod(
 class Charge(PublicFields, models.Model):
     PUBLIC_FIELDS = ("prisoner", "article", "label")
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="charges")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="charges", verbose_name=gettext_lazy("prisoner")
+    )
     article = models.CharField(gettext_lazy("criminal-code article"), max_length=200, blank=True)
     label = models.TextField(
         gettext_lazy("plain-language label"),
@@ -987,6 +1055,8 @@ class Charge(PublicFields, models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("charge")
+        verbose_name_plural = gettext_lazy("charges")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
@@ -1040,22 +1110,32 @@ class Sentence(PublicFields, approximate_date("date", gettext_lazy("sentenced on
         "prisoner", "kind", "court", "term_years", "term_months", "fine", "regime", "date", "date_precision",
     )  # fmt: skip
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="sentences")
-    kind = models.CharField(max_length=20, choices=SentenceKind.choices, default=SentenceKind.IMPRISONMENT)
-    court = models.CharField(max_length=200, blank=True)
-    term_years = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_TERM_YEARS)])
-    term_months = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(11)])
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="sentences", verbose_name=gettext_lazy("prisoner")
+    )
+    kind = models.CharField(
+        gettext_lazy("kind"), max_length=20, choices=SentenceKind.choices, default=SentenceKind.IMPRISONMENT
+    )
+    court = models.CharField(gettext_lazy("court"), max_length=200, blank=True)
+    term_years = models.PositiveSmallIntegerField(
+        gettext_lazy("term years"), default=0, validators=[MaxValueValidator(MAX_TERM_YEARS)]
+    )
+    term_months = models.PositiveSmallIntegerField(
+        gettext_lazy("term months"), default=0, validators=[MaxValueValidator(11)]
+    )
     fine = models.CharField(
         gettext_lazy("fine amount"),
         max_length=100,
         blank=True,
         help_text=gettext_lazy("As written, e.g. 100 base units."),
     )
-    regime = models.CharField(max_length=12, choices=Regime.choices, blank=True)
+    regime = models.CharField(gettext_lazy("regime"), max_length=12, choices=Regime.choices, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("sentence")
+        verbose_name_plural = gettext_lazy("sentences")
         ordering = [F("date").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
@@ -1166,14 +1246,16 @@ class Sentence(PublicFields, approximate_date("date", gettext_lazy("sentenced on
 
 
 class Lawyer(models.Model):
-    name = models.CharField(max_length=200)
-    name_folded = FoldedField(source="name")
+    name = models.CharField(gettext_lazy("name"), max_length=200)
+    name_folded = FoldedField(gettext_lazy("name folded"), source="name")
     note = models.TextField(gettext_lazy("internal notes"), blank=True)
 
     history = HistoricalRecords()
     objects = SearchableQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("lawyer")
+        verbose_name_plural = gettext_lazy("lawyers")
         ordering = ["name"]
 
     def __str__(self):
@@ -1188,12 +1270,18 @@ class Representation(
 ):
     PUBLIC_FIELDS = ("prisoner", "lawyer", "start", "start_precision", "end", "end_precision")
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="representations")
-    lawyer = models.ForeignKey(Lawyer, on_delete=models.PROTECT, related_name="representations")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="representations", verbose_name=gettext_lazy("prisoner")
+    )
+    lawyer = models.ForeignKey(
+        Lawyer, on_delete=models.PROTECT, related_name="representations", verbose_name=gettext_lazy("lawyer")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("representation")
+        verbose_name_plural = gettext_lazy("representations")
         ordering = [F("start").asc(nulls_first=True), "pk"]
         constraints = [ends_after_start_constraint(), *from_earliest_constraints("start", "end")]
 

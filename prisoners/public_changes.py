@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from casetracker.public_record import public_change_seen, watching_public_changes
+from casetracker.translated import translation_fields
 from events.models import Contact, Incident, Organisation, Source, Visibility
 
 from .models import (
@@ -204,7 +205,16 @@ SHARED = {
         lambda pk: Q(pk=pk, named_publicly=True),
     ),
     Source: (
-        ["title", "kind", "publisher", "url", "published", "published_precision"],
+        [
+            "title",
+            "kind",
+            "publisher",
+            "url",
+            "published",
+            "published_precision",
+            "written_in",
+            *translation_fields("title"),
+        ],  # fmt: skip
         lambda pk: Q(pk=pk, confidential=False),
     ),
     Lawyer: (
@@ -248,11 +258,21 @@ def _facility_variant_saved(sender, instance, raw=False, **kwargs):
     """Every name of a facility named publicly is on its public page and finds it in the public search."""
     if raw or not watching_public_changes():
         return
-    stored = sender._base_manager.filter(pk=instance.pk).values("facility_id", "name", "language").first()
-    if stored == {"facility_id": instance.facility_id, "name": instance.name, "language": instance.language}:
+    shown = ("facility_id", "name", "language", "display")
+    stored = sender._base_manager.filter(pk=instance.pk).values(*shown).first()
+    if stored == {field: getattr(instance, field) for field in shown}:
         return
     facilities = {instance.facility_id, stored and stored["facility_id"]} - {None}
     if Facility._base_manager.filter(pk__in=facilities, named_publicly=True).exists():
+        public_change_seen(shared=instance)
+
+
+def _facility_variant_deleted(sender, instance, **kwargs):
+    """A name gone from a facility named publicly is gone from its public page."""
+    if (
+        watching_public_changes()
+        and Facility._base_manager.filter(pk=instance.facility_id, named_publicly=True).exists()
+    ):
         public_change_seen(shared=instance)
 
 
@@ -278,6 +298,9 @@ def connect():
     for model in SHARED:
         pre_save.connect(_shared_before_save, sender=model, dispatch_uid=f"public-changes-shared-{model._meta.label}")
     pre_save.connect(_facility_variant_saved, sender=FacilityNameVariant, dispatch_uid="public-changes-facility-names")
+    pre_delete.connect(
+        _facility_variant_deleted, sender=FacilityNameVariant, dispatch_uid="public-changes-facility-names-deleted"
+    )
     m2m_changed.connect(
         _signatories_changed, sender=Source.signatories.through, dispatch_uid="public-changes-signatories"
     )

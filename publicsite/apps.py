@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class PublicConfig(AppConfig):
     name = "publicsite"
-    verbose_name = "Public site"
+    verbose_name = gettext_lazy("Public site")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -26,7 +26,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from prisoners.clocks import lapse_changed
 from prisoners.search import IndexedName, IndexedWord
@@ -112,10 +114,10 @@ def _stale_copy(request):
     if stored is None:
         return None
     headers, content, rendered_at = stored
+    when = date_format(rendered_at, "j E Y, H:i")
     notice = format_html(
-        '<p class="stale-notice" role="status">The case database is briefly unavailable: this page is as it was on '
-        "{} UTC.</p>",
-        f"{rendered_at:%-d %B %Y, %H:%M}",
+        '<p class="stale-notice" role="status">{}</p>',
+        _("The case database is briefly unavailable: this page is as it was on %(when)s UTC.") % {"when": when},
     )
     response = HttpResponse(content.replace(MAIN, MAIN + notice.encode(), 1), headers=headers)
     patch_cache_control(response, no_store=True)  # no browser or proxy keeps the stand-in

@@ -17,9 +17,10 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Case, CharField, Count, DateField, OuterRef, Subquery, When
 from django.db.models.functions import Cast, Coalesce, Least, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -293,6 +294,7 @@ _layout = f"{','.join(KEPT)}|{','.join(field.name for field in dataclasses.field
 KEPT_FORMAT = f"{FORMAT}:{hashlib.sha256(_layout.encode()).hexdigest()[:16]}"
 
 
+@translation.override(settings.LANGUAGE_CODE)  # counted and kept in English, whoever's page counts them
 def counted(today=None, *, within=KEPT_SECONDS):
     """{slug: chart} of the charts in KEPT: as kept, if counted by this code for today under the current page
     version, no more than `within` seconds ago; else counted now, and kept for the next reader unless a committed
@@ -319,6 +321,7 @@ def counted(today=None, *, within=KEPT_SECONDS):
     return charts
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the CSV, in English like every export
 def chart(slug, today=None):
     """One chart (its CSV), or None for an unknown slug."""
     if slug in KEPT:
@@ -331,7 +334,9 @@ def charts(today=None):
     """Every chart, in the order of `CHARTS`, in the reader's language (`Chart.shown`); today's cut-off counted once
     for both parties."""
     kept, now = counted(today), cut_off_now()
-    return [(kept[slug] if slug in kept else make(today, now=now)).shown() for slug, make in CHARTS.items()]
+    with translation.override(settings.LANGUAGE_CODE):
+        counts = [kept[slug] if slug in kept else make(today, now=now) for slug, make in CHARTS.items()]
+    return [count.shown() for count in counts]
 
 
 # The pictures: SVG drawn on the server (no script, nothing from elsewhere). Across, in per cent of the width, so the

@@ -20,21 +20,25 @@ class ImportRun(models.Model):
         IMPORTED = "imported", pgettext_lazy("import state", "imported")
         REFUSED = "refused", _("refused: the file has problems")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
     register = models.CharField(
-        max_length=100, blank=True, help_text=_("Whose IDs the file's register_id column holds.")
+        _("register"), max_length=100, blank=True, help_text=_("Whose IDs the file's register_id column holds.")
     )
     columns = models.JSONField(_("column mapping"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
-    summary = models.TextField(blank=True)
-    report = models.JSONField(default=dict, blank=True)
-    imported_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREVIEWED)
+    summary = models.TextField(_("summary"), blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-created_at"]
         permissions = [("run_import", "Can import register files")]
 

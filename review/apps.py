@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ReviewConfig(AppConfig):
     name = "review"
-    verbose_name = "Review"
+    verbose_name = gettext_lazy("Review")
 
     def ready(self):
         from casetracker import held_changes

@@ -39,31 +39,50 @@ class HeldChangeQuerySet(models.QuerySet):
 
 class HeldChange(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=gettext_lazy("kind of record"))
-    object_id = models.CharField(max_length=64, blank=True, help_text=gettext_lazy("Empty for a record to be added."))
+    object_id = models.CharField(
+        gettext_lazy("object id"), max_length=64, blank=True, help_text=gettext_lazy("Empty for a record to be added.")
+    )
     record = models.CharField(
         gettext_lazy("record"), max_length=300, help_text=gettext_lazy("The record as it was named when held.")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_changes")
-    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="held_changes",
+        verbose_name=gettext_lazy("author"),
+    )
+    made_at = models.DateTimeField(gettext_lazy("made at"), default=timezone.now, db_index=True)
     # The form as submitted (field name -> values), replayed through the admin on approval.
-    form_data = models.JSONField()
+    form_data = models.JSONField(gettext_lazy("form data"))
     # What it changes, worked out when held: [{"record", "field", "was", "now"}].
-    changes = models.JSONField(default=list)
+    changes = models.JSONField(gettext_lazy("changes"), default=list)
     cases = models.ManyToManyField(
         "prisoners.Prisoner",
         related_name="held_changes",
         help_text=gettext_lazy("The published cases whose pages it changes."),
+        verbose_name=gettext_lazy("cases"),
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    state = models.CharField(
+        gettext_lazy("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True, help_text=gettext_lazy("The editor's word to the researcher."))
+    decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
+    comment = models.TextField(
+        gettext_lazy("comment"), blank=True, help_text=gettext_lazy("The editor's word to the researcher.")
+    )
 
     objects = HeldChangeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("held change")
+        verbose_name_plural = gettext_lazy("held changes")
         ordering = ["made_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -108,8 +127,17 @@ class HeldChange(models.Model):
 class ReviewMark(models.Model):
     """Up to when an editor has looked at what others changed: the review page lists what came after."""
 
-    editor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_mark")
-    reviewed_up_to = models.DateTimeField()
+    editor = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_mark",
+        verbose_name=gettext_lazy("editor"),
+    )
+    reviewed_up_to = models.DateTimeField(gettext_lazy("reviewed up to"))
+
+    class Meta:
+        verbose_name = gettext_lazy("review mark")
+        verbose_name_plural = gettext_lazy("review marks")
 
     def __str__(self):
         return _("%(editor)s reviewed up to %(when)s") % {"editor": self.editor, "when": self.reviewed_up_to}

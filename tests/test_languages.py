@@ -11,9 +11,9 @@ from django.utils import translation
 from casetracker.dates import ApproximateDate, Precision, date_range
 from prisoners.models import NameVariant
 from tests.factories import (
+    CustodyPeriodFactory,
     FacilityFactory,
     FacilityNameVariantFactory,
-    IncidentFactory,
     NameVariantFactory,
     PrisonerFactory,
 )
@@ -121,10 +121,7 @@ def test_a_facility_is_named_in_the_readers_language(db, client):
     prisoner = PrisonerFactory()
     colony = FacilityFactory(name="Penal Colony No. 4", city="Homiel")
     FacilityNameVariantFactory(facility=colony, name="ИК-4, Гомель", language="ru", display=True)
-    IncidentFactory(prisoner=prisoner, facility=colony)
-    from prisoners import facility_names
-
-    facility_names.check(repair=True)
+    CustodyPeriodFactory(prisoner=prisoner, facility=colony, start=datetime.date(2021, 1, 1))
     assert "<h1>ИК-4, Гомель</h1>" in client.get(f"/ru{colony.get_absolute_url()}").content.decode()
     assert "<h1>Penal Colony No. 4</h1>" in client.get(colony.get_absolute_url()).content.decode()
     assert "ИК-4, Гомель" in page_text(client.get(f"/ru{prisoner.get_absolute_url()}"))  # wherever it is named
@@ -301,3 +298,56 @@ def test_each_staff_member_gets_the_digest_in_their_own_language(demo, clock, sm
     assert re.search(r"[а-яё]", subject)
     # Sent again on a retry, the same text: it was rendered once, when the digest was recorded.
     assert digest.text_in("ru") == tuple(digest.translations["ru"])
+
+
+def test_the_admin_follows_the_staff_members_choice_then_the_browser(db, client, researcher):
+    from alerts.models import StaffPreferences
+
+    client.force_login(researcher)
+    assert '<html lang="ru"' in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="en"' in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    StaffPreferences.objects.create(user=researcher, language="be")
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="be"' in page and "Палітвязні" in page  # the Prisoners app, in her language
+
+
+@pytest.mark.parametrize(
+    "path, target", [("/be", "/be/"), ("/ru/prisoners", "/ru/prisoners/"), ("/prisoners", "/prisoners/")]
+)
+def test_an_address_without_its_slash_is_sent_to_it_in_every_language(db, client, path, target):
+    response = client.get(path)
+    assert response.status_code == 301 and response["Location"] == target
+
+
+def test_a_page_not_found_links_only_the_home_pages(db, client):
+    body = client.get("/ru/prisoners/someone-typed/").content.decode()
+    assert "someone-typed" not in body
+    assert 'hreflang="be" href="http://testserver/be/"' in body
+
+
+def test_a_stale_copy_of_a_record_never_writes_back_a_name_made_internal(db, client):
+    prisoner = PrisonerFactory(name="Public Name")
+    variant = NameVariantFactory(prisoner=prisoner, name="Публічнае Імя", language="be", public=True, display=True)
+    stale = type(prisoner).objects.get(pk=prisoner.pk)
+    assert stale.display_names == {"be": "Публічнае Імя"}
+    variant.public, variant.display = False, False
+    variant.save()
+    stale.save()  # a form or a script holding the copy read before
+    prisoner.refresh_from_db()
+    assert prisoner.display_names == {}
+
+
+def test_a_display_name_moved_to_another_record_leaves_the_first(db):
+    first, second = PrisonerFactory(), PrisonerFactory()
+    variant = NameVariantFactory(prisoner=first, name="Перамешчанае Імя", language="be", display=True)
+    variant.prisoner = second
+    variant.save()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.display_names, second.display_names) == ({}, {"be": "Перамешчанае Імя"})
+
+
+def test_statistics_are_counted_and_exported_in_english_whoever_counts_them(demo, client):
+    assert client.get("/ru/statistics/").status_code == 200  # counted (and kept) by a Russian page
+    csv = client.get("/statistics/facilities.csv").content.decode()
+    assert "Penal colony No. 4, Homiel" in csv and "ИК-4" not in csv
