@@ -743,7 +743,7 @@ class Generator:
                     "Contact confirmed by the family." if rng.random() < 0.5 else "",
                     "Said the parcel was not handed over." if rng.random() < 0.1 else "",
                     "public" if rng.random() < 0.5 else "internal", self.moment(date[2], within_days=20), public_id(n),
-                    *date,
+                    *date, *ENGLISH_ORIGINAL,
                 )  # fmt: skip
                 self.cite(self.contact_sources, n, 0.1)
 
@@ -821,7 +821,7 @@ INCIDENT_COLUMNS = [
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "prisoner", "party", "channel", "lawyer", "contact_person", "description", "internal_notes", "visibility",
-    "created", "public_id", *approx_columns("date"),
+    "created", "public_id", *approx_columns("date"), "written_in", *translation_fields("description"),
 ]  # fmt: skip
 
 LOADED_MODELS = [

@@ -255,6 +255,10 @@ def load_demo():
             "contact_person": "her father",
             "description": "Her father was allowed to visit her. Only then did details of her condition and her "
             "account of ill-treatment in the punishment cell become known.",
+            "description_be": "Яе бацьку дазволілі наведаць яе. Толькі тады сталі вядомыя падрабязнасці пра яе стан і "
+            "яе сведчанне пра жорсткае абыходжанне ў ШІЗА.",
+            "description_ru": "Её отцу разрешили свидание с ней. Только тогда стали известны подробности о её "
+            "состоянии и её рассказ о жестоком обращении в ШИЗО.",
         },
         m2m={"sources": [statement]},
     )
@@ -264,6 +268,10 @@ def load_demo():
         {
             **public,
             "description": "Her lawyer's last access to her; since then, no access despite repeated attempts.",
+            "description_be": "Апошняе наведванне адваката; з таго часу, нягледзячы на шматлікія спробы, доступу "
+            "да яе няма.",
+            "description_ru": "Последнее посещение адвоката; с тех пор, несмотря на неоднократные попытки, доступа "
+            "к ней нет.",
         },
         m2m={"sources": [statement]},
     )
@@ -274,6 +282,8 @@ def load_demo():
             **public,
             "date_precision": Precision.MID,
             "description": "Her family's last communication with her before calls, letters and visits were cut off.",
+            "description_be": "Апошняя сувязь сям'і з ёй, перш чым спыніліся званкі, лісты і спатканні.",
+            "description_ru": "Последняя связь семьи с ней, прежде чем прекратились звонки, письма и свидания.",
         },
         m2m={"sources": [statement]},
     )

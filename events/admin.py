@@ -54,6 +54,10 @@ class ContactAdmin(CaseAdmin):
     fieldsets = [
         (None, {"fields": ["prisoner", "party", ("date", "date_precision"), "channel", "lawyer", "contact_person"]}),
         (gettext_lazy("Details"), {"fields": ["description", "internal_notes", "sources"]}),
+        (
+            gettext_lazy("Translations"),
+            {"fields": ["written_in", *translation_fields("description")], "classes": ["collapse"]},
+        ),
         (gettext_lazy("Publication"), {"fields": ["visibility"]}),
     ]
     publish_field = "visibility"

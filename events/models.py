@@ -335,11 +335,20 @@ class Channel(models.TextChoices):
     UNSPECIFIED = "unspecified", pgettext_lazy("contact channel", "unspecified")
 
 
-class Contact(PublicFields, HasPublicSources, approximate_date("date", gettext_lazy("date")), models.Model):
+class Contact(
+    PublicFields,
+    HasPublicSources,
+    approximate_date("date", gettext_lazy("date")),
+    translatable("description"),
+    models.Model,
+):
     """A lawyer or family member actually reached the prisoner: this resets the lapse clock."""
 
     # What its public pages show (never the lawyer or person named: see the README); sources as for incidents.
-    PUBLIC_FIELDS = ("prisoner", "party", "channel", "date", "date_precision", "description")
+    PUBLIC_FIELDS = (
+        "prisoner", "party", "channel", "date", "date_precision", "description", "written_in",
+        *translation_fields("description"),
+    )  # fmt: skip
     PUBLIC_IF = ("visibility", Visibility.PUBLIC)
 
     prisoner = models.ForeignKey(
@@ -361,6 +370,7 @@ class Contact(PublicFields, HasPublicSources, approximate_date("date", gettext_l
         gettext_lazy("contact person"), max_length=200, blank=True, help_text=gettext_lazy("e.g. her father")
     )
     description = models.TextField(gettext_lazy("public description"), blank=True)
+    written_in = written_in()
     internal_notes = models.TextField(
         gettext_lazy("internal notes"), blank=True, help_text=gettext_lazy("Never shown publicly.")
     )

@@ -165,9 +165,7 @@ class TimelineEntry:
     def shown_description(self):
         """The description in the page's language where it has a translation, else the original, marked with its
         language (`casetracker.translated`); `description` stays the original, as the exports give it."""
-        if self.kind == "incident":
-            return self.record.description_translated
-        return self.description
+        return getattr(self.record, "description_translated", self.description)
 
     @property
     def harm_label(self):

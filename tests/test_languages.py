@@ -112,6 +112,7 @@ def test_a_case_shows_her_name_as_each_languages_speakers_write_it(demo, client)
     assert "<h1>Maria Kalesnikava</h1>" in client.get(CASE).content.decode()
     belarusian = client.get(f"/be{CASE}").content.decode()
     assert "<h1>Марыя Калеснікава</h1>" in belarusian
+    assert "Яе бацьку дазволілі наведаць яе." in belarusian  # the case told in Belarusian: contacts too
     assert "Maria Kalesnikava" in belarusian  # among the other spellings
     assert "<h1>Мария Колесникова</h1>" in client.get(f"/ru{CASE}").content.decode()
     assert "Мария Колесникова" in page_text(client.get("/ru/prisoners/"))
