@@ -20,7 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, override, pgettext, pgettext_lazy
 
 
 class Precision(models.TextChoices):
@@ -128,18 +128,36 @@ class ApproximateDate:
 
     def __str__(self):
         """The date as a reader says it, in the active language: "mid-February 2023", "сярэдзіна лютага 2023"."""
-        return self._written(genitive=False)
+        return _written(self.day, self.precision, False, get_language())
 
     @property
     def genitive(self):
         """The date after "since" or "until" ("з сярэдзіны лютага 2023", "до середины февраля 2023"): the
         genitive in Belarusian and Russian, as written alone in English. Sentences that put a date after such a
         word take this form."""
-        return self._written(genitive=True)
+        return _written(self.day, self.precision, True, get_language())
 
-    def _written(self, genitive):
-        parts = {"day": self.day.day, "month": MONTHS_OF[self.day.month - 1], "year": self.day.year}
-        match self.precision, genitive:
+    def __lt__(self, other):
+        if not isinstance(other, ApproximateDate):
+            return NotImplemented
+        return (self.earliest, self.latest) < (other.earliest, other.latest)
+
+    def is_definitely_before(self, other):
+        """True only when every day this can mean precedes every day `other` can."""
+        return self.latest < other.earliest
+
+    def plus(self, years=0, months=0):
+        """The same precision, shifted: September 2020 + 11 years = September 2031."""
+        return ApproximateDate(add_months(self.day, years * 12 + months), self.precision)
+
+
+# Exports and lists write the same few thousand dates tens of thousands of times: each is looked up in the
+# catalogues once per language.
+@functools.lru_cache(maxsize=2**14)
+def _written(day, precision, genitive, language):
+    with override(language):
+        parts = {"day": day.day, "month": MONTHS_OF[day.month - 1], "year": day.year}
+        match precision, genitive:
             case Precision.DAY, _:
                 return pgettext("approximate date", "%(day)s %(month)s %(year)s") % parts
             case Precision.EARLY, False:
@@ -155,7 +173,7 @@ class ApproximateDate:
             case Precision.LATE, True:
                 return pgettext("approximate date, genitive", "late %(month)s %(year)s") % parts
             case Precision.MONTH, False:
-                parts["month"] = MONTHS[self.day.month - 1]
+                parts["month"] = MONTHS[day.month - 1]
                 return pgettext("approximate date", "%(month)s %(year)s") % parts
             case Precision.MONTH, True:
                 return pgettext("approximate date, genitive", "%(month)s %(year)s") % parts
@@ -163,19 +181,6 @@ class ApproximateDate:
                 return pgettext("approximate date", "%(year)s") % parts
             case Precision.YEAR, True:
                 return pgettext("approximate date, genitive", "%(year)s") % parts
-
-    def __lt__(self, other):
-        if not isinstance(other, ApproximateDate):
-            return NotImplemented
-        return (self.earliest, self.latest) < (other.earliest, other.latest)
-
-    def is_definitely_before(self, other):
-        """True only when every day this can mean precedes every day `other` can."""
-        return self.latest < other.earliest
-
-    def plus(self, years=0, months=0):
-        """The same precision, shifted: September 2020 + 11 years = September 2031."""
-        return ApproximateDate(add_months(self.day, years * 12 + months), self.precision)
 
 
 def date_range(start, end, *, open_end="now"):

@@ -176,9 +176,10 @@ class IncidentInline(CaseInline):
     LATEST_FIRST = ["-start_latest", "-pk"]
     model = Incident
     template = "admin/edit_inline/stacked.html"
+    # Translations are edited on the incident's own page (its "Translations" section): the case page stays light.
     fields = [
-        "kind", ("start", "start_precision"), ("end", "end_precision"), "facility", "description",
-        "written_in", *translation_fields("description"), "internal_notes", "sources", ("verification", "visibility"),
+        "kind", ("start", "start_precision"), ("end", "end_precision"), "facility", "description", "internal_notes",
+        "sources", ("verification", "visibility"),
     ]  # fmt: skip
     autocomplete_fields = ["facility", "sources"]
     publish_field = "visibility"
