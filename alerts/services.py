@@ -232,7 +232,7 @@ def _record(audience, recipients, claim, now):
         if not digest.new_count and not digest.reminder_count:
             transaction.set_rollback(True)
             return None
-        languages = {user.pk: StaffPreferences.language_of(user) for user in recipients}
+        languages = StaffPreferences.languages_of(recipients)
         entries = _listed_entries(digest, now)
         render_digest(digest, entries, recipients)
         for language in set(languages.values()) - {settings.LANGUAGE_CODE}:

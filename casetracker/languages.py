@@ -27,15 +27,10 @@ def is_staff_path(path):
     return path.startswith(STAFF_PREFIXES)
 
 
-def chosen_language(request):
-    """The reader's own choice (the switcher's cookie), if she made one."""
-    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return code if code in CODES else None
-
-
 def negotiated_language(request):
-    """The choice, else the best of the browser's Accept-Language the site has, else English."""
-    return chosen_language(request) or translation.get_language_from_request(request) or DEFAULT
+    """The reader's own choice (the switcher's cookie), else the best of her browser's Accept-Language the site has,
+    else English: Django's order."""
+    return translation.get_language_from_request(request) or DEFAULT
 
 
 def staff_language(request):

@@ -17,7 +17,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import translation
 
 from casetracker.languages import switch_path
 from prisoners.models import Facility, PreviousSlug, Prisoner
@@ -87,7 +86,6 @@ EXPORT_CHUNK = 2000  # rows fetched at a time: memory stays flat however long th
 # Exports are data, in English at every address: they are served only at their English address
 # (casetracker.languages.neutral), and a streamed one is made after the response has left the language middleware,
 # which leaves the thread in English. So no row pays for switching languages.
-EXPORT_LANGUAGE = "en"
 
 
 def _csv_response(lines, filename, *, stream=True):
@@ -217,8 +215,7 @@ def prisoner_photo(request, slug):
 
 
 def prisoner_json(request, slug):
-    with translation.override(EXPORT_LANGUAGE):
-        return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
+    return _json(opendata.case_record(_case_file(slug), request.build_absolute_uri))
 
 
 FACILITIES_PAGE = 100
@@ -301,8 +298,7 @@ def statistics(request):
 
 
 def statistics_csv(request, slug):
-    with translation.override(EXPORT_LANGUAGE):
-        chart = public_statistics.chart(slug)
+    chart = public_statistics.chart(slug)  # counted in English (statistics.chart)
     if chart is None:
         raise Http404("No such chart.")
     lines = opendata.table_lines([chart.label, chart.value], chart.rows)
